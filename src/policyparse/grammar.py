@@ -1,0 +1,218 @@
+"""Grammar files: find them, validate them, compile their patterns once.
+
+Every rule family lives in one YAML file under `grammars/` (shipped inside the wheel as
+`policyparse/grammars`). A file names the pipeline stage that reads it (`stage:`); that stage's
+module exposes `check_example(grammar, rule, example)` so each file's examples can be run as tests
+without any registry in Python. Errors name the file, the line and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class GrammarError(ValueError):
+    """A grammar file that cannot be used: says which file, line and problem."""
+
+
+class Example(BaseModel):
+    """One corpus entry: an input text and what the rule must produce (stage-specific form)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    expect: Any = None
+    year: int | None = None
+    note: str | None = None
+
+
+class Rule(BaseModel):
+    """The common envelope of every rule; stages add their own keys (kept in `model_extra`)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    pattern: str | None = None
+    examples: list[Example] = Field(default_factory=list)
+    not_matching: list[str] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from exc
+        return value
+
+    def extra(self, key: str, default: Any = None) -> Any:
+        return (self.model_extra or {}).get(key, default)
+
+
+class GrammarFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    family: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    stage: str = Field(pattern=r"^[a-z_]+$", description="policyparse module that reads this file")
+    description: str
+    covers: list[str] = Field(default_factory=list, description="shapes this file handles, for `grammars list`")
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    vocab: dict[str, Any] = Field(default_factory=dict, description="word lists and fragments rules share")
+    rules: list[Rule] = Field(default_factory=list)
+
+
+@dataclass
+class Grammar:
+    """A validated grammar file with its compiled patterns."""
+
+    path: Path
+    spec: GrammarFile
+    compiled: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def family(self) -> str:
+        return self.spec.family
+
+    def rule_ref(self, rule: Rule) -> str:
+        return f"{self.path.name}::{rule.id}"
+
+    def pattern(self, rule_id: str) -> re.Pattern[str]:
+        return self.compiled[rule_id]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.spec.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(f"{self.path.name}: no rule {rule_id!r}")
+
+    def example_count(self) -> int:
+        return sum(len(r.examples) + len(r.not_matching) for r in self.spec.rules)
+
+
+def builtin_grammar_dir() -> Path:
+    """The grammars shipped with the package (installed wheel) or beside the source tree (checkout)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "grammars"
+    if packaged.is_dir():
+        return packaged
+    return here.parents[1] / "grammars"
+
+
+def _rule_lines(text: str) -> dict[str, int]:
+    """Line number of each `- id: x` so errors and `grammars show` can point into the file."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*-\s*id:\s*['\"]?([A-Za-z0-9-]+)", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _error_line(exc: ValidationError, data: dict[str, Any], lines: dict[str, int]) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = err["loc"]
+        where = ".".join(str(p) for p in loc)
+        line = 0
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = data.get("rules") or []
+            if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+                rule_id = str(rules[loc[1]].get("id", ""))
+                line = lines.get(rule_id, 0)
+                where = f"rule {rule_id!r} ({where})" if rule_id else where
+        prefix = f"line {line}: " if line else ""
+        parts.append(f"{prefix}{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_grammar_file(path: Path) -> Grammar:
+    """Read and validate one grammar file; raise GrammarError naming file, line and problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GrammarError(f"{path}: cannot read grammar file ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise GrammarError(f"{path}: {line}invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if not isinstance(data, dict):
+        raise GrammarError(f"{path}: line 1: a grammar file must be a mapping with family, stage and rules")
+    lines = _rule_lines(text)
+    try:
+        spec = GrammarFile.model_validate(data)
+    except ValidationError as exc:
+        raise GrammarError(f"{path}: {_error_line(exc, data, lines)}") from exc
+    seen: set[str] = set()
+    compiled: dict[str, re.Pattern[str]] = {}
+    for rule in spec.rules:
+        if rule.id in seen:
+            raise GrammarError(f"{path}: line {lines.get(rule.id, 0)}: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        if rule.pattern is not None:
+            compiled[rule.id] = re.compile(rule.pattern)
+    return Grammar(path=path, spec=spec, compiled=compiled, lines=lines)
+
+
+@dataclass
+class GrammarSet:
+    """All grammars in use, by family; user grammars extend the built-in ones."""
+
+    files: list[Grammar]
+
+    def family(self, name: str) -> list[Grammar]:
+        return [g for g in self.files if g.family == name]
+
+    def rules(self, family: str) -> list[tuple[Grammar, Rule]]:
+        return [(g, r) for g in self.family(family) for r in g.spec.rules]
+
+    def vocab(self, family: str, key: str) -> list[Any]:
+        """A word list merged across every file of a family (user files add to built-in ones)."""
+        merged: list[Any] = []
+        for grammar in self.family(family):
+            for item in grammar.spec.vocab.get(key, []) or []:
+                if item not in merged:
+                    merged.append(item)
+        return merged
+
+    def by_name(self, name: str) -> Grammar:
+        for grammar in self.files:
+            if grammar.name == name or grammar.path.name == name:
+                return grammar
+        raise KeyError(name)
+
+    def key(self) -> tuple[str, ...]:
+        return tuple(str(g.path) for g in self.files)
+
+
+def load_grammars(extra: Iterable[Path] = ()) -> GrammarSet:
+    """The built-in grammars plus any user grammar files (validated); cached per set of paths."""
+    return _load_grammars(tuple(str(Path(p).resolve()) for p in extra))
+
+
+@cache
+def _load_grammars(extra: tuple[str, ...]) -> GrammarSet:
+    directory = builtin_grammar_dir()
+    paths = sorted(directory.rglob("*.yaml"))
+    files = [load_grammar_file(p) for p in paths]
+    for item in extra:
+        path = Path(item)
+        if not path.is_file():
+            raise GrammarError(f"{path}: grammar file not found")
+        files.append(load_grammar_file(path))
+    return GrammarSet(files=files)

@@ -1,0 +1,10 @@
+"""ofd notices (see issue: Word, PDF and HTML notices)."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from . import Loaded
+
+
+def load_ofd(data: bytes, shown: str, digest: str) -> Loaded:
+    raise InputError(shown, "ofd input is not supported yet")
