@@ -23,10 +23,10 @@ def repair(text: str) -> tuple[str, Counter[str]]:
     return text, repairs
 
 
-def tidy(text: str) -> tuple[str, Counter[str]]:
-    """Normalise layout after conversion."""
+def tidy(text: str) -> tuple[str, Counter[str], list[str]]:
+    """Normalise layout after conversion; also returns the boilerplate lines dropped."""
     repairs: Counter[str] = Counter()
     text, n = _PUNCT_NEAR_CJK.subn(lambda m: m.group(0).translate(_HALF_TO_FULL), text)
     if n:
         repairs["punctuation_width"] += n
-    return text, repairs
+    return text, repairs, []

@@ -70,7 +70,7 @@ class GrammarFile(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class Grammar:
     """A validated grammar file with its compiled patterns."""
 
@@ -169,7 +169,7 @@ def load_grammar_file(path: Path) -> Grammar:
     return Grammar(path=path, spec=spec, compiled=compiled, lines=lines)
 
 
-@dataclass
+@dataclass(eq=False)
 class GrammarSet:
     """All grammars in use, by family; user grammars extend the built-in ones."""
 

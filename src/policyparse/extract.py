@@ -1,0 +1,607 @@
+"""Stage 5, extract: tasks with their title, text, lead and responsible units, and deadline.
+
+Which numbered level holds the tasks is decided by evidence: the level whose items carry task
+fields (labelled lines, closing parentheticals) is the task level; sub-items below it are part of
+a task's body, and items under guiding-principle or safeguard sections are not tasks. Documents
+without numbered tasks may use 具体举措/推进计划 blocks. All labels and role phrases come from
+`grammars/fields.yaml`, unit splitting from `grammars/units.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from . import deadlines
+from .grammar import Example, Grammar, GrammarSet, Rule
+from .structure import DocumentPart, Heading, Line, Structure, heading_title
+
+_OPEN = "（(〔【["
+_CLOSE = "）)〕】]"
+_PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
+_TRIM = " \t　:：。；;，,、"
+
+
+@dataclass
+class RawTask:
+    """A task as found, before ids and models are assigned."""
+
+    number: str | None
+    heading: Heading | None
+    section: Heading | None
+    title: str
+    text: str
+    lead: list[str]
+    responsible: list[str]
+    deadline: deadlines.DeadlineResult
+    span: tuple[int, int]
+    rules: dict[str, str] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DocumentTasks:
+    tasks: list[RawTask]
+    task_rank: int | None
+    section_headings: list[Heading]
+    warnings: list[tuple[str, int | None, str]]  # (code, task index, message)
+
+
+@dataclass
+class _Fields:
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    deadline_label: str | None = None
+    group_deadline: str | None = None
+    plan: str | None = None
+    measure: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    field_lines: set[int] = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- grammar access
+
+
+@dataclass(frozen=True)
+class _Label:
+    role: str
+    ref: str
+    rule_id: str
+
+
+@cache
+def _label_table(grammars: GrammarSet) -> tuple[dict[str, _Label], re.Pattern[str], re.Pattern[str]]:
+    """Every label word → its role; a pattern for a line that starts with a label; one for any label."""
+    table: dict[str, _Label] = {}
+    for grammar, rule in grammars.rules("fields"):
+        if rule.extra("kind") == "label":
+            for word in rule.extra("labels", []):
+                table.setdefault(word, _Label(rule.extra("role"), grammar.rule_ref(rule), rule.id))
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    start = re.compile(rf"^[（(〔【\[]?\s*(?P<label>{words})\s*[:：]\s*")
+    anywhere = re.compile(rf"(?P<label>{words})\s*[:：]\s*")
+    return table, start, anywhere
+
+
+@cache
+def _inline_suffixes(grammars: GrammarSet) -> list[tuple[str, _Label]]:
+    suffixes: list[tuple[str, _Label]] = []
+    for grammar, rule in grammars.rules("fields"):
+        if rule.extra("kind") == "inline":
+            label = _Label(rule.extra("role"), grammar.rule_ref(rule), rule.id)
+            suffixes += [(s, label) for s in rule.extra("suffixes", [])]
+    return sorted(suffixes, key=lambda item: len(item[0]), reverse=True)
+
+
+@cache
+def _role_hint(grammars: GrammarSet) -> re.Pattern[str]:
+    """A cheap pre-check: does a line mention any role word at all?"""
+    words = {s for s, _ in _inline_suffixes(grammars)} | set(_label_table(grammars)[0])
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class _UnitVocab:
+    separators: re.Pattern[str]
+    joiners: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    strip_prefixes: tuple[str, ...]
+    strip_suffixes: tuple[str, ...]
+    etc: str
+    max_chars: int
+    collective_prefixes: tuple[str, ...]
+
+
+@cache
+def _units(grammars: GrammarSet) -> _UnitVocab:
+    def merged(key: str) -> list[str]:
+        return [str(v) for v in grammars.vocab("units", key)]
+
+    separators = next((g.spec.vocab["separators"] for g in grammars.family("units")
+                       if "separators" in g.spec.vocab), "[、，,；;]+")
+    etc = next((g.spec.vocab["etc"] for g in grammars.family("units") if "etc" in g.spec.vocab), "等")
+    max_chars = next((g.spec.vocab["max_unit_chars"] for g in grammars.family("units")
+                      if "max_unit_chars" in g.spec.vocab), 40)
+    return _UnitVocab(
+        separators=re.compile(separators),
+        joiners=tuple(sorted(merged("joiners"), key=len, reverse=True)),
+        suffixes=tuple(sorted(merged("suffixes"), key=len, reverse=True)),
+        strip_prefixes=tuple(merged("strip_prefixes")),
+        strip_suffixes=tuple(sorted(merged("strip_suffixes"), key=len, reverse=True)),
+        etc=str(etc),
+        max_chars=int(max_chars),
+        collective_prefixes=tuple(merged("collective_prefixes")),
+    )
+
+
+# ---------------------------------------------------------------- units
+
+
+def _split_top_level(text: str, separators: re.Pattern[str]) -> list[str]:
+    """Split on separators that are not inside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+        if depth == 0 and separators.fullmatch(ch):
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _is_unit_name(text: str, vocab: _UnitVocab) -> bool:
+    core = re.sub(r"[（(][^）)]*[）)]$", "", text)
+    return bool(core) and core.endswith(vocab.suffixes)
+
+
+def _split_joined(name: str, vocab: _UnitVocab) -> list[str]:
+    """Split on 和/及/与 only where the left side is already a whole unit name."""
+    for joiner in vocab.joiners:
+        pos = name.find(joiner)
+        while pos > 0:
+            left, right = name[:pos], name[pos + len(joiner):]
+            if _is_unit_name(left, vocab) and right and _is_unit_name(right, vocab):
+                return [*_split_joined(left, vocab), *_split_joined(right, vocab)]
+            pos = name.find(joiner, pos + 1)
+    return [name]
+
+
+def split_units(text: str, grammars: GrammarSet) -> list[str]:
+    """A printed unit list → unit names in printed order, duplicates removed."""
+    vocab = _units(grammars)
+    text = text.strip(_TRIM)
+    units: list[str] = []
+    for part in _split_top_level(text, vocab.separators):
+        part = part.strip(_TRIM)
+        for prefix in vocab.strip_prefixes:
+            if part.startswith(prefix) and len(part) > len(prefix) + 1:
+                part = part[len(prefix):]
+        pieces = [part]
+        if vocab.etc in part:
+            head, _, tail = part.rpartition(vocab.etc)
+            pieces = [head, tail] if head and tail else [head or tail]
+        for piece in pieces:
+            for suffix in vocab.strip_suffixes:
+                if piece.endswith(suffix) and len(piece) > len(suffix):
+                    piece = piece[: -len(suffix)]
+                    break
+            for name in _split_joined(piece.strip(_TRIM), vocab):
+                if name and len(name) <= vocab.max_chars and name not in units:
+                    units.append(name)
+    return units
+
+
+# ---------------------------------------------------------------- field groups and clauses
+
+
+def bracket_groups(text: str) -> list[tuple[int, int, str]]:
+    """Top-level bracket groups (start, end, inner text) with balanced nesting."""
+    groups: list[tuple[int, int, str]] = []
+    stack: list[tuple[str, int]] = []
+    for pos, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append((_PAIRS[ch], pos))
+        elif ch in _CLOSE and stack:
+            closer, start = stack.pop()
+            if not stack:
+                groups.append((start, pos + 1, text[start + 1:pos]))
+    return groups
+
+
+def _clause_role(clause: str, grammars: GrammarSet) -> tuple[_Label, str] | None:
+    table, start, _ = _label_table(grammars)
+    m = start.match(clause)
+    if m:
+        return table[m.group("label")], clause[m.end():]
+    for suffix, label in _inline_suffixes(grammars):
+        if clause.endswith(suffix) and len(clause) > len(suffix):
+            units = clause[: -len(suffix)]
+            if "。" not in units and len(units) <= 300 and _looks_like_units(units, grammars):
+                return label, units
+    return None
+
+
+def _looks_like_units(text: str, grammars: GrammarSet) -> bool:
+    """Every listed name ends with a unit suffix or is a collective name (各…/有关…/相关…)."""
+    vocab = _units(grammars)
+    names = split_units(text, grammars)
+    return bool(names) and all(
+        _is_unit_name(n, vocab) or n.startswith(vocab.collective_prefixes) for n in names)
+
+
+def _is_deadline_clause(clause: str, year: int | None) -> bool:
+    if len(clause) > 200:
+        return False
+    return deadlines.normalise(clause, year=year).kind != "none"
+
+
+def _assign_units(fields: _Fields, label: _Label, units_text: str, grammars: GrammarSet) -> None:
+    vocab = _units(grammars)
+    names = split_units(units_text, grammars)
+    if not names:
+        return
+    if label.role == "lead" and vocab.etc in units_text:
+        head, _, tail = units_text.rpartition(vocab.etc)
+        if head and tail:
+            lead_names, resp_names = split_units(head, grammars), split_units(tail, grammars)
+            _extend(fields.lead, lead_names)
+            _extend(fields.responsible, resp_names)
+            fields.rules.setdefault("lead_units", label.ref)
+            fields.rules.setdefault("responsible_units", label.ref)
+            return
+    target = fields.lead if label.role == "lead" else fields.responsible
+    _extend(target, names)
+    fields.rules.setdefault("lead_units" if label.role == "lead" else "responsible_units", label.ref)
+
+
+def _extend(target: list[str], names: list[str]) -> None:
+    for name in names:
+        if name not in target:
+            target.append(name)
+
+
+def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool) -> _Fields | None:
+    """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one."""
+    if not _role_hint(grammars).search(inner) and not at_end:
+        return None
+    clauses = _split_top_level(inner, re.compile(r"[，,；;]"))
+    fields = _Fields()
+    roles = 0
+    deadline_from: int | None = None
+    offset = 0
+    for clause in clauses:
+        stripped = clause.strip()
+        found = _clause_role(stripped, grammars)
+        if found and found[0].role in ("lead", "responsible"):
+            _assign_units(fields, found[0], found[1], grammars)
+            fields.evidence.append(found[0].rule_id)
+            roles += 1
+        elif found and found[0].role == "deadline":
+            fields.group_deadline = found[1].strip()
+            fields.evidence.append(found[0].rule_id)
+        elif deadline_from is None and stripped and _is_deadline_clause(stripped, year):
+            deadline_from = offset + (len(clause) - len(clause.lstrip()))
+        offset += len(clause) + 1
+    if deadline_from is not None and fields.group_deadline is None:
+        fields.group_deadline = inner[deadline_from:].strip(_TRIM)
+        fields.evidence.append("parenthetical-deadline")
+        fields.rules["deadline"] = "fields.yaml::parenthetical-deadline"
+    if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
+        return None
+    return fields
+
+
+def _merge(into: _Fields, other: _Fields) -> None:
+    _extend(into.lead, other.lead)
+    _extend(into.responsible, other.responsible)
+    if other.group_deadline:
+        into.group_deadline = other.group_deadline
+    for key, value in other.rules.items():
+        into.rules.setdefault(key, value)
+    into.evidence += other.evidence
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
+                skip_prefix: int = 0) -> tuple[_Fields, list[str], list[int]]:
+    """Fields and body lines of a task block; returns (fields, body texts, body line indexes)."""
+    table, start, anywhere = _label_table(grammars)
+    fields = _Fields()
+    body: list[str] = []
+    body_lines: list[int] = []
+    for line in lines[first:last]:
+        text = line.text[skip_prefix:] if line.index == first else line.text
+        if not text:
+            continue
+        m = start.match(text)
+        if m and table[m.group("label")].role != "measure":
+            _read_labels(text, fields, grammars, line.index)
+            continue
+        if m:  # 具体举措： opens the block's body
+            fields.measure = text[m.end():]
+            fields.evidence.append(table[m.group("label")].rule_id)
+            text = text[m.end():]
+        body.append(text)
+        body_lines.append(line.index)
+        if _role_hint(grammars).search(text) or line.index == last - 1 or text[-1:] in _CLOSE:
+            for g_start, g_end, inner in bracket_groups(text):
+                at_end = g_end >= len(text.rstrip("。；; ")) - 1
+                parsed = parse_group(inner, grammars, year, at_end)
+                if parsed:
+                    _merge(fields, parsed)
+    return fields, body, body_lines
+
+
+def _read_labels(text: str, fields: _Fields, grammars: GrammarSet, line_index: int) -> None:
+    """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
+    table, _, anywhere = _label_table(grammars)
+    text = text.strip().strip("（(〔【[）)〕】]")
+    matches = list(anywhere.finditer(text))
+    for i, m in enumerate(matches):
+        value_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        value = text[m.end():value_end].strip(_TRIM + "）)〕】]")
+        label = table[m.group("label")]
+        fields.evidence.append(label.rule_id)
+        fields.field_lines.add(line_index)
+        if label.role in ("lead", "responsible"):
+            _assign_units(fields, label, value, grammars)
+        elif label.role == "deadline":
+            fields.deadline_label = value
+            fields.rules["deadline"] = label.ref
+        elif label.role == "plan":
+            fields.plan = value
+            fields.rules["deadline"] = label.ref
+
+
+# ---------------------------------------------------------------- task level
+
+
+def _block_end(headings: list[Heading], index: int, part: DocumentPart) -> int:
+    """Line index where heading `index`'s scope ends (next heading of the same or outer level)."""
+    rank = headings[index].rank
+    for later in headings[index + 1:]:
+        if later.rank <= rank:
+            return later.line
+    return part.last
+
+
+def _has_fields(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None) -> bool:
+    fields, _, _ = _read_block(lines, first, last, grammars, year)
+    return bool(fields.lead or fields.responsible or fields.deadline_label or fields.plan)
+
+
+def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
+                     year: int | None) -> int | None:
+    """The deepest heading level whose items mostly carry task fields; else a fallback level."""
+    headings = [h for h in part.headings if not h.nontask]
+    ranks = sorted({h.rank for h in headings})
+    best: int | None = None
+    for rank in ranks:
+        items = [i for i, h in enumerate(part.headings) if h.rank == rank and not h.nontask]
+        with_fields = sum(
+            _has_fields(structure.lines, part.headings[i].line, _block_end(part.headings, i, part), grammars, year)
+            for i in items)
+        if with_fields and with_fields >= 0.6 * len(items):
+            best = rank
+    return best
+
+
+def _fallback_rank(part: DocumentPart) -> int | None:
+    """Without field evidence: numbered 1. items, else （一） items, else 一、 items."""
+    for rank in (3, 2, 1):
+        if sum(1 for h in part.headings if h.rank == rank and not h.nontask) >= 2:
+            return rank
+    return None
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _number(ordinal: str) -> str:
+    return re.sub(r"[^0-9一二三四五六七八九十百①-⑳]", "", ordinal) or ordinal
+
+
+def task_title(first_text: str) -> str:
+    """Text after the ordinal up to the first 。, without a closing field group."""
+    title = heading_title(first_text)
+    groups = bracket_groups(title)
+    if groups and groups[-1][1] >= len(title) - 1 and groups[-1][0] > 0:
+        title = title[: groups[-1][0]]
+    return title.strip(_TRIM)
+
+
+def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult:
+    if fields.deadline_label:
+        return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
+    if fields.group_deadline:
+        return deadlines.normalise(fields.group_deadline, year=year, ref=ref)
+    if fields.plan:
+        result = deadlines.normalise(fields.plan, year=year, ref=ref)
+        if result.kind == "milestones":
+            result.text = None
+        return result
+    found = deadlines.find_in_text(_strip_groups(body), year=year, ref=ref)
+    return found or deadlines.DeadlineResult(text=None, kind="none", end=None)
+
+
+def _strip_groups(text: str) -> str:
+    """Body text without its field groups, for finding dated targets in free text."""
+    out = text
+    for start, end, inner in reversed(bracket_groups(text)):
+        if re.search(r"牵头|负责|配合|参与|完成", inner):
+            out = out[:start] + out[end:]
+    return out
+
+
+def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
+                grammars: GrammarSet, year: int | None, ref: date | None) -> RawTask | None:
+    lines = structure.lines
+    skip = 0
+    if heading is not None:
+        skip = len(lines[first].text) - len(heading.rest)
+    fields, body, body_lines = _read_block(lines, first, last, grammars, year, skip_prefix=skip)
+    if not body:
+        return None
+    text = "\n".join(body)
+    title = task_title(fields.measure if fields.measure is not None and heading is None else body[0])
+    last_line = max([*body_lines, *fields.field_lines])
+    span = (lines[first].start, lines[last_line].end)
+    deadline = _deadline_for(fields, text, year, ref)
+    rules = dict(fields.rules)
+    if deadline.rule:
+        rules["deadline_kind"] = deadline.rule
+    if heading is not None:
+        rules["task"] = heading.rule
+    return RawTask(number=_number(heading.ordinal) if heading else None, heading=heading, section=section,
+                   title=title, text=text, lead=fields.lead, responsible=fields.responsible,
+                   deadline=deadline, span=span, rules=rules, evidence=fields.evidence)
+
+
+def _measure_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> list[int]:
+    table, start, _ = _label_table(grammars)
+    found = []
+    for line in structure.lines[part.first:part.last]:
+        m = start.match(line.text)
+        if m and table[m.group("label")].role == "measure":
+            found.append(line.index)
+    return found
+
+
+def _enclosing_heading(part: DocumentPart, line_index: int) -> Heading | None:
+    previous = [h for h in part.headings if h.line < line_index]
+    return previous[-1] if previous else None
+
+
+def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
+    """The year relative dates take: the 成文日期, else a year in the title."""
+    meta = part.meta
+    if meta.date:
+        ref = date.fromisoformat(meta.date)
+        return ref.year, ref
+    if meta.title:
+        m = re.search(r"((?:19|20)\d{2})\s*年", meta.title)
+        if m:
+            return int(m.group(1)), None
+    return None, None
+
+
+def _year_before(structure: Structure, offset: int) -> int | None:
+    """The nearest stated year before a position (for undated, untitled notices)."""
+    years = re.findall(r"((?:19|20)\d{2})\s*年", structure.text[:offset])
+    return int(years[-1]) if years else None
+
+
+def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
+    """All tasks of one document, in printed order."""
+    year, ref = document_year(structure, part)
+    rank = choose_task_rank(structure, part, grammars, year)
+    measure_lines = _measure_starts(structure, part, grammars)
+    if rank is None and not measure_lines:
+        rank = _fallback_rank(part)
+    tasks: list[RawTask] = []
+    warnings: list[tuple[str, int | None, str]] = []
+    task_lines: set[int] = set()
+    if rank is not None:
+        for index, heading in enumerate(part.headings):
+            if heading.rank != rank or heading.nontask:
+                continue
+            end = _block_end(part.headings, index, part)
+            task_year = year or _year_before(structure, structure.lines[heading.line].start)
+            section = part.headings[heading.parent] if heading.parent is not None else None
+            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
+            if task:
+                tasks.append(task)
+                task_lines.update(range(heading.line, end))
+    stops = sorted({*measure_lines, *(h.line for h in part.headings), part.last})
+    for start in measure_lines:
+        if start in task_lines:
+            continue
+        end = next(s for s in stops if s > start)
+        task_year = year or _year_before(structure, structure.lines[start].start)
+        task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year, ref)
+        if task:
+            tasks.append(task)
+    tasks.sort(key=lambda t: t.span[0])
+    sections = [h for h in part.headings if rank is None or h.rank < rank or h.nontask]
+    sections = [h for h in sections if not _inside_task(h, tasks)]
+    for i, task in enumerate(tasks):
+        if task.deadline.unparsed:
+            warnings.append(("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}"))
+    return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _inside_task(heading: Heading, tasks: list[RawTask]) -> bool:
+    return any(t.heading is not heading and t.heading is not None and t.heading.line < heading.line
+               and heading.rank > t.heading.rank and _line_in(t, heading) for t in tasks)
+
+
+def _line_in(task: RawTask, heading: Heading) -> bool:
+    return task.heading is not None and task.heading.line <= heading.line and task.span[1] > 0
+
+
+# ---------------------------------------------------------------- grammar corpus
+
+
+def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
+    """Run one corpus example of a fields / units / layouts rule."""
+    from .grammar import load_grammars
+
+    grammars = load_grammars()
+    expect = str(example.expect)
+    if grammar.family == "units":
+        got = "|".join(split_units(example.text, grammars))
+    elif grammar.family == "fields" and rule.extra("kind") == "label":
+        fields = _Fields()
+        table, start, _ = _label_table(grammars)
+        m = start.match(example.text)
+        if not m:
+            return "label not recognised"
+        role = table[m.group("label")].role
+        if role in ("lead", "responsible"):
+            _read_labels(example.text, fields, grammars, 0)
+            got = f"{role} " + "|".join(fields.lead if role == "lead" else fields.responsible)
+        else:
+            got = f"{role} {example.text[m.end():]}"
+    elif grammar.family == "fields":
+        fields = _Fields()
+        found = _clause_role(example.text, grammars)
+        if not found:
+            return "no role recognised"
+        _assign_units(fields, found[0], found[1], grammars)
+        parts = []
+        if fields.lead:
+            parts.append("lead " + "|".join(fields.lead))
+        if fields.responsible:
+            parts.append("responsible " + "|".join(fields.responsible))
+        got = "; ".join(parts)
+    else:
+        return None
+    return None if got == expect else f"expected {expect!r}, got {got!r}"
+
+
+def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
+    from .grammar import load_grammars
+
+    grammars = load_grammars()
+    if grammar.family != "fields":
+        return None
+    if rule.extra("kind") == "label":
+        table, start, _ = _label_table(grammars)
+        m = start.match(text)
+        return f"label {m.group('label')!r} recognised" if m and table[m.group("label")].rule_id == rule.id else None
+    found = _clause_role(text, grammars)
+    if found and found[0].rule_id == rule.id and split_units(found[1], grammars):
+        return f"role {found[0].role} recognised"
+    return None

@@ -1,0 +1,159 @@
+"""Stage 6, output: assemble the contract models, and write JSON / JSONL / CSV.
+
+Ids, section paths and warnings are given here, so earlier stages stay free of presentation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .grammar import GrammarSet
+from .models import Deadline, Document, Extraction, Meta, Milestone, ParseWarning, Section, Source, Task
+
+if TYPE_CHECKING:
+    from .extract import DocumentTasks, RawTask
+    from .load import Loaded
+    from .structure import DocumentPart, Heading, Structure
+
+CSV_COLUMNS = ["file", "document", "number", "section", "title", "lead_units", "responsible_units",
+               "deadline_text", "deadline_kind", "deadline_end"]
+
+
+def _heading_label(heading: Heading) -> str:
+    return f"{heading.ordinal}{heading.title}"
+
+
+def _sections(headings: list[Heading], part: DocumentPart) -> tuple[list[Section], dict[int, str]]:
+    """Section models with hierarchical ids (s2, s2.1); map from heading line to id."""
+    ids: dict[int, str] = {}
+    counters: dict[str | None, int] = Counter()
+    kept = {h.line for h in headings}
+    sections: list[Section] = []
+    for heading in headings:
+        parent = _kept_parent(heading, part, kept)
+        parent_id = ids.get(parent.line) if parent else None
+        counters[parent_id] += 1
+        section_id = f"{parent_id}.{counters[parent_id]}" if parent_id else f"s{counters[parent_id]}"
+        ids[heading.line] = section_id
+        level = section_id.count(".") + 1
+        sections.append(Section(id=section_id, ordinal=heading.ordinal, level=level, title=heading.title,
+                                parent=parent_id))
+    return sections, ids
+
+
+def _kept_parent(heading: Heading, part: DocumentPart, kept: set[int]) -> Heading | None:
+    parent = heading.parent
+    while parent is not None:
+        candidate = part.headings[parent]
+        if candidate.line in kept:
+            return candidate
+        parent = candidate.parent
+    return None
+
+
+def _section_chain(section: Heading | None, part: DocumentPart) -> list[Heading]:
+    chain: list[Heading] = []
+    while section is not None:
+        chain.append(section)
+        section = part.headings[section.parent] if section.parent is not None else None
+    return list(reversed(chain))
+
+
+def _deadline(raw: RawTask) -> Deadline:
+    result = raw.deadline
+    return Deadline(text=result.text, kind=result.kind, end=result.end,  # type: ignore[arg-type]
+                    milestones=[Milestone(period=m.period, end=m.end, text=m.text) for m in result.milestones])
+
+
+def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, str], structure: Structure,
+          explain: bool) -> Task:
+    chain = _section_chain(raw.section, part)
+    section_id = next((section_ids[h.line] for h in reversed(chain) if h.line in section_ids), None)
+    page = structure.text.count("\f", 0, raw.span[0]) + 1 if "\f" in structure.text else None
+    return Task(id=f"t{number}", number=raw.number, section_id=section_id,
+                section_path=[_heading_label(h) for h in chain], title=raw.title, text=raw.text,
+                lead_units=raw.lead, responsible_units=raw.responsible, deadline=_deadline(raw),
+                span=list(raw.span), page=page, rules=dict(raw.rules) if explain else None)
+
+
+def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | None:
+    """The layout grammar(s) whose evidence fired most (source.grammar)."""
+    fired: Counter[str] = Counter()
+    for doc in per_document:
+        for task in doc.tasks:
+            fired.update(task.evidence or ["numbered-item"])
+    scores: list[tuple[int, str]] = []
+    for grammar, rule in grammars.rules("layouts"):
+        score = sum(fired[e] for e in rule.extra("evidence", []))
+        if score:
+            scores.append((score, rule.id))
+    if not scores:
+        return None
+    top = max(s for s, _ in scores)
+    return "+".join(name for score, name in sorted(scores, reverse=True) if score >= 0.25 * top)
+
+
+def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], structure: Structure,
+             per_document: list[DocumentTasks], grammars: GrammarSet, explain: bool = False) -> Extraction:
+    """Build the output models from every stage's results."""
+    documents: list[Document] = []
+    for part, found in zip(structure.documents, per_document, strict=True):
+        meta = part.meta
+        sections, section_ids = _sections(found.section_headings, part)
+        tasks = [_task(raw, i + 1, part, section_ids, structure, explain) for i, raw in enumerate(found.tasks)]
+        warnings = [ParseWarning(code=code, task_id=f"t{index + 1}" if index is not None else None, message=msg)
+                    for code, index, msg in found.warnings]
+        documents.append(Document(
+            meta=Meta(title=meta.title, kind=meta.kind, doc_number=meta.doc_number, issuer=meta.issuer,
+                      recipients=meta.recipients, date=meta.date, source_site=meta.source_site,
+                      cited_documents=meta.cited_documents),
+            sections=sections, tasks=tasks, warnings=warnings))
+    documents = _main_first(documents)
+    source = Source(path=loaded.path, format=loaded.format, sha256=loaded.sha256,  # type: ignore[arg-type]
+                    encoding=loaded.encoding, script=script,  # type: ignore[arg-type]
+                    repairs=[f"{k}:{v}" for k, v in sorted(repairs.items()) if v],
+                    grammar=_layout(per_document, grammars))
+    return Extraction(source=source, documents=documents)
+
+
+def _main_first(documents: list[Document]) -> list[Document]:
+    """Keep printed order; an empty leading fragment (no title, no tasks) is folded away."""
+    kept = [d for d in documents if d.tasks or d.meta.title or d.sections or d is documents[0]]
+    return kept or documents[:1]
+
+
+# ---------------------------------------------------------------- writers
+
+
+def to_json(extraction: Extraction, indent: int | None = 2) -> str:
+    return json.dumps(extraction.model_dump(mode="json", exclude_none=False), ensure_ascii=False, indent=indent)
+
+
+def to_jsonl_line(extraction: Extraction) -> str:
+    return to_json(extraction, indent=None)
+
+
+def csv_rows(extraction: Extraction) -> Iterable[list[str]]:
+    """One row per task: what analysts open in a spreadsheet."""
+    for number, document in enumerate(extraction.documents, start=1):
+        for task in document.tasks:
+            yield [extraction.source.path, str(number), task.number or "",
+                   task.section_path[-1] if task.section_path else "", task.title,
+                   "、".join(task.lead_units), "、".join(task.responsible_units), task.deadline.text or "",
+                   task.deadline.kind, task.deadline.end or ""]
+
+
+def to_csv(extractions: Iterable[Extraction], header: bool = True) -> str:
+    """UTF-8 CSV text (the caller writes it with a BOM so Excel opens it correctly)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    for extraction in extractions:
+        writer.writerows(csv_rows(extraction))
+    return buffer.getvalue()
