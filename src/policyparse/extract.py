@@ -39,6 +39,8 @@ class RawTask:
     span: tuple[int, int]
     rules: dict[str, str] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
+    table: int | None = None
+    row: int | None = None
 
 
 @dataclass
@@ -510,12 +512,13 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     measure_lines = _measure_starts(structure, part, grammars)
     if rank is None and not measure_lines:
         rank = _fallback_rank(part)
-    tasks: list[RawTask] = []
+    from .tables import extract_table_tasks
+
+    tasks, task_lines = extract_table_tasks(structure, part, grammars, year, ref)
     warnings: list[tuple[str, int | None, str]] = []
-    task_lines: set[int] = set()
     if rank is not None:
         for index, heading in enumerate(part.headings):
-            if heading.rank != rank or heading.nontask:
+            if heading.rank != rank or heading.nontask or heading.line in task_lines:
                 continue
             end = _block_end(part.headings, index, part)
             task_year = year or _year_before(structure, structure.lines[heading.line].start)

@@ -78,7 +78,7 @@ def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, 
     return Task(id=f"t{number}", number=raw.number, section_id=section_id,
                 section_path=[_heading_label(h) for h in chain], title=raw.title, text=raw.text,
                 lead_units=raw.lead, responsible_units=raw.responsible, deadline=_deadline(raw),
-                span=list(raw.span), page=page, rules=dict(raw.rules) if explain else None)
+                span=list(raw.span), page=page, table=raw.table, row=raw.row, rules=dict(raw.rules) if explain else None)
 
 
 def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | None:
