@@ -162,8 +162,10 @@ def _split_top_level(text: str, separators: re.Pattern[str]) -> list[str]:
 
 
 def _is_unit_name(text: str, vocab: _UnitVocab) -> bool:
+    """Ends with a unit suffix and has a name before it (单位 or 部门 alone is not a unit)."""
     core = re.sub(r"[（(][^）)]*[）)]$", "", text)
-    return bool(core) and core.endswith(vocab.suffixes)
+    matching = [s for s in vocab.suffixes if core.endswith(s)]
+    return bool(matching) and len(core) > min(len(s) for s in matching)
 
 
 def _split_joined(name: str, vocab: _UnitVocab) -> list[str]:
@@ -346,14 +348,29 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
     return fields, body, body_lines
 
 
+def _drop_unbalanced_close(text: str) -> str:
+    """Trailing closing brackets that close nothing inside the value (left from a wrapping group)."""
+    while text and text[-1] in _CLOSE and sum(text.count(c) for c in _OPEN) < sum(text.count(c) for c in _CLOSE):
+        text = text[:-1].rstrip(_TRIM)
+    return text
+
+
+def _unwrap(text: str) -> str:
+    """（牵头单位：X；责任单位：Y） → the inside, when one bracket group spans the whole line."""
+    groups = bracket_groups(text)
+    if len(groups) == 1 and groups[0][0] == 0 and groups[0][1] == len(text):
+        return groups[0][2]
+    return text
+
+
 def _read_labels(text: str, fields: _Fields, grammars: GrammarSet, line_index: int) -> None:
     """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
     table, _, anywhere = _label_table(grammars)
-    text = text.strip().strip("（(〔【[）)〕】]")
+    text = _unwrap(text.strip())
     matches = list(anywhere.finditer(text))
     for i, m in enumerate(matches):
         value_end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[m.end():value_end].strip(_TRIM + "）)〕】]")
+        value = _drop_unbalanced_close(text[m.end():value_end].strip(_TRIM))
         label = table[m.group("label")]
         fields.evidence.append(label.rule_id)
         fields.field_lines.add(line_index)

@@ -264,7 +264,7 @@ def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarS
             if not line.text:
                 continue
             if len(line.text) <= _limit(grammars, "title_max_chars", 90) and not re.search(
-                    r"[。；:：]$|[。；]", line.text) and not parse_date_line(line.text, grammars):
+                    r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$", line.text) and not parse_date_line(line.text, grammars):
                 meta.title = line.text
                 meta.rules["title"] = "meta.yaml::first-line"
             return
@@ -290,7 +290,7 @@ def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, gramm
     cited: list[str] = []
     for line in lines[first:last]:
         for m in pattern.finditer(line.text):
-            number = normalise_doc_number(m.group("num"))
+            number = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
             alone = len(line.text) - len(m.group(0)) <= 4
             if alone and line.index < head_end and meta.doc_number is None:
                 meta.doc_number = number
@@ -298,6 +298,18 @@ def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, gramm
             elif number not in cited:
                 cited.append(number)
     meta.cited_documents = [n for n in cited if n != meta.doc_number]
+
+
+def _cut_lead_in(number: str, grammars: GrammarSet) -> str:
+    """落实甘政发〔2022〕57号 → 甘政发〔2022〕57号: running text can run into a cited number."""
+    prefix_end = number.find("〔") if "〔" in number else len(number)
+    prefix = number[:prefix_end]
+    cut = 0
+    for word in grammars.vocab("meta", "number_lead_ins"):
+        pos = prefix.rfind(str(word))
+        if pos >= 0 and prefix_end - (pos + len(word)) >= 2:
+            cut = max(cut, pos + len(word))
+    return number[cut:]
 
 
 def normalise_doc_number(number: str) -> str:

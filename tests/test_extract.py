@@ -1,0 +1,84 @@
+"""The extract stage on small notices: each field shape, units, task levels."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyparse import extract_text
+from policyparse.extract import split_units
+
+
+@pytest.mark.parametrize(
+    ("printed", "units"),
+    [
+        ("各园区管委会、各部门、各单位", ["各园区管委会", "各部门", "各单位"]),
+        ("城乡建设和交通管理局、文化和旅游局", ["城乡建设和交通管理局", "文化和旅游局"]),
+        ("财政局和税务局", ["财政局", "税务局"]),
+        ("市场监督管理局等相关部门和单位", ["市场监督管理局", "相关部门和单位"]),
+        ("财政局、招商局（双创办）、人力资源产业园", ["财政局", "招商局（双创办）", "人力资源产业园"]),
+        ("财政局、财政局", ["财政局"]),
+    ],
+)
+def test_split_units(grammars, printed: str, units: list[str]) -> None:
+    assert split_units(printed, grammars) == units
+
+
+def _tasks(text: str) -> list[dict]:
+    data = extract_text(text).model_dump()
+    return data["documents"][0]["tasks"]
+
+
+def test_labelled_fields() -> None:
+    tasks = _tasks("某区2020年工作要点\n二、主要任务\n（一）深化改革\n1.编制清单。认真承接。\n牵头单位:经济发展局\n"
+                   "责任单位:各园区管委会、财政局\n完成时限:2020年8月底前\n2.推进事项。内容。\n责任单位:税务局\n")
+    assert [t["number"] for t in tasks] == ["1", "2"]
+    first = tasks[0]
+    assert first["title"] == "编制清单"
+    assert first["lead_units"] == ["经济发展局"]
+    assert first["responsible_units"] == ["各园区管委会", "财政局"]
+    assert first["deadline"]["kind"] == "by_date"
+    assert first["deadline"]["end"] == "2020-08-31"
+    assert first["section_path"] == ["二、主要任务", "（一）深化改革"]
+    assert "牵头单位" not in first["text"]
+    assert tasks[1]["lead_units"] == [] and tasks[1]["responsible_units"] == ["税务局"]
+
+
+def test_closing_parenthetical() -> None:
+    tasks = _tasks("某某实施方案\n二、主要任务\n（一）降门槛\n1.推行清单制度，让权力规范运行。内容。"
+                   "(新区组织部牵头,各新城、管委会各部门参与,2017年9月底完成)\n"
+                   "2.实施人才战略。内容。(新区人社局牵头,财政局、招商局(双创办)参与,2017年12月底完成)\n")
+    assert tasks[0]["title"] == "推行清单制度，让权力规范运行"
+    assert tasks[0]["lead_units"] == ["新区组织部"]
+    assert tasks[0]["responsible_units"] == ["各新城", "管委会各部门"]
+    assert tasks[0]["deadline"]["end"] == "2017-09-30"
+    assert tasks[1]["responsible_units"] == ["财政局", "招商局（双创办）"]
+
+
+def test_lead_responsible_by_function() -> None:
+    tasks = _tasks("市工作方案\n三、重点任务\n（一）流程更优\n1.梳理事项。(市政务服务管理局牵头负责)\n"
+                   "2.削减层级。(各有关部门按职能分工负责)\n3.取消条件。(市自然资源局等相关部门按职能分工牵头负责)\n")
+    assert tasks[0]["lead_units"] == ["市政务服务管理局"] and tasks[0]["responsible_units"] == []
+    assert tasks[1]["lead_units"] == [] and tasks[1]["responsible_units"] == ["各有关部门"]
+    assert tasks[2]["lead_units"] == ["市自然资源局"] and tasks[2]["responsible_units"] == ["相关部门"]
+
+
+def test_principles_safeguards_and_subitems_are_not_tasks() -> None:
+    tasks = _tasks("某方案\n一、指导思想\n1.坚持原则。(甲局牵头)\n二、主要任务\n1.做好甲事。\n（1）子项一。\n（2）子项二。\n"
+                   "牵头单位：甲局\n2.做好乙事。\n牵头单位：乙局\n三、保障措施\n1.加强领导。\n")
+    assert [t["title"] for t in tasks] == ["做好甲事", "做好乙事"]
+    assert "子项一" in tasks[0]["text"]
+
+
+def test_quarterly_blocks_are_tasks() -> None:
+    tasks = _tasks("为落实部署，特制定本方案。\n具体举措:持续扩展应用场景。推动融合。\n"
+                   "推进计划:一季度,制定计划;二季度,推进下沉;三季度,互通共享;四季度,总结成效。\n"
+                   "责任单位:政法委、文化和旅游局\n具体举措:深化改革。\n推进计划:一季度,完成改革;二、三、四季度,抓好落实。\n"
+                   "(一)强化组织领导。各部门要加强领导。\n")
+    assert [t["title"] for t in tasks] == ["持续扩展应用场景", "深化改革"]
+    assert tasks[0]["responsible_units"] == ["政法委", "文化和旅游局"]
+    assert tasks[0]["section_path"] == []
+
+
+def test_news_article_has_no_tasks() -> None:
+    text = "某区95条举措打造最优营商环境\n\n政务服务方面，新区将推行全域通办。\n\n市场准入方面，全面推行登记便利化改革。\n"
+    assert _tasks(text) == []

@@ -1,0 +1,58 @@
+"""The structure stage alone: headings, documents and metadata on small texts."""
+
+from __future__ import annotations
+
+from policyparse.structure import normalise_doc_number, parse_date_line, structure
+
+
+def test_headings_nest_by_family_order(grammars) -> None:
+    text = "二、主要任务\n（一）深化改革\n1.编制清单。内容。\n（1）子项。\n2.第二项。\n（二）优化服务\n"
+    found = structure(text, grammars)
+    heads = found.documents[0].headings
+    assert [h.ordinal for h in heads] == ["二、", "（一）", "1.", "（1）", "2.", "（二）"]
+    parents = [heads[h.parent].ordinal if h.parent is not None else None for h in heads]
+    assert parents == [None, "二、", "（一）", "1.", "（一）", "二、"]
+    assert heads[2].title == "编制清单"
+
+
+def test_nontask_sections_are_marked(grammars) -> None:
+    text = "一、指导思想\n（一）坚持原则。\n二、主要任务\n（一）深化改革。\n三、保障措施\n（一）加强领导。\n"
+    heads = structure(text, grammars).documents[0].headings
+    assert [h.nontask for h in heads] == [True, True, False, False, True, True]
+
+
+def test_print_wrapper_gives_the_plan_title_and_issuer(grammars) -> None:
+    text = ("甲区管委会办公室关于印发《甲区2021年优化营商环境工作要点》的通知\n甲政办发〔2021〕5号\n"
+            "各部门：\n现印发你们。\n甲区管委会办公室\n2021年3月2日\n甲区2021年优化营商环境工作要点\n一、主要任务\n")
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "甲区2021年优化营商环境工作要点"
+    assert meta.kind == "工作要点"
+    assert meta.doc_number == "甲政办发〔2021〕5号"
+    assert meta.issuer == "甲区管委会办公室"
+    assert meta.date == "2021-03-02"
+    assert meta.recipients == ["各部门"]
+
+
+def test_cited_numbers_are_not_the_doc_number(grammars) -> None:
+    text = "某某实施方案\n一、总体要求\n按照《通知》（国办发〔2019〕58号）要求，落实甘政发〔2022〕57号。\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.doc_number is None
+    assert meta.cited_documents == ["国办发〔2019〕58号", "甘政发〔2022〕57号"]
+
+
+def test_news_headline_is_the_title_and_plan_without_title_has_none(grammars) -> None:
+    assert structure("新事心办！某区改革举措\n\n正文。", grammars).documents[0].meta.title == "新事心办！某区改革举措"
+    assert structure("为贯彻落实决策部署，特制定本方案。\n坚持问题导向。", grammars).documents[0].meta.title is None
+
+
+def test_concatenated_notices_become_documents(grammars) -> None:
+    text = "甲市工作方案\n一、重点任务\n1.做好甲事。\n乙市实施方案（试行）\n一、主要内容\n1.做好乙事。\n"
+    docs = structure(text, grammars).documents
+    assert [d.meta.title for d in docs] == ["甲市工作方案", "乙市实施方案（试行）"]
+
+
+def test_date_lines_and_doc_numbers(grammars) -> None:
+    assert parse_date_line("二〇二〇年四月二十九日", grammars) == "2020-04-29"
+    assert parse_date_line("2020年4月29日前完成", grammars) is None
+    assert normalise_doc_number("新政办发[2020]23号") == "新政办发〔2020〕23号"
+    assert normalise_doc_number("国办发（2009） 第66号") == "国办发〔2009〕66号"
