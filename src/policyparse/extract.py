@@ -216,7 +216,7 @@ def bracket_groups(text: str) -> list[tuple[int, int, str]]:
         if ch in _PAIRS:
             stack.append((_PAIRS[ch], pos))
         elif ch in _CLOSE and stack:
-            closer, start = stack.pop()
+            _closer, start = stack.pop()
             if not stack:
                 groups.append((start, pos + 1, text[start + 1:pos]))
     return groups
@@ -321,7 +321,7 @@ def _merge(into: _Fields, other: _Fields) -> None:
 def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
                 skip_prefix: int = 0) -> tuple[_Fields, list[str], list[int]]:
     """Fields and body lines of a task block; returns (fields, body texts, body line indexes)."""
-    table, start, anywhere = _label_table(grammars)
+    table, start, _anywhere = _label_table(grammars)
     fields = _Fields()
     body: list[str] = []
     body_lines: list[int] = []
@@ -340,7 +340,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
         body.append(text)
         body_lines.append(line.index)
         if _role_hint(grammars).search(text) or line.index == last - 1 or text[-1:] in _CLOSE:
-            for g_start, g_end, inner in bracket_groups(text):
+            for _g_start, g_end, inner in bracket_groups(text):
                 at_end = g_end >= len(text.rstrip("。；; ")) - 1
                 parsed = parse_group(inner, grammars, year, at_end)
                 if parsed:

@@ -78,7 +78,8 @@ def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, 
     return Task(id=f"t{number}", number=raw.number, section_id=section_id,
                 section_path=[_heading_label(h) for h in chain], title=raw.title, text=raw.text,
                 lead_units=raw.lead, responsible_units=raw.responsible, deadline=_deadline(raw),
-                span=list(raw.span), page=page, table=raw.table, row=raw.row, rules=dict(raw.rules) if explain else None)
+                span=list(raw.span), page=page, table=raw.table, row=raw.row,
+                rules=dict(raw.rules) if explain else None)
 
 
 def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | None:
@@ -88,7 +89,7 @@ def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | No
         for task in doc.tasks:
             fired.update(task.evidence or ["numbered-item"])
     scores: list[tuple[int, str]] = []
-    for grammar, rule in grammars.rules("layouts"):
+    for _grammar, rule in grammars.rules("layouts"):
         score = sum(fired[e] for e in rule.extra("evidence", []))
         if score:
             scores.append((score, rule.id))
