@@ -82,3 +82,19 @@ def test_quarterly_blocks_are_tasks() -> None:
 def test_news_article_has_no_tasks() -> None:
     text = "某区95条举措打造最优营商环境\n\n政务服务方面，新区将推行全域通办。\n\n市场准入方面，全面推行登记便利化改革。\n"
     assert _tasks(text) == []
+
+
+def test_task_level_is_the_one_that_carries_fields() -> None:
+    tasks = _tasks("某市重点任务分工方案\n一、总体要求\n坚持问题导向。\n二、重点任务\n"
+                   "（一）深化审批改革。全面推行告知承诺制。（牵头单位：市发展改革委；责任单位：市财政局、市税务局；完成时限：2021年6月底前）\n"
+                   "（二）优化政务服务。推进一网通办。责任单位：市政务服务中心，各县区政府；完成时限：2021年6月底前。\n"
+                   "（三）加强监管。推进双随机。（市市场监管局牵头，市直各部门配合，持续推进）\n"
+                   "（四）提升效率。压缩办理时限。（2021年9月底前完成）\n三、保障措施\n（一）加强组织领导。各部门要高度重视。\n")
+    assert [t["number"] for t in tasks] == ["一", "二", "三", "四"]
+    assert tasks[0]["lead_units"] == ["市发展改革委"]
+    assert tasks[0]["responsible_units"] == ["市财政局", "市税务局"]
+    assert tasks[1]["responsible_units"] == ["市政务服务中心", "各县区政府"]
+    assert tasks[1]["text"].endswith("推进一网通办。")
+    assert tasks[2]["deadline"]["kind"] == "ongoing"
+    assert tasks[3]["deadline"]["end"] == "2021-09-30"
+    assert tasks[0]["section_path"] == ["二、重点任务"]

@@ -337,6 +337,10 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
             fields.measure = text[m.end():]
             fields.evidence.append(table[m.group("label")].rule_id)
             text = text[m.end():]
+        tail = _trailing_labels(text, grammars)
+        if tail is not None:
+            _read_labels(text[tail:], fields, grammars, line.index)
+            text = text[:tail].rstrip()
         body.append(text)
         body_lines.append(line.index)
         if _role_hint(grammars).search(text) or line.index == last - 1 or text[-1:] in _CLOSE:
@@ -346,6 +350,20 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                 if parsed:
                     _merge(fields, parsed)
     return fields, body, body_lines
+
+
+def _trailing_labels(text: str, grammars: GrammarSet) -> int | None:
+    """Where labelled fields start after a paragraph's last sentence (…。责任单位：X；完成时限：Y。)."""
+    table, _, anywhere = _label_table(grammars)
+    for m in anywhere.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] not in "。；;！ \t":
+            continue
+        if table[m.group("label")].role in ("measure", "plan"):
+            continue
+        head = text[:m.start()]
+        if sum(head.count(c) for c in _OPEN) == sum(head.count(c) for c in _CLOSE):
+            return m.start()
+    return None
 
 
 def _drop_unbalanced_close(text: str) -> str:
@@ -398,23 +416,25 @@ def _block_end(headings: list[Heading], index: int, part: DocumentPart) -> int:
 
 def _has_fields(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None) -> bool:
     fields, _, _ = _read_block(lines, first, last, grammars, year)
-    return bool(fields.lead or fields.responsible or fields.deadline_label or fields.plan)
+    return bool(fields.lead or fields.responsible or fields.deadline_label or fields.plan or fields.group_deadline)
 
 
 def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
                      year: int | None) -> int | None:
-    """The deepest heading level whose items mostly carry task fields; else a fallback level."""
-    headings = [h for h in part.headings if not h.nontask]
-    ranks = sorted({h.rank for h in headings})
-    best: int | None = None
-    for rank in ranks:
+    """The level with the most items carrying task fields, among levels where at least half do.
+
+    An outer heading whose block holds fielded items also "has fields", so counting items (not
+    ratios) makes the level that actually carries them win; ties go to the deeper level.
+    """
+    best: tuple[int, int] | None = None
+    for rank in sorted({h.rank for h in part.headings if not h.nontask}):
         items = [i for i, h in enumerate(part.headings) if h.rank == rank and not h.nontask]
         with_fields = sum(
             _has_fields(structure.lines, part.headings[i].line, _block_end(part.headings, i, part), grammars, year)
             for i in items)
-        if with_fields and with_fields >= 0.6 * len(items):
-            best = rank
-    return best
+        if with_fields and with_fields >= 0.5 * len(items) and (best is None or with_fields >= best[0]):
+            best = (with_fields, rank)
+    return best[1] if best else None
 
 
 def _fallback_rank(part: DocumentPart) -> int | None:
