@@ -66,6 +66,7 @@ class _DateRule:
     body: str
     spec: dict[str, Any]
     after_chars: str | None
+    groups: tuple[tuple[str, str], ...]  # (name in the combined regex, name in the rule's pattern)
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,13 @@ def _build(grammar_set: GrammarSet) -> _Engine:
                 body=str(rule.extra("body", "cue")),
                 spec=dict(rule.model_extra or {}),
                 after_chars=rule.extra("after_chars"),
+                groups=tuple((f"{group}_{name}", name) for name in _GROUP.findall(pattern)),
             )
     masks = vocab.get("mask") or []
     return _Engine(
         fold=_fold_table(vocab),
         mask=re.compile("|".join(masks)) if masks else None,
-        dates=re.compile("|".join(alternatives) or r"(?!)"),
+        dates=_combined(alternatives, vocab.get("token_start")),
         date_rules=date_rules,
         markers=tuple(
             (role, ref, re.compile(pattern)) for role in _MARKER_ROLES for ref, pattern in markers[role]
@@ -175,6 +177,12 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         ten=str(vocab.get("ten", "")),
         relative_years={str(k): int(v) for k, v in (vocab.get("relative_years") or {}).items()},
     )
+
+
+def _combined(alternatives: list[str], token_start: str | None) -> re.Pattern[str]:
+    """One regex for every dated shape, behind a cheap first-character check."""
+    body = "|".join(alternatives) or "(?!)"
+    return re.compile(f"(?={token_start})(?:{body})" if token_start else body)
 
 
 @cache
@@ -232,11 +240,7 @@ def _prepare(eng: _Engine, text: str) -> str:
 def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | None:
     """Turn one match into a token (None when its numbers make no date)."""
     rule = eng.date_rules[match.lastgroup or ""]
-    groups = {
-        k[len(rule.group) + 1 :]: v
-        for k, v in match.groupdict().items()
-        if v and k.startswith(rule.group + "_")
-    }
+    groups = {short: value for full, short in rule.groups if (value := match.group(full))}
     year = _number(eng, groups["year"]) if "year" in groups else None
     if "rel" in groups and doc_year is not None:
         year = doc_year + eng.relative_years.get(groups["rel"], 0)
