@@ -132,6 +132,7 @@ def test_unparsed_phrase_keeps_text_and_is_flagged() -> None:
     assert (result.text, result.kind, result.end, result.unparsed) == ("按要求完成", "none", None, True)
     assert normalise("10个工作日内", 2020).unparsed is False  # recognised: a processing-time limit
     assert normalise("", 2020).unparsed is False  # nothing stated, nothing to warn about
+    assert normalise("2月30日前", 2021).unparsed is True  # no such day
 
 
 # --- milestones, year carry and roll-over ----------------------------------------------------

@@ -399,6 +399,14 @@ def _place(eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref
             carry, previous = year, token.resolved
 
 
+def _placed(
+    eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None
+) -> list[_Token]:
+    """Tokens placed in their years, without those that name no real day (2月30日)."""
+    _place(eng, s, tokens, doc_year, ref)
+    return [t for t in tokens if t.resolved is not None or t.resolved_year is None]
+
+
 def _period(token: _Token) -> str | None:
     """'2023-Q1' / 'Q2-Q3' / '2023-06' / '--06' / '2021-02-03' / '2025'; what is known of the step."""
     year = token.resolved_year
@@ -509,9 +517,8 @@ def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
         return DeadlineResult(text=text, kind="none", end=None)
     eng = _engine()
     s = _prepare(eng, text)
-    tokens = _tokens(eng, s, year)
+    tokens = _placed(eng, s, _tokens(eng, s, year), year, ref)
     if tokens:
-        _place(eng, s, tokens, year, ref)
         return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
     for role, ref_id, pattern in eng.markers:
         if pattern.search(s):
@@ -560,10 +567,10 @@ def _find_in_text(text: str, year: int | None, ref: date | None) -> DeadlineResu
         return None
     eng = _engine()
     s = _prepare(eng, text)
-    tokens = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, year)]
+    targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, year)]
+    tokens = _placed(eng, s, targets, year, ref)
     if not tokens:
         return None
-    _place(eng, s, tokens, year, ref)
     steps = _steps(eng, s, tokens)
     start = _lead_start(eng, s, steps[0].start)
     stop = steps[-1].end if len(steps) == 1 else _clause_end(eng, s, steps[-1].end)
