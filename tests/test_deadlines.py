@@ -147,6 +147,11 @@ def test_year_carries_to_later_steps() -> None:
     ]
 
 
+def test_milestone_texts_with_full_width_punctuation() -> None:
+    result = normalise("（牵头单位负责，2017年9月底完成方案的制定；到12月底前完成网络建设）", 2017)
+    assert [m.text for m in result.milestones] == ["完成方案的制定", "完成网络建设"]
+
+
 def test_later_step_rolls_into_next_year() -> None:
     assert normalise("2020年10月底前启动、3月底前完成", 2020).end == "2021-03-31"
     assert normalise("10月底前启动、一季度完成", 2020).end == "2021-03-31"

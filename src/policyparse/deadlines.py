@@ -286,8 +286,7 @@ def _read_half(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
 
 
 def _read_year_end(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    token.cue = token.cue or token.rule.body == "always"
-    return True
+    return True  # month 12, last day: the defaults of a token
 
 
 def _read_duration(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
@@ -321,14 +320,16 @@ def _fits_context(eng: _Engine, s: str, token: _Token) -> bool:
 
 def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Token]:
     """Drop dates that spell out a repeat (每年3月底前): they follow a 每… marker in the same clause."""
-    starts = [m.end() for role, _, pattern in eng.markers if role == "recurring" for m in pattern.finditer(s)]
-    if not starts:
+    marker_ends = [
+        m.end() for role, _, pattern in eng.markers if role == "recurring" for m in pattern.finditer(s)
+    ]
+    if not marker_ends:
         return tokens
     kept = []
     for token in tokens:
         owned = any(
             end <= token.start and not any(ch in eng.step_break for ch in s[end : token.start])
-            for end in starts
+            for end in marker_ends
         )
         if not owned:
             kept.append(token)
@@ -371,7 +372,7 @@ def _add_months(ref: date, months: int) -> date | None:
 
 def _year_before(eng: _Engine, s: str, pos: int) -> int | None:
     """The nearest year stated before `pos` (the last fallback for a year-less phrase)."""
-    years = [m for m in eng.year_mention.finditer(s, 0, pos)]
+    years = list(eng.year_mention.finditer(s, 0, pos))
     return _number(eng, years[-1].group(1)) if years else None
 
 
@@ -452,26 +453,31 @@ def _steps(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Step]:
     return steps
 
 
-def _trim(eng: _Engine, piece: str) -> str:
-    """A step's text without separators, a dangling lead-in (到, 力争) or an unopened ')'."""
-    piece = piece.strip(" ,:;、。\t\n" + eng.step_break)
-    lead = eng.lead_in.search(piece)
-    if lead is not None:
-        piece = piece[: lead.start()].rstrip(" ,:;、。" + eng.step_break)
-    while piece.endswith(")") and piece.count("(") < piece.count(")"):
-        piece = piece[:-1].rstrip(" ,:;、。" + eng.step_break)
-    return piece
+def _trim(eng: _Engine, s: str, start: int, end: int) -> tuple[int, int]:
+    """A step's text span without separators, a dangling lead-in (到, 力争) or an unopened ')'."""
+    edges = " \t,:;、。" + eng.step_break
+    while start < end and s[start] in edges:
+        start += 1
+    while True:
+        while end > start and s[end - 1] in edges:
+            end -= 1
+        lead = eng.lead_in.search(s, start, end)
+        if lead is not None:
+            end = lead.start()
+        elif end > start and s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
+            end -= 1
+        else:
+            return start, end
 
 
 def _milestones(eng: _Engine, s: str, text: str, steps: list[_Step], stop: int) -> list[MilestoneResult]:
     out = []
     for index, step in enumerate(steps):
         until = steps[index + 1].start if index + 1 < len(steps) else stop
+        first, last = _trim(eng, s, step.end, until)
         token = step.last
         end = token.resolved.isoformat() if token.resolved else None
-        out.append(
-            MilestoneResult(period=_period(token), end=end, text=_trim(eng, text[step.end : until]) or None)
-        )
+        out.append(MilestoneResult(period=_period(token), end=end, text=text[first:last] or None))
     return out
 
 
