@@ -1,0 +1,334 @@
+"""Deadline normaliser: the 87-phrase gold table, the conventions, and phrases that must never raise."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from policyparse import deadlines
+from policyparse.deadlines import find_in_text, normalise
+from policyparse.grammar import Example, load_grammars
+
+TABLE = Path(__file__).parent / "data" / "deadline_phrases.tsv"
+_DOC_DATE = re.compile(r"\(doc (\d{4}-\d{2}-\d{2})")
+
+
+def _rows() -> list[dict[str, str]]:
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _ref(row: dict[str, str]) -> date | None:
+    """The document date noted in the source column, as the research benchmark used it."""
+    match = _DOC_DATE.search(row["source"])
+    return date.fromisoformat(match.group(1)) if match else None
+
+
+def _run(row: dict[str, str]) -> deadlines.DeadlineResult:
+    return normalise(row["phrase"], int(row["year"]), _ref(row))
+
+
+ROWS = _rows()
+
+
+# --- the gold table --------------------------------------------------------------------------
+
+
+def test_table_has_every_row() -> None:
+    assert len(ROWS) == 87
+    assert sum(1 for row in ROWS if row["end"]) == 64
+
+
+def test_table_accuracy_meets_the_issue_thresholds() -> None:
+    results = [(row, _run(row)) for row in ROWS]
+    kinds = sum(1 for row, got in results if got.kind == row["kind"])
+    dated = [(row, got) for row, got in results if row["end"]]
+    ends = sum(1 for row, got in dated if got.end == row["end"])
+    assert kinds / len(ROWS) >= 0.98, f"kind {kinds}/{len(ROWS)}"
+    assert ends / len(dated) >= 0.98, f"end {ends}/{len(dated)}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{i + 1}:{r['phrase'][:16]}" for i, r in enumerate(ROWS)])
+def test_table_row(row: dict[str, str]) -> None:
+    got = _run(row)
+    assert (got.kind, got.end) == (row["kind"], row["end"] or None)
+    assert got.text == row["phrase"]
+    assert got.rule, "every recognised phrase names the rule that read it"
+
+
+# --- conventions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "year", "expected"),
+    [
+        ("2020年8月底前", None, "by_date 2020-08-31"),
+        ("8月底前", 2020, "by_date 2020-08-31"),
+        ("2月底前", 2024, "by_date 2024-02-29"),
+        ("年底前", 2021, "by_date 2021-12-31"),
+        ("年内", 2021, "by_date 2021-12-31"),
+        ("2022年上半年", None, "by_date 2022-06-30"),
+        ("下半年", 2022, "by_date 2022-12-31"),
+        ("11月30日前", 2021, "by_date 2021-11-30"),
+        ("2021年第三季度", None, "by_date 2021-09-30"),
+        ("一季度", 2023, "by_date 2023-03-31"),
+        ("四季度", 2023, "by_date 2023-12-31"),
+        ("二、三季度", 2023, "by_date 2023-09-30"),
+        ("10月中旬前", 2020, "by_date 2020-10-20"),
+        ("3月上旬", 2020, "by_date 2020-03-10"),
+        ("6月下旬", 2020, "by_date 2020-06-30"),
+        ("到2025年", 2023, "by_date 2025-12-31"),
+        ("从即日起到4月10日", 2020, "by_date 2020-04-10"),
+        ("持续推进", 2020, "ongoing"),
+        ("长期坚持", 2020, "ongoing"),
+        ("常态化推进", 2020, "ongoing"),
+        ("成熟一批、公布一批", 2020, "ongoing"),
+        ("即日起", 2020, "ongoing"),
+        ("即时", 2020, "ongoing"),
+        ("即时办理", 2020, "ongoing"),
+        ("每月20日前", 2020, "recurring"),
+        ("每季度末", 2020, "recurring"),
+        ("每月中旬和月底", 2020, "recurring"),
+        ("每年年底前报送", 2020, "recurring"),
+        ("10个工作日内", 2020, "none"),
+        ("2小时内", 2020, "none"),
+    ],
+)
+def test_shapes(phrase: str, year: int | None, expected: str) -> None:
+    assert normalise(phrase, year).compact() == expected
+
+
+def test_within_years_is_document_date_plus_n() -> None:
+    assert normalise("三年内", ref=date(2020, 4, 29)).end == "2023-04-29"
+    assert normalise("6个月内", ref=date(2020, 8, 31)).end == "2021-02-28"
+    assert normalise("三年内", year=2020).end is None  # no document date: nothing to add to
+
+
+def test_year_falls_back_to_ref_year() -> None:
+    assert normalise("6月底前", ref=date(2019, 3, 1)).end == "2019-06-30"
+
+
+def test_unknown_year_keeps_what_is_known() -> None:
+    result = normalise("一季度")
+    assert (result.kind, result.end) == ("by_date", None)
+    plan = normalise("一季度,梳理问题清单;二、三季度,健全推进机制;四季度,总结。")
+    assert plan.kind == "milestones" and plan.end is None
+    assert [m.period for m in plan.milestones] == ["Q1", "Q2-Q3", "Q4"]
+    assert [m.end for m in plan.milestones] == [None, None, None]
+    assert [m.period for m in normalise("6月底前启动、9月底前完成").milestones] == ["--06", "--09"]
+
+
+def test_unparsed_phrase_keeps_text_and_is_flagged() -> None:
+    result = normalise("按要求完成", 2020)
+    assert (result.text, result.kind, result.end, result.unparsed) == ("按要求完成", "none", None, True)
+    assert normalise("10个工作日内", 2020).unparsed is False  # recognised: a processing-time limit
+    assert normalise("", 2020).unparsed is False  # nothing stated, nothing to warn about
+    assert normalise("2月30日前", 2021).unparsed is True  # no such day
+
+
+# --- milestones, year carry and roll-over ----------------------------------------------------
+
+
+def test_year_carries_to_later_steps() -> None:
+    result = normalise("2017年9月底完成方案的制定、12月底前完成网络建设", 2020)
+    assert (result.kind, result.end) == ("milestones", "2017-12-31")
+    assert [(m.period, m.end, m.text) for m in result.milestones] == [
+        ("2017-09", "2017-09-30", "完成方案的制定"),
+        ("2017-12", "2017-12-31", "完成网络建设"),
+    ]
+
+
+def test_milestone_texts_with_full_width_punctuation() -> None:
+    result = normalise("（牵头单位负责，2017年9月底完成方案的制定；到12月底前完成网络建设）", 2017)
+    assert [m.text for m in result.milestones] == ["完成方案的制定", "完成网络建设"]
+
+
+def test_later_step_rolls_into_next_year() -> None:
+    assert normalise("2020年10月底前启动、3月底前完成", 2020).end == "2021-03-31"
+    assert normalise("10月底前启动、一季度完成", 2020).end == "2021-03-31"
+    assert normalise("12月1日至1月31日", 2016).compact() == "by_date 2017-01-31"
+
+
+def test_quarter_plan_milestone_texts() -> None:
+    plan = (
+        "一季度,完善机关作风考评机制,完成一季度评议工作。完善电视问政节目方案;"
+        "二季度,根据一季度线上测评反馈情况,加强完善测评程序;三、四季度,常态化开展评议工作。"
+    )
+    result = normalise(plan, 2024)
+    assert (result.kind, result.end) == ("milestones", "2024-12-31")
+    assert [(m.period, m.text) for m in result.milestones] == [
+        ("2024-Q1", "完善机关作风考评机制,完成一季度评议工作。完善电视问政节目方案"),
+        ("2024-Q2", "根据一季度线上测评反馈情况,加强完善测评程序"),
+        ("2024-Q3-Q4", "常态化开展评议工作"),
+    ]
+
+
+def test_digits_inside_titles_and_quotes_are_not_years() -> None:
+    result = normalise("一季度,印发《“2110”企业诉求机制实施方案》;四季度,纳入考核。", 2024)
+    assert result.end == "2024-12-31"
+    assert "2110" in result.milestones[0].text
+    assert normalise("落实《2030年规划》", 2024).kind == "none"
+
+
+def test_staged_rollout_is_milestones_not_ongoing() -> None:
+    result = normalise("分阶段推进,2021年6月底前完成试点、2021年底前全面推开", 2021)
+    assert (result.kind, result.end) == ("milestones", "2021-12-31")
+    assert [m.text for m in result.milestones] == ["完成试点", "全面推开"]
+
+
+# --- scripts, widths and numerals ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("二〇二〇年十二月底前", "by_date 2020-12-31"),
+        ("二零二一年三月十五日前", "by_date 2021-03-15"),
+        ("十一月三十日前", "by_date 2020-11-30"),
+        ("２０２１年６月３０日前", "by_date 2021-06-30"),
+        ("完成时限：２０２０年８月底前", "by_date 2020-08-31"),
+        ("（新区组织部牵头，2017年9月底完成）", "by_date 2017-09-30"),
+        ("2017年9月底前完成建立；12月底完成建设", "milestones 2017-12-31"),
+        ("第三季度", "by_date 2020-09-30"),
+        ("長期堅持", "ongoing"),
+        ("持續推進", "ongoing"),
+        ("常態化開展", "ongoing"),
+        ("成熟一批、公佈一批", "ongoing"),
+        ("即時辦理", "ongoing"),
+        ("10個工作日內", "none"),
+        ("每兩月開展一期", "recurring"),
+    ],
+)
+def test_numerals_widths_and_traditional(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2020).compact() == expected
+
+
+# --- dated targets in task bodies ------------------------------------------------------------
+
+
+BODY_12 = (
+    "根据国务院办公厅关于全面开展工程建设项目审批制度改革的实施意见,"
+    "2022年上半年,将工程建设项目审批时间压缩至120个工作日以内,建设工程建设项目审批制度框架和信息数据平台;"
+    "到2022年底,实现工程建设项目审批管理系统与相关系统平台互联互通;"
+    "到2022年底,与全国一道建成统一的工程建设项目审批和管理体系。"
+)
+
+
+def test_body_with_several_targets_gives_the_passage() -> None:
+    result = find_in_text(BODY_12)
+    assert result is not None
+    assert (result.kind, result.end) == ("milestones", "2022-12-31")
+    assert result.text == BODY_12[BODY_12.index("2022年上半年") : -1]
+    assert [m.end for m in result.milestones] == ["2022-06-30", "2022-12-31", "2022-12-31"]
+
+
+def test_body_with_one_target_gives_the_date_phrase() -> None:
+    result = find_in_text("推动落实联合奖惩备忘录,2022年10月底前建成市级信用信息公示系统,加快推动应用。")
+    assert result is not None
+    assert (result.text, result.kind, result.end) == ("2022年10月底前", "by_date", "2022-10-31")
+    year_end = find_in_text("清理规范行政备案等事项。年底前推动行政备案事项全部纳入清单管理。", 2020)
+    assert year_end is not None and (year_end.text, year_end.end) == ("年底前", "2020-12-31")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "在2022年清理取消证明事项的基础上,持续开展减证便民专项行动。",
+        "持续推动政务服务事项办事指南标准化、规范化,常态化开展督查。",
+        "2019年3月,省政府印发实施方案,明确了改革任务。",
+        "自2020年起,每季度开展一次评估。",
+        "原则上是甘肃省政府核准的投资项目目录(2022年本)以外的项目。",
+    ],
+)
+def test_body_without_a_deadline_gives_none(body: str) -> None:
+    assert find_in_text(body, 2022) is None
+
+
+def test_body_past_year_is_background() -> None:
+    result = find_in_text("2021年底前已完成试点,2023年6月底前全面推开。", 2023)
+    assert result is not None and result.compact() == "by_date 2023-06-30"
+
+
+# --- robustness ------------------------------------------------------------------------------
+
+_ALPHABET = list(
+    "0123456789０１２年月日号底末前后内起至到-~、,;:。()（）《》“”"
+    "季度第上下半旬中初每个工作小时即持续常态化长期一二三四五六七八九十〇两今明"
+)
+_PHRASES = st.one_of(st.text(), st.text(alphabet=st.sampled_from(_ALPHABET), max_size=40))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PHRASES, st.one_of(st.none(), st.integers(-5, 10005)), st.one_of(st.none(), st.dates()))
+def test_never_raises(text: str, year: int | None, ref: date | None) -> None:
+    result = deadlines._normalise(text, year, ref)  # the unguarded path: a bug here must surface
+    assert result.kind in deadlines.KINDS
+    assert result.end is None or date.fromisoformat(result.end)
+    assert normalise(text, year, ref).kind in deadlines.KINDS
+    found = deadlines._find_in_text(text, year, ref)
+    assert found is None or found.kind in ("by_date", "milestones")
+
+
+# --- grammar corpus and CLI ------------------------------------------------------------------
+
+
+def _deadline_rules() -> list[tuple[object, object]]:
+    return [(g, r) for g in load_grammars().files if g.spec.stage == "deadlines" for r in g.spec.rules]
+
+
+def test_every_grammar_example_and_counter_example_holds() -> None:
+    errors = []
+    for grammar, rule in _deadline_rules():
+        errors += [deadlines.check_example(grammar, rule, ex) for ex in rule.examples]  # type: ignore[attr-defined]
+        errors += [deadlines.check_not_matching(grammar, rule, t) for t in rule.not_matching]  # type: ignore[attr-defined]
+    assert [e for e in errors if e] == []
+
+
+def test_corpus_runner_reports_a_wrong_gold() -> None:
+    grammar = next(g for g in load_grammars().files if g.path.name == "deadlines.yaml")
+    rule = grammar.rule("month-part")
+    wrong = Example(text="8月底前", expect="by_date 2020-08-30", year=2020)
+    assert "expected 'by_date 2020-08-30'" in (deadlines.check_example(grammar, rule, wrong) or "")
+    other_rule = Example(text="年底前", expect="by_date 2020-12-31", year=2020)
+    assert "did not fire" in (deadlines.check_example(grammar, rule, other_rule) or "")
+    assert deadlines.check_not_matching(grammar, rule, "6月底前") is not None
+
+
+def _app() -> typer.Typer:
+    from policyparse.commands.deadline import register
+
+    app = typer.Typer()
+    register(app)
+    app.callback()(lambda: None)
+    return app
+
+
+def test_cli_prints_json() -> None:
+    result = CliRunner().invoke(_app(), ["deadline", "二、三季度", "--year", "2023"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == {
+        "text": "二、三季度",
+        "kind": "by_date",
+        "end": "2023-09-30",
+        "milestones": [],
+        "rule": "deadlines.yaml::quarter",
+    }
+    dated = CliRunner().invoke(_app(), ["deadline", "三年内", "--date", "2020-04-29"])
+    assert json.loads(dated.stdout)["end"] == "2023-04-29"
+
+
+def test_cli_bad_date_is_one_line_exit_2() -> None:
+    result = CliRunner().invoke(_app(), ["deadline", "年底前", "--date", "2020-13-45"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
