@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
@@ -106,6 +107,7 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
 
 
+@cache
 def _register_commands() -> None:
     """Commands kept in their own modules: every `commands/<name>.py` with a `register(app)` is added."""
     import importlib

@@ -596,9 +596,9 @@ def _line_in(task: RawTask, heading: Heading) -> bool:
 
 def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     """Run one corpus example of a fields / units / layouts rule."""
-    from .grammar import load_grammars
+    from .grammar import grammars_with
 
-    grammars = load_grammars()
+    grammars = grammars_with(grammar)
     expect = str(example.expect)
     if grammar.family == "units":
         got = "|".join(split_units(example.text, grammars))
@@ -632,9 +632,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
 
 
 def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
-    from .grammar import load_grammars
+    from .grammar import grammars_with
 
-    grammars = load_grammars()
+    grammars = grammars_with(grammar)
     if grammar.family != "fields":
         return None
     if rule.extra("kind") == "label":

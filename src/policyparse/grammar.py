@@ -99,6 +99,10 @@ class Grammar:
                 return rule
         raise KeyError(f"{self.path.name}: no rule {rule_id!r}")
 
+    @property
+    def rule_count(self) -> int:
+        return len(self.spec.rules)
+
     def example_count(self) -> int:
         return sum(len(r.examples) + len(r.not_matching) for r in self.spec.rules)
 
@@ -122,21 +126,59 @@ def _rule_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def _error_line(exc: ValidationError, data: dict[str, Any], lines: dict[str, int]) -> str:
-    parts = []
+def _node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+    """1-based line of the deepest YAML node on `loc` (a pydantic error location); 0 if unknown."""
+    node, line = root, 0
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    line, node = key_node.start_mark.line + 1, value_node
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML node tree (positions only); composed on error paths alone, to keep loading fast."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def _problem(err: Any) -> str:
+    """Pydantic's message, reworded for the two mistakes people make most in grammar files."""
+    loc = err["loc"]
+    if err["type"] == "extra_forbidden":
+        return f"unknown key {loc[-1]!r}"
+    if err["type"] == "missing":
+        return f"missing required key {loc[-1]!r}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _error_line(exc: ValidationError, data: dict[str, Any], text: str) -> str:
+    """Every validation problem as `line N: where: problem`, joined into one line."""
+    root = _compose(text)
+    parts: list[tuple[int, str]] = []
     for err in exc.errors():
         loc = err["loc"]
         where = ".".join(str(p) for p in loc)
-        line = 0
         if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
             rules = data.get("rules") or []
-            if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-                rule_id = str(rules[loc[1]].get("id", ""))
-                line = lines.get(rule_id, 0)
-                where = f"rule {rule_id!r} ({where})" if rule_id else where
+            if loc[1] < len(rules) and isinstance(rules[loc[1]], dict) and rules[loc[1]].get("id"):
+                inner = ".".join(str(p) for p in loc[2:]) or "rule"
+                where = f"rule {rules[loc[1]]['id']!r}: {inner}"
+        line = _node_line(root, loc)
         prefix = f"line {line}: " if line else ""
-        parts.append(f"{prefix}{where}: {err['msg']}")
-    return "; ".join(parts)
+        parts.append((line, f"{prefix}{where}: {_problem(err)}"))
+    return "; ".join(part for _, part in sorted(parts, key=lambda p: p[0]))
 
 
 def load_grammar_file(path: Path) -> Grammar:
@@ -157,12 +199,13 @@ def load_grammar_file(path: Path) -> Grammar:
     try:
         spec = GrammarFile.model_validate(data)
     except ValidationError as exc:
-        raise GrammarError(f"{path}: {_error_line(exc, data, lines)}") from exc
+        raise GrammarError(f"{path}: {_error_line(exc, data, text)}") from exc
     seen: set[str] = set()
     compiled: dict[str, re.Pattern[str]] = {}
-    for rule in spec.rules:
+    for index, rule in enumerate(spec.rules):
         if rule.id in seen:
-            raise GrammarError(f"{path}: line {lines.get(rule.id, 0)}: duplicate rule id {rule.id!r}")
+            line = _node_line(_compose(text), ("rules", index, "id"))
+            raise GrammarError(f"{path}: line {line}: duplicate rule id {rule.id!r}")
         seen.add(rule.id)
         if rule.pattern is not None:
             compiled[rule.id] = re.compile(rule.pattern)
@@ -216,3 +259,15 @@ def _load_grammars(extra: tuple[str, ...]) -> GrammarSet:
             raise GrammarError(f"{path}: grammar file not found")
         files.append(load_grammar_file(path))
     return GrammarSet(files=files)
+
+
+def grammars_with(grammar: Grammar) -> GrammarSet:
+    """The set a corpus example runs against: the built-ins, plus `grammar` when it is a user file.
+
+    Stage check functions use this so that a user grammar's examples see the user's own rules.
+    """
+    builtin = load_grammars()
+    target = grammar.path.resolve()
+    if any(g.path.resolve() == target for g in builtin.files):
+        return builtin
+    return load_grammars((grammar.path,))
