@@ -128,7 +128,7 @@ def _rule_lines(text: str) -> dict[str, int]:
 
 def _node_line(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
     """1-based line of the deepest YAML node on `loc` (a pydantic error location); 0 if unknown."""
-    node, line = root, 0
+    node, line = root, (root.start_mark.line + 1 if root is not None else 0)
     for key in loc:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
