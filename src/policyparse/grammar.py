@@ -181,6 +181,15 @@ def _error_line(exc: ValidationError, data: dict[str, Any], text: str) -> str:
     return "; ".join(part for _, part in sorted(parts, key=lambda p: p[0]))
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """`line N: invalid YAML (…)`; the line is where the construct began (an unclosed [ or "), if known."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context", None)
+    detail = f"{context}: {problem}" if context else problem
+    return f"line {mark.line + 1}: invalid YAML ({detail})" if mark is not None else f"invalid YAML ({detail})"
+
+
 def load_grammar_file(path: Path) -> Grammar:
     """Read and validate one grammar file; raise GrammarError naming file, line and problem."""
     try:
@@ -190,9 +199,7 @@ def load_grammar_file(path: Path) -> Grammar:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise GrammarError(f"{path}: {line}invalid YAML ({getattr(exc, 'problem', exc)})") from exc
+        raise GrammarError(f"{path}: {_yaml_problem(exc)}") from exc
     if not isinstance(data, dict):
         raise GrammarError(f"{path}: line 1: a grammar file must be a mapping with family, stage and rules")
     lines = _rule_lines(text)
