@@ -174,18 +174,18 @@ def _task_differences(expected: dict[str, Any], got: dict[str, Any], position: i
                 out.append(Difference("units", "~", f"{label}: {key} {_list_change(expected[key], got[key])}"))
     if "deadlines" in groups:
         before, after = expected["deadline"], got["deadline"]
+        parts = []
         if (before["kind"], before["end"]) != (after["kind"], after["end"]):
             if before["kind"] == after["kind"]:
-                change = f"{_show(before['end'])} → {_show(after['end'])}"
+                parts.append(f"{_show(before['end'])} → {_show(after['end'])}")
             else:
-                change = f"{before['kind']} {_show(before['end'])} → {after['kind']} {_show(after['end'])}"
-            out.append(Difference("deadlines", "~", f"{label}: deadline {change}"))
+                parts.append(f"{before['kind']} {_show(before['end'])} → {after['kind']} {_show(after['end'])}")
         if before["text"] != after["text"]:
-            out.append(Difference("deadlines", "~",
-                                  f"{label}: deadline.text {_show(before['text'])} → {_show(after['text'])}"))
+            parts.append(f"text {_show(before['text'])} → {_show(after['text'])}")
         if before["milestones"] != after["milestones"]:
-            out.append(Difference("deadlines", "~", f"{label}: deadline.milestones "
-                                  f"{_show(before['milestones'])} → {_show(after['milestones'])}"))
+            parts.append(f"milestones {_show(before['milestones'])} → {_show(after['milestones'])}")
+        if parts:
+            out.append(Difference("deadlines", "~", f"{label}: deadline " + "; ".join(parts)))
     return out
 
 
