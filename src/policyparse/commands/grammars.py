@@ -148,8 +148,8 @@ def test_command(
     outcomes = corpus.run(grammars)
     for outcome in outcomes:
         if not outcome.ok:
-            out.print(f"[bold red]FAIL[/] {escape(outcome.case.id)} {escape(repr(outcome.case.text))}: "
-                      f"{escape(outcome.error or '')}")
+            text = f" {outcome.case.text!r}" if outcome.case.kind != "stage" else ""
+            out.print(f"[bold red]FAIL[/] {escape(outcome.case.id)}{escape(text)}: {escape(outcome.error or '')}")
         elif verbose:
             out.print(f"[green]ok[/]   {escape(outcome.case.id)}")
     for grammar in grammars:
