@@ -127,9 +127,9 @@ def _print_summary(console: Console, results: list[NoticeResult]) -> None:
 
     table = Table(title="policyparse validate", title_justify="left")
     table.add_column("notice", overflow="fold")
-    table.add_column("tasks expected", justify="right")
-    table.add_column("tasks got", justify="right")
-    table.add_column("differences", justify="right")
+    table.add_column("tasks expected", justify="right", max_width=8)
+    table.add_column("tasks got", justify="right", max_width=5)
+    table.add_column("differences", justify="right", max_width=11)
     table.add_column("status")
     styles = {"ok": "green", "differs": "red", "error": "bold red", "new": "yellow"}
     for result in results:
