@@ -8,7 +8,7 @@ import pytest
 
 from conftest import GOLD, SAMPLES
 from gold_scoring import Tally, score
-from policyparse import extract
+from policyparse import extract_file
 
 THRESHOLDS = {"tasks": 0.98, "title": 0.95, "lead": 0.97, "resp": 0.97, "dl_kind": 0.95, "dl_end": 0.95,
               "meta": 0.90}
@@ -19,7 +19,7 @@ def results() -> dict[str, tuple[dict, dict]]:
     out = {}
     for gold_path in sorted(GOLD.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        extraction = extract(SAMPLES / gold["file"]).model_dump(mode="json")
+        extraction = extract_file(SAMPLES / gold["file"]).model_dump(mode="json")
         out[gold_path.stem] = (gold, extraction)
     return out
 

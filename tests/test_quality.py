@@ -20,7 +20,8 @@ def test_ruff_clean() -> None:
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = [line.strip() for line in readme.split("```")[1].splitlines() if line.strip()]
+    block = readme.split("```")[1].split("\n", 1)[1]  # drop the language tag line
+    commands = [line.strip() for line in block.splitlines() if line.strip()]
     assert len(commands) == 2, "exactly two set-up commands at the top of the README"
     assert commands[1] in (ROOT / ".ci/run").read_text(encoding="utf-8")
     assert "policyparse extract samples/" in commands[0]

@@ -37,7 +37,7 @@ def test_installed_wheel_extracts_outside_the_tree(wheel: Path, tmp_path: Path) 
     sample.write_bytes((SAMPLES / "lanzhou-2020-workpoints.txt").read_bytes())
     code = ("import json, policyparse, policyparse.grammar as g;"
             "print(json.dumps({'file': policyparse.__file__, 'grammars': str(g.builtin_grammar_dir()),"
-            "'tasks': len(policyparse.extract('notice.txt').documents[0].tasks)}))")
+            "'tasks': len(policyparse.extract_file('notice.txt').documents[0].tasks)}))")
     env = {**os.environ, "PYTHONPATH": str(target)}
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=120)

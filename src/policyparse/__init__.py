@@ -1,7 +1,8 @@
 """policyparse: Chinese government notices (通知, 实施方案, 工作要点) to normalised JSON.
 
-The public API is `extract(path)` (one file → `Extraction`) and `extract_text(text)` for text
-already in memory; the CLI (`policyparse`) is a thin layer over them.
+The public API is `extract_file(path)` (one file → `Extraction`) and `extract_text(text)` for text
+already in memory; the CLI (`policyparse`) is a thin layer over them. (`policyparse.extract` is the
+extract stage's module, so the file function is named `extract_file`.)
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .models import Extraction
 
-__all__ = ["__version__", "extract", "extract_text"]
+__all__ = ["__version__", "extract_file", "extract_text"]
 
 
-def extract(path: Any, **options: Any) -> Extraction:
+def extract_file(path: Any, **options: Any) -> Extraction:
     """Run the whole pipeline on one file (txt, html, docx, pdf, ofd)."""
-    from .pipeline import extract_file
+    from . import pipeline
 
-    return extract_file(path, **options)
+    return pipeline.extract_file(path, **options)
 
 
 def extract_text(text: str, **options: Any) -> Extraction:
