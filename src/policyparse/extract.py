@@ -9,10 +9,11 @@ without numbered tasks may use 具体举措/推进计划 blocks. All labels and 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from . import deadlines
 from .grammar import Example, Grammar, GrammarSet, Rule
@@ -116,6 +117,14 @@ class _UnitVocab:
     max_chars: int
     collective_prefixes: tuple[str, ...]
 
+    @property
+    def suffix_set(self) -> frozenset[str]:
+        return frozenset(self.suffixes)
+
+    @property
+    def longest_suffix(self) -> int:
+        return max(map(len, self.suffixes), default=0)
+
 
 @cache
 def _units(grammars: GrammarSet) -> _UnitVocab:
@@ -163,9 +172,20 @@ def _split_top_level(text: str, separators: re.Pattern[str]) -> list[str]:
 
 def _is_unit_name(text: str, vocab: _UnitVocab) -> bool:
     """Ends with a unit suffix and has a name before it (单位 or 部门 alone is not a unit)."""
-    core = re.sub(r"[（(][^）)]*[）)]$", "", text)
-    matching = [s for s in vocab.suffixes if core.endswith(s)]
-    return bool(matching) and len(core) > min(len(s) for s in matching)
+    core = _TRAILING_BRACKET.sub("", text) if text.endswith(("）", ")")) else text
+    suffixes = _suffix_lookup(vocab)
+    for size in range(1, min(len(core), vocab.longest_suffix) + 1):
+        if core[-size:] in suffixes:
+            return len(core) > size
+    return False
+
+
+@cache
+def _suffix_lookup(vocab: _UnitVocab) -> frozenset[str]:
+    return vocab.suffix_set
+
+
+_TRAILING_BRACKET = re.compile(r"[（(][^（(）)]*[）)]$")
 
 
 def _split_joined(name: str, vocab: _UnitVocab) -> list[str]:
@@ -182,6 +202,12 @@ def _split_joined(name: str, vocab: _UnitVocab) -> list[str]:
 
 def split_units(text: str, grammars: GrammarSet) -> list[str]:
     """A printed unit list → unit names in printed order, duplicates removed."""
+    return list(_split_units(text, grammars))
+
+
+@lru_cache(maxsize=4096)
+def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
+    """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
     units: list[str] = []
@@ -202,7 +228,7 @@ def split_units(text: str, grammars: GrammarSet) -> list[str]:
             for name in _split_joined(piece.strip(_TRIM), vocab):
                 if name and len(name) <= vocab.max_chars and name not in units:
                     units.append(name)
-    return units
+    return tuple(units)
 
 
 # ---------------------------------------------------------------- field groups and clauses
@@ -414,9 +440,30 @@ def _block_end(headings: list[Heading], index: int, part: DocumentPart) -> int:
     return part.last
 
 
-def _has_fields(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None) -> bool:
-    fields, _, _ = _read_block(lines, first, last, grammars, year)
-    return bool(fields.lead or fields.responsible or fields.deadline_label or fields.plan or fields.group_deadline)
+def _line_has_fields(text: str, grammars: GrammarSet, year: int | None) -> bool:
+    """Does one line carry task fields (a label line, trailing labels, or a field group)?"""
+    table, start, _ = _label_table(grammars)
+    m = start.match(text)
+    if m:
+        return table[m.group("label")].role != "measure"
+    if not _role_hint(grammars).search(text) and text[-1:] not in _CLOSE:
+        return False
+    if _trailing_labels(text, grammars) is not None:
+        return True
+    end = len(text.rstrip("。；; ")) - 1
+    for _start, g_end, inner in bracket_groups(text):
+        parsed = parse_group(inner, grammars, year, g_end >= end)
+        if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
+            return True
+    return False
+
+
+def _field_prefix(structure: Structure, part: DocumentPart, grammars: GrammarSet, year: int | None) -> list[int]:
+    """Prefix sums of field-carrying lines, so 'does this block carry fields' is O(1)."""
+    prefix = [0] * (part.last - part.first + 1)
+    for offset, line in enumerate(structure.lines[part.first:part.last]):
+        prefix[offset + 1] = prefix[offset] + (bool(line.text) and _line_has_fields(line.text, grammars, year))
+    return prefix
 
 
 def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
@@ -426,12 +473,14 @@ def choose_task_rank(structure: Structure, part: DocumentPart, grammars: Grammar
     An outer heading whose block holds fielded items also "has fields", so counting items (not
     ratios) makes the level that actually carries them win; ties go to the deeper level.
     """
+    prefix = _field_prefix(structure, part, grammars, year)
     best: tuple[int, int] | None = None
     for rank in sorted({h.rank for h in part.headings if not h.nontask}):
         items = [i for i, h in enumerate(part.headings) if h.rank == rank and not h.nontask]
-        with_fields = sum(
-            _has_fields(structure.lines, part.headings[i].line, _block_end(part.headings, i, part), grammars, year)
-            for i in items)
+        with_fields = 0
+        for i in items:
+            first, last = part.headings[i].line - part.first, _block_end(part.headings, i, part) - part.first
+            with_fields += prefix[last] > prefix[first]
         if with_fields and with_fields >= 0.5 * len(items) and (best is None or with_fields >= best[0]):
             best = (with_fields, rank)
     return best[1] if best else None
@@ -519,8 +568,9 @@ def _measure_starts(structure: Structure, part: DocumentPart, grammars: GrammarS
 
 
 def _enclosing_heading(part: DocumentPart, line_index: int) -> Heading | None:
-    previous = [h for h in part.headings if h.line < line_index]
-    return previous[-1] if previous else None
+    """The last heading before a line: its scope runs until a heading of the same or outer level."""
+    position = bisect.bisect_left([h.line for h in part.headings], line_index)
+    return part.headings[position - 1] if position else None
 
 
 def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
@@ -536,15 +586,27 @@ def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None,
     return None, None
 
 
-def _year_before(structure: Structure, offset: int) -> int | None:
-    """The nearest stated year before a position (for undated, untitled notices)."""
-    years = re.findall(r"((?:19|20)\d{2})\s*年", structure.text[:offset])
-    return int(years[-1]) if years else None
+@dataclass
+class _YearIndex:
+    """Stated years and where they stand, so 'the nearest year before' is a bisect, not a rescan."""
+
+    offsets: list[int]
+    years: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _YearIndex:
+        found = [(m.start(), int(m.group(1))) for m in re.finditer(r"((?:19|20)\d{2})\s*年", text)]
+        return cls([o for o, _ in found], [y for _, y in found])
+
+    def before(self, offset: int) -> int | None:
+        position = bisect.bisect_left(self.offsets, offset)
+        return self.years[position - 1] if position else None
 
 
 def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
     """All tasks of one document, in printed order."""
     year, ref = document_year(structure, part)
+    stated_years = _YearIndex.of(structure.text) if year is None else _YearIndex([], [])
     rank = choose_task_rank(structure, part, grammars, year)
     measure_lines = _measure_starts(structure, part, grammars)
     if rank is None and not measure_lines:
@@ -558,7 +620,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             if heading.rank != rank or heading.nontask or heading.line in task_lines:
                 continue
             end = _block_end(part.headings, index, part)
-            task_year = year or _year_before(structure, structure.lines[heading.line].start)
+            task_year = year or stated_years.before(structure.lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
             if task:
@@ -569,26 +631,16 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         if start in task_lines:
             continue
         end = next(s for s in stops if s > start)
-        task_year = year or _year_before(structure, structure.lines[start].start)
+        task_year = year or stated_years.before(structure.lines[start].start)
         task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year, ref)
         if task:
             tasks.append(task)
     tasks.sort(key=lambda t: t.span[0])
-    sections = [h for h in part.headings if rank is None or h.rank < rank or h.nontask]
-    sections = [h for h in sections if not _inside_task(h, tasks)]
+    sections = [h for h in part.headings if rank is None or h.rank < rank]
     for i, task in enumerate(tasks):
         if task.deadline.unparsed:
             warnings.append(("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}"))
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
-
-
-def _inside_task(heading: Heading, tasks: list[RawTask]) -> bool:
-    return any(t.heading is not heading and t.heading is not None and t.heading.line < heading.line
-               and heading.rank > t.heading.rank and _line_in(t, heading) for t in tasks)
-
-
-def _line_in(task: RawTask, heading: Heading) -> bool:
-    return task.heading is not None and task.heading.line <= heading.line and task.span[1] > 0
 
 
 # ---------------------------------------------------------------- grammar corpus

@@ -229,7 +229,11 @@ class GrammarSet:
         return [g for g in self.files if g.family == name]
 
     def rules(self, family: str) -> list[tuple[Grammar, Rule]]:
-        return [(g, r) for g in self.family(family) for r in g.spec.rules]
+        """Every rule of a family in file order (memoised: stages ask for them on hot paths)."""
+        memo: dict[str, list[tuple[Grammar, Rule]]] = self.__dict__.setdefault("_rules_memo", {})
+        if family not in memo:
+            memo[family] = [(g, r) for g in self.family(family) for r in g.spec.rules]
+        return memo[family]
 
     def vocab(self, family: str, key: str) -> list[Any]:
         """A word list merged across every file of a family (user files add to built-in ones)."""

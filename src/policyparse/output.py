@@ -5,6 +5,7 @@ Ids, section paths and warnings are given here, so earlier stages stay free of p
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import json
@@ -70,11 +71,11 @@ def _deadline(raw: RawTask) -> Deadline:
                     milestones=[Milestone(period=m.period, end=m.end, text=m.text) for m in result.milestones])
 
 
-def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, str], structure: Structure,
+def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, str], page_breaks: list[int],
           explain: bool) -> Task:
     chain = _section_chain(raw.section, part)
     section_id = next((section_ids[h.line] for h in reversed(chain) if h.line in section_ids), None)
-    page = structure.text.count("\f", 0, raw.span[0]) + 1 if "\f" in structure.text else None
+    page = bisect.bisect_right(page_breaks, raw.span[0]) + 1 if page_breaks else None
     return Task(id=f"t{number}", number=raw.number, section_id=section_id,
                 section_path=[_heading_label(h) for h in chain], title=raw.title, text=raw.text,
                 lead_units=raw.lead, responsible_units=raw.responsible, deadline=_deadline(raw),
@@ -103,10 +104,11 @@ def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], stru
              per_document: list[DocumentTasks], grammars: GrammarSet, explain: bool = False) -> Extraction:
     """Build the output models from every stage's results."""
     documents: list[Document] = []
+    page_breaks = [i for i, ch in enumerate(text) if ch == "\f"] if "\f" in text else []
     for part, found in zip(structure.documents, per_document, strict=True):
         meta = part.meta
         sections, section_ids = _sections(found.section_headings, part)
-        tasks = [_task(raw, i + 1, part, section_ids, structure, explain) for i, raw in enumerate(found.tasks)]
+        tasks = [_task(raw, i + 1, part, section_ids, page_breaks, explain) for i, raw in enumerate(found.tasks)]
         warnings = [ParseWarning(code=code, task_id=f"t{index + 1}" if index is not None else None, message=msg)
                     for code, index, msg in found.warnings]
         documents.append(Document(
