@@ -111,13 +111,9 @@ def _bracket_class(grammars: GrammarSet, key: str) -> str:
 def _f2_markers() -> re.Pattern[str]:
     """Characters that UTF-8 lead + continuation bytes become when read as GBK (锛, 銆, 鈥 …);
     rare in real text, so a line without two of them is not checked for F2 at all."""
-    chars = set()
-    for lead in range(0xE2, 0xEA):
-        for trail in range(0x80, 0xC0):
-            try:
-                chars.add(bytes((lead, trail)).decode("gbk"))
-            except UnicodeDecodeError:
-                continue
+    pairs = [(lead, trail) for lead in range(0xE2, 0xF0) for trail in range(0x80, 0xC0)]
+    pairs += [(cont, lead) for cont in range(0x81, 0xC0) for lead in range(0xE2, 0xF0)]
+    chars = set(_decodable(iter(pairs)))
     chars -= common_chars()
     return re.compile("[" + "".join(sorted(chars)) + "]")
 
@@ -439,8 +435,9 @@ def normalise_widths(text: str, repairs: Counts) -> str:
                            repairs, "fullwidth_alnum")
     if _ODD_SPACES.search(text) is not None:
         text = _ODD_SPACES.sub(" ", text)
-    text = _count_subn(_PUNCT_NEAR_CJK, lambda m: m.group(0).translate(_HALF_TO_FULL), text,
-                       repairs, "punctuation_width")
+    while _PUNCT_NEAR_CJK.search(text) is not None:  # again: a new （ makes its neighbour CJK-adjacent
+        text = _count_subn(_PUNCT_NEAR_CJK, lambda m: m.group(0).translate(_HALF_TO_FULL), text,
+                           repairs, "punctuation_width")
     return _EDGE_SPACES.sub("", text)
 
 

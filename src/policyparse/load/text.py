@@ -115,18 +115,17 @@ def _decode_mixed(data: bytes) -> tuple[str, int]:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 text saved without BOM: every other byte is NUL for ASCII-heavy text."""
-    head = data[:4096]
-    if len(head) < 4:
-        return None
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    codec = "utf-16-le" if odd > even else "utf-16-be"
-    if max(even, odd) < len(head) // 8:
-        return None
-    text = _strict(data, codec)
-    if text is None or garbage_share(text) > 0.01:
-        return None
-    return text, codec
+    """UTF-16 saved without BOM: the right byte order reads as ordinary text, the wrong one not."""
+    best: tuple[str, str] | None = None
+    best_score = 0.8
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, codec) if len(data) % 2 == 0 else None
+        if text is None or garbage_share(text) > 0.01:
+            continue
+        score = common_share(text)
+        if score > best_score:
+            best, best_score = (text, codec), score
+    return best
 
 
 def decode(data: bytes) -> tuple[str, str, dict[str, int]]:
