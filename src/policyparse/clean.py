@@ -22,15 +22,19 @@ from .load.text import common_chars
 
 ARTEFACTS = "artefacts"
 BOILERPLATE = "boilerplate"
+MAX_BOILERPLATE_LINE = 300
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
-_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{CJK}）”])[(),;:?!]|[(),;:?!](?=[{CJK}（“])")
+# one literal-led pattern per mark: a C-speed scan with a plain replacement, no Python callback
+_PUNCT_NEAR_CJK = tuple(
+    (re.compile(rf"{re.escape(half)}(?:(?<=[{CJK}）”]{re.escape(half)})|(?=[{CJK}（“]))"), full)
+    for half, full in (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"),
+                       ("!", "！"))
+)
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
                        for c in range(r[0], r[1] + 1)}
 _ODD_SPACES = re.compile("[\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]")
-_EDGE_SPACES = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
@@ -201,8 +205,10 @@ def repair(text: str) -> tuple[str, Counts]:
     """Undo decoding and markup damage before conversion (pinyin needs the original characters)."""
     repairs: Counts = Counter()
     rules = _rules()
-    text = _NEWLINES.sub("\n", text)
-    text = _count_subn(_CONTROL, "", text, repairs, "control_chars")
+    if _NEWLINES.search(text) is not None:
+        text = _NEWLINES.sub("\n", text)
+    if _CONTROL.search(text) is not None:
+        text = _count_subn(_CONTROL, "", text, repairs, "control_chars")
     text = repair_mojibake(text, repairs, rules)
     text = _run_subs(text, "repair", rules, repairs)
     text = strip_pinyin(text, repairs, rules)
@@ -274,17 +280,24 @@ class _Guesser:
         self.repairs = repairs
         self.enabled = bool(rules.settings.get("mojibake_guess", True))
         self.left = int(rules.settings.get("mojibake_max_guesses", 50))
+        self.bigrams: dict[str, Counter[str]] = {}
 
     def _pick(self, candidates: list[str], prev: str) -> str:
         if not self.enabled or self.left <= 0 or not prev:
             return "\ufffd"
         self.left -= 1
+        following = self._following(prev)
         best, best_n = "\ufffd", 0
         for cand in candidates:
-            n = self.doc.count(prev + cand)
-            if n > best_n:
-                best, best_n = cand, n
+            if following[cand] > best_n:
+                best, best_n = cand, following[cand]
         return best
+
+    def _following(self, prev: str) -> Counter[str]:
+        """What follows `prev` in the document: one scan per distinct character, memoised."""
+        if prev not in self.bigrams:
+            self.bigrams[prev] = Counter(re.findall(re.escape(prev) + "(.)", self.doc))
+        return self.bigrams[prev]
 
     def first(self, trail: int, prev: str, at_line_start: bool) -> str:
         """Lead byte lost: at a line start A1xx can only be the indent 　 (A1A1)."""
@@ -389,7 +402,7 @@ def repair_mojibake(text: str, repairs: Counts, rules: CleanRules | None = None)
 
         text = _F1_RUN.sub(f1, text)
     if rules.f2_markers.search(text) is not None:
-        text = "\n".join(_f2_line(line, rules, counts) for line in text.split("\n"))
+        text = _repair_f2_lines(text, rules, counts)
     if _LATIN1_RUN.search(text) is not None:
         text = _LATIN1_RUN.sub(lambda m: _counted(_repair_f3(m.group(0)), m.group(0), counts), text)
     repairs.update({key: n for key, n in counts.items() if n})
@@ -403,10 +416,23 @@ def _counted(fixed: str | None, original: str, counts: Counts) -> str:
     return fixed
 
 
-def _f2_line(line: str, rules: CleanRules, counts: Counts) -> str:
-    if len(rules.f2_markers.findall(line)) < 2:
-        return line
-    return _NON_ASCII_RUN.sub(lambda m: _counted(_repair_f2(m.group(0), counts), m.group(0), counts), line)
+def _repair_f2_lines(text: str, rules: CleanRules, counts: Counts) -> str:
+    """Only lines holding two or more marker characters are re-read; real text has almost none."""
+    hits: Counter[tuple[int, int]] = Counter()
+    for match in rules.f2_markers.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        hits[(start, len(text) if end < 0 else end)] += 1
+    pieces: list[str] = []
+    done = 0
+    for (start, end), n in sorted(hits.items()):
+        if n < 2:
+            continue
+        fixed = _NON_ASCII_RUN.sub(
+            lambda m: _counted(_repair_f2(m.group(0), counts), m.group(0), counts), text[start:end])
+        pieces += [text[done:start], fixed]
+        done = end
+    return "".join([*pieces, text[done:]]) if pieces else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,13 +444,15 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
     repairs: Counts = Counter()
     rules = _rules()
     text = normalise_widths(text, repairs)
-    lines = split_flattened(text.split("\n"), repairs, rules)
+    lines = split_flattened([line.strip(" \t") for line in text.split("\n")], repairs, rules)
     lines, dropped = drop_boilerplate(lines, rules)
     if dropped:
         repairs["boilerplate_lines"] += len(dropped)
     lines = join_broken_lines(lines, repairs, rules)
     text = _run_subs("\n".join(lines), "tidy", rules, repairs)
-    text = _BLANK_RUNS.sub("\n\n", text).strip("\n")
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    text = text.strip("\n")
     return text, repairs, dropped
 
 
@@ -435,10 +463,15 @@ def normalise_widths(text: str, repairs: Counts) -> str:
                            repairs, "fullwidth_alnum")
     if _ODD_SPACES.search(text) is not None:
         text = _ODD_SPACES.sub(" ", text)
-    while _PUNCT_NEAR_CJK.search(text) is not None:  # again: a new （ makes its neighbour CJK-adjacent
-        text = _count_subn(_PUNCT_NEAR_CJK, lambda m: m.group(0).translate(_HALF_TO_FULL), text,
-                           repairs, "punctuation_width")
-    return _EDGE_SPACES.sub("", text)
+    changed = True
+    while changed:  # again: a new （ makes its neighbour CJK-adjacent
+        changed = False
+        for pattern, full in _PUNCT_NEAR_CJK:
+            text, n = pattern.subn(full, text)
+            if n:
+                repairs["punctuation_width"] += n
+                changed = True
+    return text
 
 
 def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
@@ -480,7 +513,7 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
     kept: list[str] = []
     dropped: list[str] = []
     for line in lines:
-        if line and len(line) <= 300 and rules.boilerplate.fullmatch(line):
+        if line and len(line) <= MAX_BOILERPLATE_LINE and rules.boilerplate.fullmatch(line):
             dropped.append(line)
         else:
             kept.append(line)
@@ -502,8 +535,8 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
 
 def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> bool:
     return (len(current) >= min_length
-            and rules.join_end.search(current) is not None
-            and rules.join_start.search(following) is not None
+            and rules.join_end.search(current, len(current) - 1) is not None
+            and rules.join_start.match(following) is not None
             and rules.join_block.search(following) is None)
 
 
