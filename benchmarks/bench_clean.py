@@ -52,7 +52,8 @@ def main() -> None:
               f"  all three {total:6.1f} M chars/s")
     flat = (SAMPLES / "jiayuguan-siyou-flattened-docx.txt").read_text(encoding="utf-8").split("\n")[19]
     line = (flat + " ") * (target // len(flat))
-    print(f"one {len(line):,d}-char line: repair {rate(repair, line):.1f}  tidy {rate(tidy, line):.1f} M chars/s")
+    print(f"one {len(line):,d}-char line: repair {rate(repair, line):.1f}"
+          f"  tidy {rate(tidy, line):.1f} M chars/s")
 
 
 if __name__ == "__main__":

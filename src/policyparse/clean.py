@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .grammar import Grammar, GrammarSet, Rule, load_grammars
+if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
+    from .grammar import Grammar, GrammarSet, Rule
 from .load.text import common_chars
 
 ARTEFACTS = "artefacts"
@@ -149,6 +150,8 @@ def _rule_pattern(grammars: GrammarSet, rule_id: str) -> re.Pattern[str]:
 
 @cache
 def _rules() -> CleanRules:
+    from .grammar import load_grammars
+
     grammars = load_grammars()
     syllable = _pinyin_syllable(grammars)
     opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")

@@ -12,9 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .grammar import Grammar, GrammarSet, Rule, load_grammars
+if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
+    from .grammar import Grammar, GrammarSet, Rule
 
 FAMILY = "conversion"
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -94,6 +95,8 @@ def _script_classes(extra_traditional: set[str]) -> tuple[re.Pattern[str], re.Pa
 
 @cache
 def _tables() -> Tables:
+    from .grammar import load_grammars
+
     grammars = load_grammars()
     char_map = _merged_map(grammars, "char_fixes")
     phrase_map = _merged_map(grammars, "phrase_fixes")
