@@ -3,30 +3,591 @@
 Two passes around conversion (pinyin must go before traditional→simplified, 乾(qián)隆 → 乾隆):
 `repair` (before convert) undoes byte- and markup-level damage; `tidy` (after convert) fixes
 layout: widths, site chrome, broken lines, flattened documents, lost 〔〕 in document numbers.
-Both return the new text and a Counter of repairs for `source.repairs`.
+Both return the new text and a Counter of repairs for `source.repairs`. Every word list and
+pattern lives in `grammars/artefacts.yaml` and `grammars/boilerplate.yaml`; this module is the
+engine. Each step is linear in the text (regex scans, translate, one pass over lines).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-_CJK = r"\u3400-\u9fff"
-_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ",": "，", ";": "；", ":": "：", "?": "？", "!": "！"})
-_PUNCT_NEAR_CJK = re.compile(rf"(?<=[{_CJK}）”])[(),;:?!]|[(),;:?!](?=[{_CJK}（“])")
+if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
+    from .grammar import Grammar, GrammarSet, Rule
+from .load.text import common_chars
+
+ARTEFACTS = "artefacts"
+BOILERPLATE = "boilerplate"
+MAX_BOILERPLATE_LINE = 300
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+# one literal-led pattern per mark: a C-speed scan with a plain replacement, no Python callback
+_PUNCT_NEAR_CJK = tuple(
+    (re.compile(rf"{re.escape(half)}(?:(?<=[{CJK}）”]{re.escape(half)})|(?=[{CJK}（“]))"), full)
+    for half, full in (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"),
+                       ("!", "！"))
+)
+_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                       for c in range(r[0], r[1] + 1)}
+_ODD_SPACES = re.compile("[\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
+_SPLIT_SPACE = re.compile(rf"(?<=[{CJK}。；：！？）)”》…]) (?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_LATIN1_RUN = re.compile("[\u0080-\u00ff]{2,}")
+# F1: '?' marks the lost lead byte; the run ends at a resynchronising ASCII trail byte, a '?'
+# (an invalid pair whose next byte was swallowed) or anything else (trail lost).
+_F1_RUN = re.compile(r"\?((?:[^\x00-\x7f\s\ufffd\u3000]|[!,:;()]){2,})([@-~?])?")
+_F1_ASCII_BACK = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
+
+Counts = Counter[str]
 
 
-def repair(text: str) -> tuple[str, Counter[str]]:
-    """Undo decoding and markup damage before conversion."""
-    repairs: Counter[str] = Counter()
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+# ---------------------------------------------------------------------------------------------
+# grammar data, compiled once on first use
+
+
+@dataclass(frozen=True)
+class Substitution:
+    rule_id: str
+    pattern: re.Pattern[str]
+    replace: str
+    count: str
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    """Everything clean needs from the grammar files, compiled once."""
+
+    settings: dict[str, Any]
+    subs: dict[str, list[Substitution]]
+    pinyin: re.Pattern[str]
+    pinyin_orphan: re.Pattern[str]
+    neutral: frozenset[str]
+    toned: re.Pattern[str]
+    numerals: tuple[str, ...]
+    join_end: re.Pattern[str]
+    join_start: re.Pattern[str]
+    join_block: re.Pattern[str]
+    split_marker: re.Pattern[str]
+    boilerplate: re.Pattern[str]
+    boilerplate_rules: dict[str, re.Pattern[str]]
+    f2_markers: re.Pattern[str]
+
+
+def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for grammar in grammars.family(family):
+        merged.update(grammar.spec.defaults)
+    return merged
+
+
+def _merged_dict(grammars: GrammarSet, key: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for grammar in grammars.family(ARTEFACTS):
+        merged.update({str(k): str(v) for k, v in (grammar.spec.vocab.get(key) or {}).items()})
+    return merged
+
+
+def _pinyin_syllable(grammars: GrammarSet) -> str:
+    """initial? + final, each vowel of the final allowed to carry its tone mark, + tone digit?"""
+    tones = _merged_dict(grammars, "pinyin_tone_vowels")
+
+    def spell(final: str) -> str:
+        return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
+
+    initials = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_initials")), key=len, reverse=True)
+    finals = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")), key=len, reverse=True)
+    return f"(?:{'|'.join(map(re.escape, initials))})?(?:{'|'.join(map(spell, finals))})[1-5]?"
+
+
+def _bracket_class(grammars: GrammarSet, key: str) -> str:
+    return "[" + "".join(re.escape(str(c)) for c in grammars.vocab(ARTEFACTS, key)) + "]"
+
+
+def _f2_markers() -> re.Pattern[str]:
+    """Characters that UTF-8 lead + continuation bytes become when read as GBK (锛, 銆, 鈥 …);
+    rare in real text, so a line without two of them is not checked for F2 at all."""
+    pairs = [(lead, trail) for lead in range(0xE2, 0xF0) for trail in range(0x80, 0xC0)]
+    pairs += [(cont, lead) for cont in range(0x81, 0xC0) for lead in range(0xE2, 0xF0)]
+    chars = set(_decodable(iter(pairs)))
+    chars -= common_chars()
+    return re.compile("[" + "".join(sorted(chars)) + "]")
+
+
+def _boilerplate(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
+    rules = {f"{g.name}::{r.id}": g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern}
+    combined = "|".join(f"(?:{p.pattern})" for p in rules.values()) or r"(?!)"
+    return re.compile(combined), rules
+
+
+def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
+    subs: dict[str, list[Substitution]] = {"repair": [], "tidy": []}
+    for grammar, rule in grammars.rules(ARTEFACTS):
+        if rule.pattern is None or rule.extra("replace") is None:
+            continue
+        phase = str(rule.extra("phase", "tidy"))
+        count = str(rule.extra("count", rule.id.replace("-", "_")))
+        subs.setdefault(phase, []).append(
+            Substitution(rule.id, grammar.pattern(rule.id), str(rule.extra("replace")), count))
+    return subs
+
+
+def _rule_pattern(grammars: GrammarSet, rule_id: str) -> re.Pattern[str]:
+    for grammar, rule in grammars.rules(ARTEFACTS):
+        if rule.id == rule_id and rule.pattern:
+            return grammar.pattern(rule.id)
+    return re.compile(r"(?!)")
+
+
+@cache
+def _rules() -> CleanRules:
+    from .grammar import load_grammars
+
+    grammars = load_grammars()
+    syllable = _pinyin_syllable(grammars)
+    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    toned = "".join(_merged_dict(grammars, "pinyin_tone_vowels").values())
+    blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
+    combined, by_rule = _boilerplate(grammars)
+    return CleanRules(
+        settings=_defaults(grammars, ARTEFACTS),
+        subs=_substitutions(grammars),
+        pinyin=re.compile(f"{opener} ?({syllable}) ?{closer}"),
+        pinyin_orphan=re.compile(rf"\?({syllable})\)"),
+        neutral=frozenset(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral"))),
+        toned=re.compile(f"[{re.escape(toned)}1-5]"),
+        numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
+        join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
+        join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
+        join_block=re.compile(blockers),
+        split_marker=_rule_pattern(grammars, "flattened-split"),
+        boilerplate=combined,
+        boilerplate_rules=by_rule,
+        f2_markers=_f2_markers(),
+    )
+
+
+def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str,
+                repairs: Counts, key: str) -> str:
+    """re.subn that counts only real changes (a rule may rewrite a match to itself)."""
+    changed = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal changed
+        new = repl(match) if callable(repl) else match.expand(repl)
+        changed += new != match.group(0)
+        return new
+
+    text = pattern.sub(swap, text)
+    if changed:
+        repairs[key] += changed
+    return text
+
+
+def _run_subs(text: str, phase: str, rules: CleanRules, repairs: Counts) -> str:
+    for sub in rules.subs.get(phase, []):
+        if sub.pattern.search(text) is not None:
+            text = _count_subn(sub.pattern, sub.replace, text, repairs, sub.count)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# repair (before conversion)
+
+
+def repair(text: str) -> tuple[str, Counts]:
+    """Undo decoding and markup damage before conversion (pinyin needs the original characters)."""
+    repairs: Counts = Counter()
+    rules = _rules()
+    if _NEWLINES.search(text) is not None:
+        text = _NEWLINES.sub("\n", text)
+    if _CONTROL.search(text) is not None:
+        text = _count_subn(_CONTROL, "", text, repairs, "control_chars")
+    text = repair_mojibake(text, repairs, rules)
+    text = _run_subs(text, "repair", rules, repairs)
+    text = strip_pinyin(text, repairs, rules)
     return text, repairs
 
 
-def tidy(text: str) -> tuple[str, Counter[str], list[str]]:
-    """Normalise layout after conversion; also returns the boilerplate lines dropped."""
-    repairs: Counter[str] = Counter()
-    text, n = _PUNCT_NEAR_CJK.subn(lambda m: m.group(0).translate(_HALF_TO_FULL), text)
-    if n:
-        repairs["punctuation_width"] += n
-    return text, repairs, []
+def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
+    """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe."""
+    rules = rules or _rules()
+
+    def annotation(match: re.Match[str]) -> str:
+        start = match.start()
+        syllable = match.group(1)
+        if start == 0 or not _CJK_CHAR.match(match.string, start - 1):
+            return match.group(0)
+        if rules.toned.search(syllable) is None and syllable not in rules.neutral:
+            return match.group(0)
+        return ""
+
+    text = _count_subn(rules.pinyin, annotation, text, repairs, "pinyin_annotations")
+
+    def orphan(match: re.Match[str]) -> str:
+        return "\ufffd" if rules.toned.search(match.group(1)) else match.group(0)
+
+    if "?" in text:
+        text = _count_subn(rules.pinyin_orphan, orphan, text, repairs, "pinyin_orphans")
+    return text
+
+
+# ---- mojibake ---------------------------------------------------------------------------------
+
+
+def _share(text: str) -> float:
+    chars = [c for c in text if c != "\ufffd" and not c.isascii()]
+    if not chars:
+        return 0.0
+    common = common_chars()
+    return sum(1 for c in chars if c in common) / len(chars)
+
+
+def _odd_chars(text: str) -> int:
+    common = common_chars()
+    return sum(1 for c in text if not c.isascii() and c not in common)
+
+
+def _reads_better(garbled: str, fixed: str) -> bool:
+    """The re-reading must be ordinary text and the garbled form must show rare characters
+    (bopomofo, box drawing, private use): short runs make share thresholds alone unreliable."""
+    return (len(fixed) >= 2 and _share(fixed) >= 0.9 and _CJK_CHAR.search(fixed) is not None
+            and _odd_chars(garbled) > _odd_chars(fixed))
+
+
+def _gbk_bytes(text: str) -> bytes | None:
+    """Bytes a GBK decoder read to produce `text`; cp936's € is byte 0x80."""
+    try:
+        parts = [part.encode("gb18030") for part in text.split("€")]
+    except UnicodeEncodeError:
+        return None
+    raw = b"\x80".join(parts)
+    return raw if len(raw) == 2 * len(text) - text.count("€") else None
+
+
+class _Guesser:
+    """Same-document guesses for bytes the garbling lost; counted apart from exact repairs."""
+
+    def __init__(self, doc: str, rules: CleanRules, repairs: Counts) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.repairs = repairs
+        self.enabled = bool(rules.settings.get("mojibake_guess", True))
+        self.left = int(rules.settings.get("mojibake_max_guesses", 50))
+        self.bigrams: dict[str, Counter[str]] = {}
+
+    def _pick(self, candidates: list[str], prev: str) -> str:
+        if not self.enabled or self.left <= 0 or not prev:
+            return "\ufffd"
+        self.left -= 1
+        following = self._following(prev)
+        best, best_n = "\ufffd", 0
+        for cand in candidates:
+            if following[cand] > best_n:
+                best, best_n = cand, following[cand]
+        return best
+
+    def _following(self, prev: str) -> Counter[str]:
+        """What follows `prev` in the document: one scan per distinct character, memoised."""
+        if prev not in self.bigrams:
+            self.bigrams[prev] = Counter(re.findall(re.escape(prev) + "(.)", self.doc))
+        return self.bigrams[prev]
+
+    def first(self, trail: int, prev: str, at_line_start: bool) -> str:
+        """Lead byte lost: at a line start A1xx can only be the indent 　 (A1A1)."""
+        if at_line_start and trail == 0xA1 and self.enabled:
+            return "\u3000"
+        return self._pick(_with_trail(trail), prev)
+
+    def last(self, lead: int, prev: str, open_bracket: bool, at_line_end: bool) -> str:
+        """Trail byte lost: a numeral inside （ ）, 。 at a line end, else the document's bigram."""
+        candidates = _with_lead(lead)
+        if self.enabled and open_bracket:
+            numerals = [c for c in candidates if c in self.rules.numerals]
+            if len(numerals) == 1:
+                return numerals[0]
+        if self.enabled and at_line_end and lead == 0xA1:
+            return "\u3002"
+        return self._pick(candidates, prev)
+
+
+@cache
+def _with_trail(trail: int) -> list[str]:
+    return _decodable((lead, trail) for lead in range(0x81, 0xFF))
+
+
+@cache
+def _with_lead(lead: int) -> list[str]:
+    return _decodable((lead, trail) for trail in range(0x40, 0xFF) if trail != 0x7F)
+
+
+def _decodable(pairs: Iterator[tuple[int, int]]) -> list[str]:
+    out = []
+    for pair in pairs:
+        try:
+            ch = bytes(pair).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if ch.isprintable() and not "\ue000" <= ch <= "\uf8ff":
+            out.append(ch)
+    return out
+
+
+def _repair_f1(match: re.Match[str], guesser: _Guesser, counts: Counts) -> str | None:
+    run, end = match.group(1), match.group(2)
+    raw = _gbk_bytes(run.translate(_F1_ASCII_BACK))
+    if raw is None or len(raw) < 4:
+        return None
+    try:
+        middle = raw[1:-1].decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    if not _reads_better(run, middle):
+        return None
+    line_start = match.string.rfind("\n", 0, match.start()) + 1
+    before = match.string[line_start:match.start()]
+    first = guesser.first(raw[0], before[-1:], not before.strip())
+    if end is not None and end != "?":
+        last = bytes((raw[-1], ord(end))).decode("gbk", errors="replace")
+    else:
+        opened = middle.count("\uff08") > middle.count("\uff09")
+        after = match.string[match.end():match.end() + 1]
+        last = guesser.last(raw[-1], middle[-1:], opened, after in ("", "\n"))
+    counts["mojibake_guessed"] += (first != "\ufffd") + (end in (None, "?") and last != "\ufffd")
+    counts["mojibake_unrecovered"] += (first == "\ufffd") + (last == "\ufffd")
+    return first + middle + last
+
+
+def _repair_f2(run: str, counts: Counts) -> str | None:
+    raw = _gbk_bytes(run)
+    if raw is None:
+        return None
+    fixed = raw.decode("utf-8", errors="replace")
+    lost = fixed.count("\ufffd")
+    if lost > 1 + len(fixed) // 8 or not _reads_better(run, fixed):
+        return None
+    counts["mojibake_unrecovered"] += lost
+    return fixed
+
+
+def _repair_f3(run: str) -> str | None:
+    if len(run) % 2:
+        return None
+    try:
+        fixed = run.encode("latin-1").decode("gbk")
+    except UnicodeDecodeError:
+        return None
+    return fixed if _share(fixed) >= 0.9 else None
+
+
+def repair_mojibake(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
+    """Byte-exact re-reading of three garbling forms; a text that reads better stays as is."""
+    rules = rules or _rules()
+    counts: Counts = Counter()
+    if "?" in text:
+        guesser = _Guesser(text, rules, counts)
+
+        def f1(match: re.Match[str]) -> str:
+            fixed = _repair_f1(match, guesser, counts)
+            if fixed is None:
+                return match.group(0)
+            counts["mojibake"] += 1
+            return fixed
+
+        text = _F1_RUN.sub(f1, text)
+    if rules.f2_markers.search(text) is not None:
+        text = _repair_f2_lines(text, rules, counts)
+    if _LATIN1_RUN.search(text) is not None:
+        text = _LATIN1_RUN.sub(lambda m: _counted(_repair_f3(m.group(0)), m.group(0), counts), text)
+    repairs.update({key: n for key, n in counts.items() if n})
+    return text
+
+
+def _counted(fixed: str | None, original: str, counts: Counts) -> str:
+    if fixed is None:
+        return original
+    counts["mojibake"] += 1
+    return fixed
+
+
+def _repair_f2_lines(text: str, rules: CleanRules, counts: Counts) -> str:
+    """Only lines holding two or more marker characters are re-read; real text has almost none."""
+    hits: Counter[tuple[int, int]] = Counter()
+    for match in rules.f2_markers.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        hits[(start, len(text) if end < 0 else end)] += 1
+    pieces: list[str] = []
+    done = 0
+    for (start, end), n in sorted(hits.items()):
+        if n < 2:
+            continue
+        fixed = _NON_ASCII_RUN.sub(
+            lambda m: _counted(_repair_f2(m.group(0), counts), m.group(0), counts), text[start:end])
+        pieces += [text[done:start], fixed]
+        done = end
+    return "".join([*pieces, text[done:]]) if pieces else text
+
+
+# ---------------------------------------------------------------------------------------------
+# tidy (after conversion)
+
+
+def tidy(text: str) -> tuple[str, Counts, list[str]]:
+    """Normalise layout after conversion; return (text, repairs, dropped boilerplate lines)."""
+    repairs: Counts = Counter()
+    rules = _rules()
+    text = normalise_widths(text, repairs)
+    lines = split_flattened([line.strip(" \t") for line in text.split("\n")], repairs, rules)
+    lines, dropped = drop_boilerplate(lines, rules)
+    if dropped:
+        repairs["boilerplate_lines"] += len(dropped)
+    lines = join_broken_lines(lines, repairs, rules)
+    text = _run_subs("\n".join(lines), "tidy", rules, repairs)
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    text = text.strip("\n")
+    return text, repairs, dropped
+
+
+def normalise_widths(text: str, repairs: Counts) -> str:
+    """One spelling for grammars: ASCII digits/letters, full-width punctuation beside CJK, no odd spaces."""
+    if _FULLWIDTH_ALNUM.search(text) is not None:
+        text = _count_subn(_FULLWIDTH_ALNUM, lambda m: m.group(0).translate(_FULLWIDTH_TO_ASCII), text,
+                           repairs, "fullwidth_alnum")
+    if _ODD_SPACES.search(text) is not None:
+        text = _ODD_SPACES.sub(" ", text)
+    changed = True
+    while changed:  # again: a new （ makes its neighbour CJK-adjacent
+        changed = False
+        for pattern, full in _PUNCT_NEAR_CJK:
+            text, n = pattern.subn(full, text)
+            if n:
+                repairs["punctuation_width"] += n
+                changed = True
+    return text
+
+
+def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
+                    min_length: int | None = None, min_markers: int | None = None) -> list[str]:
+    """A .docx flattened onto one line: split at spaces between paragraphs, not inside brackets."""
+    min_length = int(rules.settings.get("split_min_length", 2000)) if min_length is None else min_length
+    min_markers = int(rules.settings.get("split_min_markers", 10)) if min_markers is None else min_markers
+    window = int(rules.settings.get("split_bracket_window", 200))
+    out: list[str] = []
+    for line in lines:
+        if len(line) < min_length or len(rules.split_marker.findall(line)) < min_markers:
+            out.append(line)
+            continue
+        pieces = _split_line(line, window)
+        repairs["paragraphs_split"] += len(pieces) - 1
+        out.extend(pieces)
+    return out
+
+
+def _open_depth(segment: str) -> int:
+    return sum(segment.count(o) - segment.count(c) for o, c in zip(_OPENERS, _CLOSERS, strict=True))
+
+
+def _split_line(line: str, window: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in _SPLIT_SPACE.finditer(line):
+        cut = match.start()
+        if _open_depth(line[max(start, cut - window):cut]) > 0 and _open_depth(line[start:cut]) > 0:
+            continue
+        pieces.append(line[start:cut])
+        start = cut + 1
+    pieces.append(line[start:])
+    return [p for p in pieces if p]
+
+
+def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], list[str]]:
+    """Site chrome and download-site blurb: whole short lines only, never content."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for line in lines:
+        if line and len(line) <= MAX_BOILERPLATE_LINE and rules.boilerplate.fullmatch(line):
+            dropped.append(line)
+        else:
+            kept.append(line)
+    return kept, dropped
+
+
+def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> list[str]:
+    """Join a line broken mid-sentence to the next one, adding nothing; chains, so it is idempotent."""
+    min_length = int(rules.settings.get("join_min_length", 40))
+    out: list[str] = []
+    for line in lines:
+        if out and _joins(out[-1], line, min_length, rules):
+            out[-1] += line
+            repairs["lines_joined"] += 1
+        else:
+            out.append(line)
+    return out
+
+
+def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> bool:
+    return (len(current) >= min_length
+            and rules.join_end.search(current, len(current) - 1) is not None
+            and rules.join_start.match(following) is not None
+            and rules.join_block.search(following) is None)
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus checks (run over every grammar example by the generic grammar test)
+
+
+def _phase_output(grammar: Grammar, rule: Rule, text: str) -> tuple[str, Counts, list[str]]:
+    if grammar.family == BOILERPLATE or rule.extra("phase", "tidy") == "tidy":
+        if rule.extra("engine") == "split":
+            rules = _rules()
+            repairs: Counts = Counter()
+            lines = split_flattened(normalise_widths(text, repairs).split("\n"), repairs, rules, 0, 1)
+            return tidy("\n".join(lines))[0], repairs, []
+        return tidy(text)
+    out, repairs = repair(text)
+    return out, repairs, []
+
+
+def check_example(grammar: Grammar, rule: Rule, example: Any) -> str | None:
+    """A boilerplate example must be dropped by this rule; an artefact example must come out as expected."""
+    ref = grammar.rule_ref(rule)
+    if grammar.family == BOILERPLATE:
+        pattern = grammar.pattern(rule.id) if rule.pattern else None
+        line = normalise_widths(example.text, Counter())
+        if pattern is None or not pattern.fullmatch(line):
+            return f"{ref}: {example.text!r} is not matched by the rule's pattern"
+        if line not in tidy(example.text)[2]:
+            return f"{ref}: {example.text!r} is not dropped by tidy()"
+        return None
+    got = _phase_output(grammar, rule, example.text)[0]
+    if got != example.expect:
+        return f"{ref}: {example.text!r} → {got!r}, expected {example.expect!r}"
+    return None
+
+
+def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
+    """The rule must leave this text alone: not dropped, not counted."""
+    ref = grammar.rule_ref(rule)
+    if grammar.family == BOILERPLATE:
+        line = normalise_widths(text, Counter())
+        if rule.pattern and grammar.pattern(rule.id).fullmatch(line):
+            return f"{ref}: {text!r} must not match"
+        if tidy(text)[2]:
+            return f"{ref}: {text!r} must not be dropped (dropped by another boilerplate rule)"
+        return None
+    key = str(rule.extra("count", rule.id.replace("-", "_")))
+    _, repairs, _ = _phase_output(grammar, rule, text)
+    if repairs.get(key):
+        return f"{ref}: {text!r} must be left alone, but {key} = {repairs[key]}"
+    return None

@@ -1,0 +1,234 @@
+"""clean.repair and clean.tidy: small strings, the real samples, the grammar corpora, idempotence."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policyparse import clean
+from policyparse.clean import repair, tidy
+from policyparse.convert import to_simplified
+from policyparse.grammar import load_grammars
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+PINYIN_LEFT = re.compile(r"[(（\[【] ?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? ?[)）\]】]")
+
+
+def _sample(name: str) -> str:
+    return (SAMPLES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def _pipeline(name: str) -> tuple[str, Counter[str], Counter[str], list[str]]:
+    repaired, before = repair(_sample(name))
+    simplified, _, _ = to_simplified(repaired)
+    text, after, dropped = tidy(simplified)
+    return text, before, after, dropped
+
+
+# ---- grammar corpora (the files this stage reads) ----------------------------------------------
+
+def _corpus() -> list[tuple[object, object, object, bool]]:
+    cases = []
+    for grammar in load_grammars().files:
+        if grammar.spec.stage != "clean":
+            continue
+        for rule in grammar.spec.rules:
+            cases += [pytest.param(grammar, rule, ex, True, id=f"{grammar.path.name}::{rule.id}::{i}")
+                      for i, ex in enumerate(rule.examples)]
+            cases += [pytest.param(grammar, rule, text, False, id=f"{grammar.path.name}::{rule.id}::not{i}")
+                      for i, text in enumerate(rule.not_matching)]
+    return cases
+
+
+@pytest.mark.parametrize(("grammar", "rule", "item", "positive"), _corpus())
+def test_grammar_corpus(grammar, rule, item, positive: bool) -> None:
+    check = clean.check_example if positive else clean.check_not_matching
+    assert check(grammar, rule, item) is None
+
+
+def test_corpus_runner_catches_a_wrong_gold() -> None:
+    grammar = load_grammars().by_name("artefacts")
+    rule = grammar.rule("cjk-space")
+    wrong = type(rule.examples[0])(text="昆明 市主城区", expect="昆明 市主城区")
+    assert clean.check_example(grammar, rule, wrong) is not None
+    assert clean.check_not_matching(grammar, rule, "昆明 市主城区") is not None
+
+
+# ---- repair -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("各部门\x00\x07通知\u200b", "各部门通知"),
+        ("（一）指導思想</strong>", "（一）指導思想"),
+        ("第一行<br>第二行", "第一行\n第二行"),
+        ("新區(qū)建設(shè)", "新區建設"),
+        ("推廣(PPP)模式(試行)", "推廣(PPP)模式(試行)"),
+    ],
+)
+def test_repair_small(text: str, expected: str) -> None:
+    assert repair(text)[0] == expected
+
+
+def test_repair_never_invents_without_guessing(monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = clean._rules()
+    settings_off = {**rules.settings, "mojibake_guess": False}
+    monkeypatch.setattr(clean, "_rules", lambda: type(rules)(**{**rules.__dict__, "settings": settings_off}))
+    text, counts = repair(" ?。ㄒ唬┲笇\ue7a9枷?/strong>")
+    assert text == " \ufffd（一）指導思\ufffd"
+    assert counts["mojibake_unrecovered"] == 2 and not counts["mojibake_guessed"]
+
+
+def test_xixian_repair_counts() -> None:
+    text, counts = repair(_sample("xixian-2017-plan-traditional"))
+    assert counts["pinyin_annotations"] == 580
+    assert counts["mojibake"] == 4
+    assert counts["mojibake_guessed"] == 5 and not counts["mojibake_unrecovered"]
+    assert not PINYIN_LEFT.search(text)
+    assert "?" not in text and "strong>" not in text
+    lines = text.split("\n")
+    assert lines[14].strip() == "（一）指導思想"
+    assert lines[32].strip() == "（一）促進就業創業降門檻"
+    assert "確保“放管服”改革工作有序開展" in lines[112]
+
+
+@pytest.mark.parametrize("name", ["lanzhou-2020-workpoints", "ganyu-quarterly-plan",
+                                  "jiayuguan-siyou-flattened-docx", "lanzhou-95-measures-news"])
+def test_clean_samples_need_no_repair(name: str) -> None:
+    text, counts = repair(_sample(name))
+    assert text == _sample(name).replace("\r\n", "\n")
+    assert not counts
+
+
+@pytest.mark.parametrize(
+    ("garbled", "expected"),
+    [
+        ("（一）指导思想，全面贯彻。".encode().decode("gbk", errors="replace").replace("\ufffd", ""), None),
+        ("Í¨Öª", "通知"),
+    ],
+)
+def test_other_mojibake_forms(garbled: str, expected: str | None) -> None:
+    fixed, counts = repair(garbled)
+    if expected is not None:
+        assert fixed == expected
+    assert counts["mojibake"] >= 1
+
+
+# ---- tidy ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第１２条ＡＢ", "第12条AB"),
+        ("各部门:\u3000\u3000请认真落实(试行)!", "各部门：  请认真落实（试行）！"),
+        ("1,000元 a, b", "1,000元 a, b"),
+        ("昆明 市主城区", "昆明市主城区"),
+        ("a\n\n\n\nb  ", "a\n\nb"),
+        ("甘政办发2022194号", "甘政办发〔2022〕194号"),
+        ("国办发（2019）66号", "国办发〔2019〕66号"),
+    ],
+)
+def test_tidy_small(text: str, expected: str) -> None:
+    assert tidy(text)[0] == expected
+
+
+def test_tidy_keeps_government_metadata_lines() -> None:
+    lines = ["索引号:000014349/2020-00123", "发文字号:新政办发〔2020〕23号", "发布机构:兰州新区管委会办公室",
+             "成文日期:2020年04月29日"]
+    text, _, dropped = tidy("\n".join(lines))
+    assert not dropped
+    assert len(text.split("\n")) == 4
+
+
+def test_lanzhou_chrome_dropped() -> None:
+    text, _, _, dropped = _pipeline("lanzhou-2020-workpoints")
+    assert dropped == ["无障碍", "来源： 兰州新区管委会办公室", "时间： 2020/05/13/ 15:25", "字号：[][][]"]
+    assert "新政办发〔2020〕23号" in text.split("\n")
+
+
+def test_lanzhou_news_source_dropped() -> None:
+    _, _, after, dropped = _pipeline("lanzhou-95-measures-news")
+    assert dropped == ["来源：兰州新区报"]
+    assert not after["lines_joined"]
+
+
+def test_jiayuguan_header_dropped_and_paragraphs_split() -> None:
+    text, _, after, dropped = _pipeline("jiayuguan-siyou-flattened-docx")
+    assert len(dropped) >= 17
+    assert all(len(line) < 2000 for line in text.split("\n"))
+    starts = text.split("\n")
+    assert starts[0].startswith("市深化“放管服”改革打造")
+    heads = ("三、重点任务", "（一）力行审批流程更优", "1.根据机构改革", "23.持续推动政务",
+             "四、保障措施")
+    for head in heads:
+        assert any(line.startswith(head) for line in starts), head
+    assert "甘政办发〔2022〕194号" in text
+    assert after["doc_number_brackets"] == 7
+    assert after["paragraphs_split"] > 100
+
+
+def test_ganyu_broken_lines_joined_without_inserting() -> None:
+    source = _sample("ganyu-quarterly-plan")
+    text, _, after, _ = _pipeline("ganyu-quarterly-plan")
+    assert after["lines_joined"] == 4
+    assert "建立联席会议" in text
+    assert "不断充实专班力量，保持优化营商环境" in text
+    assert "加强风险管控；三季度" in text
+    assert "服务支撑；优化审批服务系统" in text
+    assert len(text.split("\n")) == len(source.strip("\n").split("\n")) - 4
+
+
+def test_xixian_full_pipeline() -> None:
+    text, _, after, dropped = _pipeline("xixian-2017-plan-traditional")
+    assert text.startswith("各新城，新区管委会各部门")
+    assert "陕西省西咸新区开发建设管理委员会" in text
+    assert "（一）指导思想" in text.split("\n")
+    assert not PINYIN_LEFT.search(text)
+    assert not dropped and not after["lines_joined"]
+
+
+def test_title_and_doc_number_are_not_joined() -> None:
+    title = "关于印发兰州新区2020年深化放管服改革优化营商环境工作要点和配套政策措施的通知"
+    text, counts, _ = tidy(f"{title}\n新政办发〔2020〕23号\n新区各园区管委会，各部门、各单位：")
+    assert text.split("\n")[0] == title and not counts["lines_joined"]
+
+
+def test_huge_single_line_is_linear() -> None:
+    import time
+
+    paragraph = "（一）深化改革，优化营商环境。 1.推进审批服务便民化（市政务服务管理局牵头负责） "
+    big = paragraph * (5_000_000 // len(paragraph))
+    start = time.perf_counter()
+    _, counts, _ = tidy(big)
+    assert time.perf_counter() - start < 10
+    assert counts["paragraphs_split"] > 100_000
+
+
+# ---- idempotence --------------------------------------------------------------------------------
+
+PIECES = ["區(qū)", "甘政办发2022194号", "来源: 兰州", "1.", "無障礙", "\u3000（一）", "Í¨"]
+CHARS = "各部门新区管委会推进改革建立联席会议一二三（）()、，,;；:：。 \n\u3000?"
+ALPHABET = st.sampled_from([*CHARS, *PIECES])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_repair_and_tidy_are_idempotent(text: str) -> None:
+    once = repair(text)[0]
+    assert repair(once)[0] == once
+    tidied = tidy(text)[0]
+    assert tidy(tidied)[0] == tidied
+
+
+@pytest.mark.parametrize("name", ["xixian-2017-plan-traditional", "jiayuguan-siyou-flattened-docx",
+                                  "ganyu-quarterly-plan", "lanzhou-2020-workpoints"])
+def test_samples_are_idempotent(name: str) -> None:
+    text, _, _, _ = _pipeline(name)
+    assert tidy(text)[0] == text
+    assert repair(text)[0] == text
