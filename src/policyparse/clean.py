@@ -563,6 +563,8 @@ def check_example(grammar: Grammar, rule: Rule, example: Any) -> str | None:
     """A boilerplate example must be dropped by this rule; an artefact example must come out as expected."""
     ref = grammar.rule_ref(rule)
     if grammar.family == BOILERPLATE:
+        if example.expect != "drop":
+            return f"{ref}: boilerplate examples expect 'drop', got {example.expect!r}"
         pattern = grammar.pattern(rule.id) if rule.pattern else None
         line = normalise_widths(example.text, Counter())
         if pattern is None or not pattern.fullmatch(line):
