@@ -552,12 +552,13 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     from .tables import extract_table_tasks
 
     tasks, task_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    table_lines = set(task_lines)  # a numbered item's block ends where a task table begins
     warnings: list[tuple[str, int | None, str]] = []
     if rank is not None:
         for index, heading in enumerate(part.headings):
             if heading.rank != rank or heading.nontask or heading.line in task_lines:
                 continue
-            end = _block_end(part.headings, index, part)
+            end = min([_block_end(part.headings, index, part), *(i for i in table_lines if i > heading.line)])
             task_year = year or _year_before(structure, structure.lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
