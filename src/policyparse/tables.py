@@ -150,9 +150,11 @@ def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
 
 
 def _raw_line(structure: Structure, line: Line) -> str:
-    """The line as printed, leading spaces included (column positions need them)."""
-    begin = max(structure.text.rfind("\n", 0, line.start), structure.text.rfind("\f", 0, line.start)) + 1
-    return structure.text[begin:line.end]
+    """The line as printed, leading spaces and trailing tabs included (cells and columns need them)."""
+    text = structure.text
+    begin = max(text.rfind("\n", 0, line.start), text.rfind("\f", 0, line.start)) + 1
+    ends = [e for e in (text.find("\n", line.end), text.find("\f", line.end)) if e >= 0]
+    return text[begin:min(ends) if ends else len(text)].rstrip("\r")
 
 
 def _space_table(structure: Structure, header: int, last: int, roles: list[str | None],

@@ -61,8 +61,9 @@ def load_pdf(data: bytes, shown: str, digest: str) -> Loaded:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page(p) for p in pdf.pages]
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        causes = [exc, *exc.args, exc.__cause__, exc.__context__]
         name = exc.__class__.__name__
-        if "Password" in name or "Encrypt" in name:
+        if b"/Encrypt" in data or any("Password" in type(c).__name__ for c in causes if c is not None):
             raise InputError(shown, "the PDF is encrypted (password-protected)",
                              "remove the password (print to a new PDF) and try again") from exc
         raise InputError(shown, f"cannot read the PDF, it looks damaged ({name})",
