@@ -376,9 +376,9 @@ def _roles_text(text: str, grammars: GrammarSet) -> str | None:
 
 def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     """Run one corpus example: a header cell → its role, or a header row → the roles of its cells."""
-    from .grammar import load_grammars
+    from .grammar import grammars_with
 
-    grammars = load_grammars()
+    grammars = grammars_with(grammar)
     if rule.extra("kind") == "header":
         got = _roles_text(example.text, grammars)
     else:
@@ -391,9 +391,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
 
 
 def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
-    from .grammar import load_grammars
+    from .grammar import grammars_with
 
-    grammars = load_grammars()
+    grammars = grammars_with(grammar)
     if rule.extra("kind") == "header":
         got = _roles_text(text, grammars)
         return None if got is None else f"recognised as a header ({got})"
