@@ -614,12 +614,16 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     from .tables import extract_table_tasks
 
     tasks, task_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    table_starts = sorted(task_lines)  # a numbered item's block ends where a task table begins
     warnings: list[tuple[str, int | None, str]] = []
     if rank is not None:
         for index, heading in enumerate(part.headings):
             if heading.rank != rank or heading.nontask or heading.line in task_lines:
                 continue
             end = _block_end(part.headings, index, part)
+            next_table = bisect.bisect_right(table_starts, heading.line)
+            if next_table < len(table_starts):
+                end = min(end, table_starts[next_table])
             task_year = year or stated_years.before(structure.lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)

@@ -142,7 +142,7 @@ def find_headings(lines: list[Line], first: int, last: int, grammars: GrammarSet
     headings: list[Heading] = []
     stack: list[int] = []
     for line in lines[first:last]:
-        found = match_heading(line.text, grammars)
+        found = None if "\t" in line.text else match_heading(line.text, grammars)  # table rows: tables.py
         if not found:
             continue
         ordinal, rule, level, rest = found
@@ -196,7 +196,7 @@ def _limit(grammars: GrammarSet, key: str, default: int) -> int:
 
 def is_title_line(text: str, grammars: GrammarSet) -> bool:
     """A short line without sentence punctuation that ends with a document kind."""
-    if not text or len(text) > _limit(grammars, "title_max_chars", 90):
+    if not text or "\t" in text or len(text) > _limit(grammars, "title_max_chars", 90):
         return False
     if any(mark in text for mark in "。；：:") or text.startswith(("《", "附件")):
         return False
@@ -391,7 +391,7 @@ def _split_documents(lines: list[Line], grammars: GrammarSet) -> list[DocumentPa
     for line in lines:
         if not line.text:
             continue
-        if match_heading(line.text, grammars):
+        if "\t" not in line.text and match_heading(line.text, grammars):
             seen_heading = True
             continue
         if seen_heading and is_title_line(line.text, grammars) and not _is_attachment_title(lines, line):

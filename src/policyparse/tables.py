@@ -1,23 +1,401 @@
-"""Task tables (重点任务分工表): rows of tab-separated cells → one task per row.
+"""Task tables (重点任务分工表): one task per row.
 
-Loaders render tables as one line per row with cells separated by tabs; this module recognises
-a task table by its header row (column names from `grammars/tables.yaml`) and reads each row.
-(Interim: no table support yet.)
+Loaders render tables as one line per row with cells separated by tabs; .txt files copied out of
+PDFs carry the same tables aligned with runs of spaces. A task table is recognised by its header
+row: column names map to roles (number, task, lead, responsible, deadline) through the `column`
+rules of `grammars/tables.yaml`, so any reasonable names and orders work. Below the header,
+repeated headers (one per printed page) are dropped, rows whose 序号 is empty continue the row
+above (a cell wrapped over lines or a row broken by a page), and group rows that span the table
+("一、深化简政放权") become the section of the rows under them.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING
 
-from .grammar import GrammarSet
+from . import deadlines
+from .grammar import Example, Grammar, GrammarSet, Rule
+from .structure import Heading, heading_title, match_heading
 
 if TYPE_CHECKING:
     from .extract import RawTask
-    from .structure import DocumentPart, Structure
+    from .structure import DocumentPart, Line, Structure
+
+ROLES = ("number", "task", "lead", "responsible", "deadline")
+_FIELD_ROLES = ("lead", "responsible", "deadline")
+_ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*(?:[:：]|$)")
+_NUMBER_TRIM = " \t.．、。:：（）()"
+
+
+@dataclass(frozen=True)
+class _Column:
+    role: str
+    ref: str
+    pattern: re.Pattern[str]
+
+
+@dataclass
+class _Row:
+    """One printed row: its cells and the text lines it was read from."""
+
+    lines: list[int]
+    cells: list[str]
+
+
+@dataclass
+class _Table:
+    header_line: int
+    roles: list[str | None]
+    rows: list[_Row] = field(default_factory=list)
+    lines: set[int] = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- grammar access
+
+
+@cache
+def _columns(grammars: GrammarSet) -> tuple[_Column, ...]:
+    return tuple(_Column(str(rule.extra("role")), grammar.rule_ref(rule), grammar.pattern(rule.id))
+                 for grammar, rule in grammars.rules("tables")
+                 if rule.extra("role") in ROLES and rule.pattern)
+
+
+def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
+    for grammar in grammars.family("tables"):
+        if key in grammar.spec.vocab:
+            return int(grammar.spec.vocab[key])
+    return default
+
+
+def _table_ref(grammars: GrammarSet) -> str:
+    for grammar, rule in grammars.rules("tables"):
+        if rule.extra("kind") == "header":
+            return grammar.rule_ref(rule)
+    return "tables.yaml::task-table"
+
+
+def _squeeze(cell: str) -> str:
+    return re.sub(r"\s+", "", cell)
+
+
+def cell_role(cell: str, grammars: GrammarSet) -> _Column | None:
+    """The role a header cell names (first matching column rule), or None."""
+    name = _squeeze(cell)
+    if not name:
+        return None
+    for column in _columns(grammars):
+        if column.pattern.search(name):
+            return column
+    return None
+
+
+def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | None:
+    """Roles of a header row's cells, or None when the row is not a task-table header."""
+    roles: list[str | None] = []
+    for cell in cells:
+        column = cell_role(cell, grammars)
+        role = column.role if column else None
+        roles.append(role if role not in roles else None)
+    fields = sum(1 for r in roles if r in _FIELD_ROLES)
+    if "task" not in roles or fields < _vocab(grammars, "min_field_columns", 1):
+        return None
+    return roles
+
+
+# ---------------------------------------------------------------- finding tables
+
+
+def _tab_table(structure: Structure, header: int, last: int, roles: list[str | None]) -> _Table:
+    """Rows of a tab-rendered table: tab lines below the header (blank lines between rows allowed)."""
+    lines = structure.lines
+    table = _Table(header_line=header, roles=roles, lines={header})
+    index = header + 1
+    while index < last:
+        text = _raw_line(structure, lines[index]) if lines[index].text else ""
+        if not text:
+            ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
+            if ahead is None or "\t" not in _raw_line(structure, ahead):
+                break
+            index += 1
+            continue
+        if "\t" not in text:
+            break
+        table.rows.append(_Row(lines=[index], cells=text.split("\t")))
+        table.lines.add(index)
+        index += 1
+    return table
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
+    """Runs of text separated by `gap`+ spaces, with their display column."""
+    found: list[tuple[int, str]] = []
+    splitter = re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
+    pos = 0
+    for piece in splitter.split(raw.rstrip()):
+        start = raw.find(piece, pos) if piece else pos
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip(" \u3000"))
+            found.append((_display_width(raw[:start + lead]), piece.strip(" \u3000")))
+        pos = start + len(piece)
+    return found
+
+
+def _raw_line(structure: Structure, line: Line) -> str:
+    """The line as printed, leading spaces and trailing tabs included (cells and columns need them)."""
+    text = structure.text
+    begin = max(text.rfind("\n", 0, line.start), text.rfind("\f", 0, line.start)) + 1
+    ends = [e for e in (text.find("\n", line.end), text.find("\f", line.end)) if e >= 0]
+    return text[begin:min(ends) if ends else len(text)].rstrip("\r")
+
+
+def _space_table(structure: Structure, header: int, last: int, roles: list[str | None],
+                 starts: list[int], ends: list[int], gap: int) -> _Table:
+    """Rows of a whitespace-aligned table: each fragment goes to the column its position falls in."""
+    lines = structure.lines
+    bounds = [0] + [(ends[c - 1] + starts[c]) // 2 for c in range(1, len(starts))]
+    table = _Table(header_line=header, roles=roles, lines={header})
+    index = header + 1
+    blank = 0
+    while index < last:
+        line = lines[index]
+        if not line.text:
+            blank += 1
+            if blank >= 2:
+                break
+            index += 1
+            continue
+        blank = 0
+        parts = _fragments(_raw_line(structure, line), gap)
+        cells = [""] * len(starts)
+        for col, text in parts:
+            column = max(c for c in range(len(bounds)) if bounds[c] <= col or c == 0)
+            cells[column] = f"{cells[column]}{text}"
+        if len(parts) == 1 and len(bounds) > 1 and parts[0][0] < bounds[1]:
+            ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
+            if ahead is None or len(_fragments(_raw_line(structure, ahead), gap)) < 2:
+                break
+            cells = [parts[0][1]] * len(starts)  # a group row: one value across the table
+        table.rows.append(_Row(lines=[index], cells=cells))
+        table.lines.add(index)
+        index += 1
+    return table
+
+
+def _caption_lines(lines: list[Line], first: int, header: int, grammars: GrammarSet) -> set[int]:
+    """The table's caption just above it (重点任务分工表), back to an 附件 line if there is one."""
+    found: set[int] = set()
+    index = header - 1
+    while index >= first and len(found) < 3:
+        text = lines[index].text
+        if text:
+            if len(text) > 40 or re.search(r"[。；;]", text) or "\t" in text or match_heading(text, grammars):
+                break
+            found.add(index)
+            if _ATTACHMENT.match(text):
+                break
+        index -= 1
+    return found
+
+
+def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
+    """Every task table whose header lies in lines [first, last)."""
+    lines = structure.lines
+    gap = _vocab(grammars, "column_gap", 2)
+    tables: list[_Table] = []
+    index = first
+    while index < last:
+        text = lines[index].text
+        table: _Table | None = None
+        if "\t" in text:
+            roles = header_roles(_raw_line(structure, lines[index]).split("\t"), grammars)
+            if roles:
+                table = _tab_table(structure, index, last, roles)
+        elif re.search(rf"[ \u3000]{{{gap},}}", text):
+            parts = _fragments(_raw_line(structure, lines[index]), gap)
+            roles = header_roles([p for _, p in parts], grammars) if len(parts) >= 2 else None
+            if roles:
+                starts = [c for c, _ in parts]
+                ends = [c + _display_width(p) for c, p in parts]
+                table = _space_table(structure, index, last, roles, starts, ends, gap)
+        if table is not None and table.rows:
+            table.lines |= _caption_lines(lines, first, index, grammars)
+            tables.append(table)
+            index = max(table.lines) + 1
+        else:
+            index += 1
+    return tables
+
+
+# ---------------------------------------------------------------- rows → tasks
+
+
+def _cell(row: _Row, roles: list[str | None], role: str) -> str:
+    if role not in roles:
+        return ""
+    column = roles.index(role)
+    return row.cells[column].strip() if column < len(row.cells) else ""
+
+
+def _group_value(row: _Row) -> str | None:
+    """The value of a row merged across the whole table (or filled in only once), else None."""
+    value = row.cells[0].strip() if row.cells else ""
+    if not value or any(c.strip() not in ("", value) for c in row.cells):
+        return None
+    return None if re.fullmatch(r"[\d.．、]+", value) else value
+
+
+def _merge_into(previous: _Row, row: _Row) -> None:
+    """A continuation row: cell text carries on (merged cells repeating a value add nothing)."""
+    previous.lines += row.lines
+    for column, cell in enumerate(row.cells):
+        cell = cell.strip()
+        if column >= len(previous.cells):
+            previous.cells.append(cell)
+        elif cell and cell != previous.cells[column].strip():
+            previous.cells[column] = previous.cells[column].rstrip() + cell
+
+
+def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, bool]]:
+    """Rows (continuations merged, repeated headers dropped): (row, its group value, is a group row)."""
+    roles = table.roles
+    has_number = "number" in roles
+    rows: list[tuple[_Row, str | None, bool]] = []
+    group: str | None = None
+    for row in table.rows:
+        if header_roles(row.cells, grammars) == roles:
+            continue
+        value = _group_value(row)
+        if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
+            group = value
+            rows.append((row, value, True))
+            continue
+        number = _cell(row, roles, "number")
+        data = [r for r, _, is_group in rows if not is_group]
+        if data:
+            previous = data[-1]
+            same = number and number == _cell(previous, roles, "number") and \
+                _cell(row, roles, "task") == _cell(previous, roles, "task")
+            if (has_number and not number) or same:
+                _merge_into(previous, row)
+                continue
+        rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
+    return rows
+
+
+def _enclosing(part: DocumentPart, structure: Structure, line: int) -> int | None:
+    """Index of the heading a table sits under, unless an 附件 line separates them."""
+    before = [i for i, h in enumerate(part.headings) if h.line < line]
+    if not before:
+        return None
+    heading = part.headings[before[-1]]
+    between = structure.lines[heading.line + 1:line]
+    if any(_ATTACHMENT.match(ln.text) for ln in between):
+        return None
+    return before[-1]
+
+
+def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart, grammars: GrammarSet) -> Heading:
+    """A group row as a heading nested under the table's own section."""
+    found = match_heading(value, grammars)
+    ordinal, rule, rank, rest = found if found else ("", _table_ref(grammars), 1, value)
+    rank = max(rank, part.headings[parent].rank + 1) if parent is not None else rank
+    return Heading(line=line, ordinal=ordinal, rule=rule, rank=rank, title=heading_title(rest) or rest,
+                   rest=rest, parent=parent)
+
+
+def _number(cell: str) -> str | None:
+    number = cell.strip(_NUMBER_TRIM)
+    return number or None
 
 
 def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet,
                         year: int | None, ref: date | None) -> tuple[list[RawTask], set[int]]:
     """Tasks from task tables in one document, and the line indexes those tables occupy."""
-    return [], set()
+    from .extract import RawTask, split_units, task_title
+
+    lines = structure.lines
+    earlier = len(find_tables(structure, 0, part.first, grammars)) if part.first else 0
+    table_ref = _table_ref(grammars)
+    refs = {c.role: c.ref for c in _columns(grammars)}
+    tasks: list[RawTask] = []
+    used: set[int] = set()
+    for number, table in enumerate(find_tables(structure, part.first, part.last, grammars), start=earlier + 1):
+        used |= table.lines
+        parent = _enclosing(part, structure, table.header_line)
+        section = part.headings[parent] if parent is not None else None
+        groups: dict[str, Heading] = {}
+        row_number = 0
+        for row, group, is_group in _rows(table, grammars):
+            if is_group and group:
+                groups[group] = _group_heading(group, row.lines[0], parent, part, grammars)
+                continue
+            text = _cell(row, table.roles, "task")
+            if not text:
+                continue
+            row_number += 1
+            rules = {"task": table_ref}
+            lead = split_units(_cell(row, table.roles, "lead"), grammars)
+            responsible = split_units(_cell(row, table.roles, "responsible"), grammars)
+            if lead:
+                rules["lead_units"] = refs["lead"]
+            if responsible:
+                rules["responsible_units"] = refs["responsible"]
+            phrase = _cell(row, table.roles, "deadline")
+            if phrase:
+                deadline = deadlines.normalise(phrase, year=year, ref=ref)
+                rules["deadline"] = refs["deadline"]
+                if deadline.rule:
+                    rules["deadline_kind"] = deadline.rule
+            else:
+                deadline = deadlines.DeadlineResult(text=None, kind="none", end=None)
+            span = (lines[row.lines[0]].start, lines[row.lines[-1]].end)
+            tasks.append(RawTask(
+                number=_number(_cell(row, table.roles, "number")), heading=None,
+                section=groups.get(group or "", section), title=task_title(text), text=text,
+                lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
+                evidence=["table-row"], table=number, row=row_number))
+    return tasks, used
+
+
+# ---------------------------------------------------------------- grammar corpus
+
+
+def _roles_text(text: str, grammars: GrammarSet) -> str | None:
+    roles = header_roles(text.split("\t"), grammars)
+    return None if roles is None else "|".join(r or "-" for r in roles)
+
+
+def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
+    """Run one corpus example: a header cell → its role, or a header row → the roles of its cells."""
+    from .grammar import grammars_with
+
+    grammars = grammars_with(grammar)
+    if rule.extra("kind") == "header":
+        got = _roles_text(example.text, grammars)
+    else:
+        column = cell_role(example.text, grammars)
+        got = column.role if column else None
+        if column is not None and column.ref != grammar.rule_ref(rule):
+            got = f"{got} (by {column.ref})"
+    expect = str(example.expect)
+    return None if got == expect else f"expected {expect!r}, got {got!r}"
+
+
+def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
+    from .grammar import grammars_with
+
+    grammars = grammars_with(grammar)
+    if rule.extra("kind") == "header":
+        got = _roles_text(text, grammars)
+        return None if got is None else f"recognised as a header ({got})"
+    column = cell_role(text, grammars)
+    return f"recognised as {column.role}" if column is not None and column.ref == grammar.rule_ref(rule) else None

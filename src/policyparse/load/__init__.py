@@ -82,6 +82,9 @@ def load_bytes(data: bytes, path: Path, shown: str) -> Loaded:
     """Decode bytes already read (also used for archive members)."""
     digest = hashlib.sha256(data).hexdigest()
     kind = sniff_format(path, data[:8])
+    if kind == "ole" and "EncryptionInfo".encode("utf-16-le") in data:  # a password-protected .docx is OLE too
+        raise InputError(shown, "encrypted (password-protected) Office file",
+                         "remove the password in Word or WPS and save it as .docx")
     if kind == "ole":
         label = OLD_BINARY_SUFFIXES.get(path.suffix.lower(), "an old binary Office")
         raise InputError(shown, f"{label} file (OLE format) is not supported", "convert it to .docx first")

@@ -1,0 +1,79 @@
+"""docx: Word automatic numbering rebuilt from numbering.xml; body order; headers/footers ignored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policyparse.load import load
+from policyparse.load.docx import format_number
+
+
+@pytest.mark.parametrize(("n", "fmt", "shown"), [
+    (1, "decimal", "1"), (12, "chineseCounting", "十二"), (21, "chineseCountingThousand", "二十一"),
+    (10, "chineseCounting", "十"), (3, "ideographTraditional", "丙"), (2, "decimalEnclosedCircle", "②"),
+    (4, "upperRoman", "IV"), (2, "lowerLetter", "b"), (3, "chineseLegalSimplified", "叁"),
+    (5, "decimalZero", "05"),
+])
+def test_number_formats(n: int, fmt: str, shown: str) -> None:
+    assert format_number(n, fmt) == shown
+
+
+def _numbered_docx(path: Path, levels: list[tuple[str, str]], items: list[tuple[int, int, str]],
+                   restart_num: bool = False) -> None:
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "页眉文字不应出现"
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                   "</w:lvl>" for i, (fmt, text) in enumerate(levels))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="77">{lvls}</w:abstractNum>')
+    first = numbering.find(qn("w:num"))
+    if first is not None:
+        first.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="77"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="78"><w:abstractNumId w:val="77"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    for num, ilvl, text in items:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr>'))
+    document.save(str(path))
+
+
+def test_multilevel_numbers_restart_deeper_levels(tmp_path: Path) -> None:
+    path = tmp_path / "n.docx"
+    _numbered_docx(path, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")], [
+        (77, 0, "主要任务"), (77, 1, "深化改革"), (77, 2, "甲"), (77, 2, "乙"), (77, 1, "优化服务"), (77, 2, "丙"),
+        (77, 0, "保障措施"), (78, 0, "重新开始"), (77, 2, "丁"),
+    ])
+    lines = load(path).text.splitlines()
+    assert lines == ["一、主要任务", "（一）深化改革", "1.甲", "2.乙", "（二）优化服务", "1.丙", "二、保障措施",
+                     "一、重新开始", "1.丁"]
+
+
+def test_enclosed_and_legal_formats(tmp_path: Path) -> None:
+    path = tmp_path / "c.docx"
+    _numbered_docx(path, [("decimal", "%1."), ("decimalEnclosedCircle", "%2")], [
+        (77, 0, "任务"), (77, 1, "第一步"), (77, 1, "第二步")])
+    assert load(path).text.splitlines() == ["1.任务", "①第一步", "②第二步"]
+
+
+def test_fixture_body_and_table_in_order() -> None:
+    loaded = load(Path(__file__).parent / "fixtures" / "notice.docx")
+    text = loaded.text
+    assert loaded.format == "docx" and loaded.encoding is None
+    assert "兰州新区管委会办公室文件" not in text and "— 1 —" not in text  # header/footer
+    lines = text.splitlines()
+    assert lines.index("（一）深化简政放权") < lines.index("附件") < lines.index("重点任务分工表")
+    rows = [ln.split("\t") for ln in lines if "\t" in ln]
+    assert rows[1] == ["一、优化审批服务"] * 5  # merged group row repeats its value
+    assert rows[-1][2] == rows[-2][2] == "发展改革局"  # vertically merged 牵头单位
+    assert "三、保障措施" in lines  # startOverride restarts the list under it
+    assert any(line.startswith("（一）加强组织领导") for line in lines)

@@ -1,0 +1,38 @@
+"""html: encoding from BOM / meta / detection, site chrome dropped, blocks and tables kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from policyparse.load import load
+from policyparse.load.html import decode_html
+
+
+def test_meta_charset_gbk() -> None:
+    loaded = load(Path(__file__).parent / "fixtures" / "notice.html")
+    assert loaded.format == "html" and loaded.encoding == "gb2312"
+    text = loaded.text
+    for chrome in ("首页", "当前位置", "字号", "分享到", "打印本页", "关闭窗口", "版权所有", "不是正文"):
+        assert chrome not in text
+    assert "来源：兰州新区管委会办公室" in text
+    assert "2020年4月29日" in text.splitlines()
+
+
+def test_bom_and_undeclared_encodings() -> None:
+    assert decode_html("\ufeff<p>通知</p>".encode())[1] == "utf-8-sig"
+    assert decode_html("<p>关于印发工作要点的通知</p>".encode())[1] == "utf-8"
+    text, encoding = decode_html(("<html><body><p>" + "关于进一步优化营商环境的实施方案，请认真贯彻落实。" * 5
+                                  + "</p></body></html>").encode("gb18030"))
+    assert "优化营商环境" in text and encoding.lower().replace("-", "").startswith(("gb", "cp936"))
+
+
+def test_br_blocks_and_spans(tmp_path: Path) -> None:
+    page = ("<html><body><div id='nav'><a>首页</a></div><div>一、总体要求<br>（一）指导思想</div>"
+            "<table><tr><th>序号</th><th>工作任务</th><th>责任单位</th></tr>"
+            "<tr><td rowspan='2'>1</td><td>建立\n台账</td><td>财政局</td></tr><tr><td>开展督查</td><td>督查室</td></tr>"
+            "</table><p>打印本页</p></body></html>")
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    lines = load(path).text.splitlines()
+    assert lines == ["一、总体要求", "（一）指导思想", "序号\t工作任务\t责任单位", "1\t建立台账\t财政局",
+                     "1\t开展督查\t督查室"]

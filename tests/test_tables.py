@@ -1,0 +1,98 @@
+"""Task tables: header recognition by column-name rules, group rows, continuations, sections."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from policyparse.grammar import load_grammars
+from policyparse.pipeline import extract_string
+from policyparse.tables import header_roles
+
+HEAD = "关于印发2020年重点工作任务分工方案的通知\n各部门：\n现印发给你们，请认真落实。\n"
+TAIL = "\n某某办公室\n2020年3月1日\n"
+
+
+def _tasks(text: str) -> list:  # type: ignore[type-arg]
+    return extract_string(text).documents[0].tasks
+
+
+def test_tables_grammar_corpus() -> None:
+    """Every example of grammars/tables.yaml passes through its stage's checker."""
+    grammars = load_grammars()
+    grammar = grammars.by_name("tables")
+    stage = importlib.import_module(f"policyparse.{grammar.spec.stage}")
+    problems = []
+    for rule in grammar.spec.rules:
+        problems += [f"{rule.id}: {p}" for e in rule.examples if (p := stage.check_example(grammar, rule, e))]
+        problems += [f"{rule.id}: {p}" for t in rule.not_matching if (p := stage.check_not_matching(grammar, rule, t))]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("cells", "roles"), [
+    (["序号", "工作任务", "牵头单位", "配合单位", "时间节点"], ["number", "task", "lead", "responsible", "deadline"]),
+    (["具体措施", "完成时间", "责任单位"], ["task", "deadline", "responsible"]),
+    (["序号", "重点任务"], None),
+    (["姓名", "单位", "电话"], None),
+])
+def test_header_roles(cells: list[str], roles: list[str] | None) -> None:
+    assert header_roles(cells, load_grammars()) == roles
+
+
+def test_rows_become_tasks_with_group_sections_and_provenance() -> None:
+    text = HEAD + "附件\n重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n" \
+        "一、优化审批服务\t一、优化审批服务\t一、优化审批服务\t一、优化审批服务\t一、优化审批服务\n" \
+        "1\t推行电子证照。实现互认。\t政务服务局\t各园区管委会、财政局\t2020年9月底前\n" \
+        "2\t压缩企业开办时间\t市场监督管理局\t税务局 公安局\t2020年6月底\n" \
+        "\t至3个工作日\t\t\t\n" \
+        "序号\t重点任务\t牵头单位\t责任单位\t完成时限\n" \
+        "二、提升监管效能\t\t\t\t\n" \
+        "3\t完善信用体系\t发展改革局\t\t持续推进" + TAIL
+    tasks = _tasks(text)
+    assert [t.number for t in tasks] == ["1", "2", "3"]
+    assert [t.row for t in tasks] == [1, 2, 3] and {t.table for t in tasks} == {1}
+    assert tasks[0].title == "推行电子证照" and tasks[0].text == "推行电子证照。实现互认。"
+    assert tasks[0].responsible_units == ["各园区管委会", "财政局"]
+    assert tasks[1].title == "压缩企业开办时间至3个工作日"
+    assert tasks[1].responsible_units == ["税务局", "公安局"] or tasks[1].responsible_units == ["税务局 公安局"]
+    assert [t.section_path for t in tasks] == [["一、优化审批服务"], ["一、优化审批服务"], ["二、提升监管效能"]]
+    assert tasks[2].deadline.kind == "ongoing"
+
+
+def test_table_in_body_takes_enclosing_heading_and_clips_the_item_above() -> None:
+    text = HEAD + "一、主要任务\n（一）加强统筹。具体分工如下：\n" \
+        "工作任务\t责任单位\t完成时间\n建立工作台账\t财政局\t2020年5月底前\n开展督查\t督查室\t2020年11月底前\n" \
+        "（二）强化保障。各单位要落实。" + TAIL
+    tasks = _tasks(text)
+    table_tasks = [t for t in tasks if t.table]
+    assert [t.title for t in table_tasks] == ["建立工作台账", "开展督查"]
+    assert all(t.number is None for t in table_tasks)
+    assert table_tasks[0].section_path == ["一、主要任务", "（一）加强统筹"]
+    assert table_tasks[0].responsible_units == ["财政局"] and table_tasks[0].lead_units == []
+    for task in tasks:
+        if not task.table:
+            assert "建立工作台账" not in task.text
+
+
+def test_numbered_paragraphs_inside_cells_are_not_tasks() -> None:
+    text = HEAD + "序号\t重点任务\t牵头单位\t完成时限\n" \
+        "1\t1.建立机制。2.完善制度。\t财政局\t2020年6月底前\n" \
+        "2\t\t\t\n\t1.加强宣传。\t宣传部\t2020年9月底前" + TAIL
+    tasks = _tasks(text)
+    assert [t.number for t in tasks] == ["1", "2"]
+    assert all(t.table == 1 for t in tasks)
+
+
+def test_whitespace_table_with_wrapped_cells() -> None:
+    text = HEAD + "附件\n" \
+        "序号  重点任务                    牵头单位        责任单位          完成时限\n" \
+        "1     推行电子证照。实现电子证照  政务服务局      各园区管委会、    2020年9月底前\n" \
+        "      跨部门互认共享。                            财政局\n" \
+        "2     压缩企业开办时间            市场监督管理局  税务局            2020年6月底前\n" \
+        "\n（本表由办公室负责解释）" + TAIL
+    tasks = _tasks(text)
+    assert [(t.number, t.title) for t in tasks] == [("1", "推行电子证照"), ("2", "压缩企业开办时间")]
+    assert tasks[0].text == "推行电子证照。实现电子证照跨部门互认共享。"
+    assert tasks[0].responsible_units == ["各园区管委会", "财政局"]
+    assert tasks[1].lead_units == ["市场监督管理局"]
