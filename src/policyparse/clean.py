@@ -447,16 +447,58 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
     repairs: Counts = Counter()
     rules = _rules()
     text = normalise_widths(text, repairs)
-    lines = split_flattened([line.strip(" \t") for line in text.split("\n")], repairs, rules)
+    lines = split_flattened(_strip_lines(text.split("\n")), repairs, rules)
     lines, dropped = drop_boilerplate(lines, rules)
     if dropped:
         repairs["boilerplate_lines"] += len(dropped)
     lines = join_broken_lines(lines, repairs, rules)
-    text = _run_subs("\n".join(lines), "tidy", rules, repairs)
+    text = _tidy_subs(lines, rules, repairs)
     if "\n\n\n" in text:
         text = _BLANK_RUNS.sub("\n\n", text)
     text = text.strip("\n")
     return text, repairs, dropped
+
+
+def _strip_lines(lines: list[str]) -> list[str]:
+    """Indentation goes, except where it carries table layout.
+
+    A table row's tabs stay (an empty first or last cell is information). A line with a run of
+    2+ inner spaces may be a row of a space-aligned table: it keeps its leading spaces, and so do
+    the indented lines right after it, which continue a wrapped cell in the column they start at.
+    """
+    out: list[str] = []
+    in_table = False
+    for line in lines:
+        if line.count("\t") >= 2 or "\t" in line.strip(" \t"):
+            out.append(line.strip(" "))
+            continue
+        stripped = line.strip(" \t")
+        if "  " in stripped or (in_table and stripped and line[:1] in " \t"):
+            out.append(line.rstrip(" \t"))
+            in_table = True
+            continue
+        in_table = False
+        out.append(stripped)
+    return out
+
+
+def _tidy_subs(lines: list[str], rules: CleanRules, repairs: Counts) -> str:
+    """Text-level substitutions, except inside table rows (a space there separates cell items)."""
+    if not any("\t" in line for line in lines):
+        return _run_subs("\n".join(lines), "tidy", rules, repairs)
+    out: list[str] = []
+    prose: list[str] = []
+    for line in lines:
+        if "\t" in line:
+            if prose:
+                out.append(_run_subs("\n".join(prose), "tidy", rules, repairs))
+                prose = []
+            out.append(line)
+        else:
+            prose.append(line)
+    if prose:
+        out.append(_run_subs("\n".join(prose), "tidy", rules, repairs))
+    return "\n".join(out)
 
 
 def normalise_widths(text: str, repairs: Counts) -> str:
@@ -516,8 +558,10 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
     kept: list[str] = []
     dropped: list[str] = []
     for line in lines:
-        if line and len(line) <= MAX_BOILERPLATE_LINE and rules.boilerplate.fullmatch(line):
-            dropped.append(line)
+        if line and len(line) <= MAX_BOILERPLATE_LINE and (
+                rules.boilerplate.fullmatch(line)
+                or (" " in line and rules.boilerplate.fullmatch(_run_subs(line, "tidy", rules, Counter())))):
+            dropped.append(line)  # also as it will read once tidied, so that tidy is idempotent
         else:
             kept.append(line)
     return kept, dropped
@@ -537,6 +581,11 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
 
 
 def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> bool:
+    """Table rows (tab-separated cells) and page breaks are never joined: loaders put them there."""
+    if "\t" in current or "\t" in following or "\f" in current or "\f" in following:
+        return False
+    if "  " in current.strip(" ") or following.startswith(" "):  # rows of a space-aligned table
+        return False
     return (len(current) >= min_length
             and rules.join_end.search(current, len(current) - 1) is not None
             and rules.join_start.match(following) is not None
