@@ -56,3 +56,10 @@ def test_date_lines_and_doc_numbers(grammars) -> None:
     assert parse_date_line("2020年4月29日前完成", grammars) is None
     assert normalise_doc_number("新政办发[2020]23号") == "新政办发〔2020〕23号"
     assert normalise_doc_number("国办发（2009） 第66号") == "国办发〔2009〕66号"
+
+
+def test_title_wrapped_over_two_lines_starts_the_next_notice(grammars) -> None:
+    text = ("甲市工作方案\n一、重点任务\n1.做好甲事。\n保障工作顺当推动。\n乙市推行企业投资项目承诺制改革\n实施方案（试行）\n"
+            "为深化改革，制定本方案。\n一、主要内容\n1.做好乙事。\n")
+    docs = structure(text, grammars).documents
+    assert [d.meta.title for d in docs] == ["甲市工作方案", "乙市推行企业投资项目承诺制改革实施方案（试行）"]

@@ -270,7 +270,8 @@ def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarS
             return
     for line in lines[first:head_end]:
         if is_title_line(line.text, grammars):
-            meta.title = clean_title(line.text)
+            start = title_start(lines, line, grammars, floor=first)
+            meta.title = clean_title("".join(p.text for p in lines[start:line.index + 1]))
             meta.rules["title"] = "meta.yaml::title-line"
             return
     if is_first_doc:
@@ -395,11 +396,31 @@ def _split_documents(lines: list[Line], grammars: GrammarSet) -> list[DocumentPa
             seen_heading = True
             continue
         if seen_heading and is_title_line(line.text, grammars) and not _is_attachment_title(lines, line):
-            parts.append(DocumentPart(first=start, last=line.index))
-            start = line.index
+            title_first = title_start(lines, line, grammars, floor=start + 1)
+            parts.append(DocumentPart(first=start, last=title_first))
+            start = title_first
             seen_heading = False
     parts.append(DocumentPart(first=start, last=len(lines)))
     return parts
+
+
+def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:
+    """A title wrapped over two lines (…承诺制改革 / 实施方案（试行）): where its first line is.
+
+    The line before a title line belongs to it when it is short, has no sentence punctuation and is
+    neither a heading, a date nor a title of its own.
+    """
+    index = line.index - 1
+    if index < floor or index < 0:
+        return line.index
+    previous = lines[index].text
+    if (not previous or len(previous) + len(line.text) > _limit(grammars, "title_max_chars", 90)
+            or re.search(r"[。；：:，,！？、]", previous) or "\t" in previous
+            or match_heading(previous, grammars) or parse_date_line(previous, grammars)
+            or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
+            or re.match(r"^附件", previous)):
+        return line.index
+    return index
 
 
 def _is_attachment_title(lines: list[Line], line: Line) -> bool:
