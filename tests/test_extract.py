@@ -98,3 +98,17 @@ def test_task_level_is_the_one_that_carries_fields() -> None:
     assert tasks[2]["deadline"]["kind"] == "ongoing"
     assert tasks[3]["deadline"]["end"] == "2021-09-30"
     assert tasks[0]["section_path"] == ["二、重点任务"]
+
+
+def test_closing_role_sentence_without_brackets() -> None:
+    tasks = _tasks("某市工作方案\n二、重点任务\n1.推行告知承诺制。全面梳理事项。由市发展改革委牵头，市财政局等部门配合。\n"
+                   "2.压实责任。各部门要按照职责分工负责落实。\n3.优化服务。推进一网通办。市政务服务中心负责。\n")
+    assert tasks[0]["lead_units"] == ["市发展改革委"] and tasks[0]["responsible_units"] == ["市财政局"]
+    assert tasks[1]["lead_units"] == [] and tasks[1]["responsible_units"] == []
+    assert tasks[2]["responsible_units"] == ["市政务服务中心"]
+
+
+def test_attachment_list_items_are_not_tasks() -> None:
+    tasks = _tasks("某市工作方案\n二、重点任务\n1.推行告知承诺制。（市发展改革委牵头）\n2.优化服务。（市政务服务中心牵头）\n"
+                   "附件：1.重点任务分工表\n2.联系人名单\n")
+    assert [t["title"] for t in tasks] == ["推行告知承诺制", "优化服务"]

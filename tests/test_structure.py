@@ -63,3 +63,10 @@ def test_title_wrapped_over_two_lines_starts_the_next_notice(grammars) -> None:
             "为深化改革，制定本方案。\n一、主要内容\n1.做好乙事。\n")
     docs = structure(text, grammars).documents
     assert [d.meta.title for d in docs] == ["甲市工作方案", "乙市推行企业投资项目承诺制改革实施方案（试行）"]
+
+
+def test_joint_notice_signs_with_several_issuers(grammars) -> None:
+    text = "某某工作方案\n现印发给你们，请认真贯彻执行。\n市发展改革委\n市财政局\n2021年3月1日\n一、主要任务\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.issuer == "市发展改革委、市财政局"
+    assert meta.date == "2021-03-01"

@@ -216,15 +216,15 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
         for prefix in vocab.strip_prefixes:
             if part.startswith(prefix) and len(part) > len(prefix) + 1:
                 part = part[len(prefix):]
+        for suffix in vocab.strip_suffixes:
+            if part.endswith(suffix) and len(part) > len(suffix):
+                part = part[: -len(suffix)]
+                break
         pieces = [part]
         if vocab.etc in part:
             head, _, tail = part.rpartition(vocab.etc)
             pieces = [head, tail] if head and tail else [head or tail]
         for piece in pieces:
-            for suffix in vocab.strip_suffixes:
-                if piece.endswith(suffix) and len(piece) > len(suffix):
-                    piece = piece[: -len(suffix)]
-                    break
             for name in _split_joined(piece.strip(_TRIM), vocab):
                 if name and len(name) <= vocab.max_chars and name not in units:
                     units.append(name)
@@ -248,7 +248,7 @@ def bracket_groups(text: str) -> list[tuple[int, int, str]]:
     return groups
 
 
-def _clause_role(clause: str, grammars: GrammarSet) -> tuple[_Label, str] | None:
+def _clause_role(clause: str, grammars: GrammarSet, strict: bool = False) -> tuple[_Label, str] | None:
     table, start, _ = _label_table(grammars)
     m = start.match(clause)
     if m:
@@ -256,17 +256,17 @@ def _clause_role(clause: str, grammars: GrammarSet) -> tuple[_Label, str] | None
     for suffix, label in _inline_suffixes(grammars):
         if clause.endswith(suffix) and len(clause) > len(suffix):
             units = clause[: -len(suffix)]
-            if "。" not in units and len(units) <= 300 and _looks_like_units(units, grammars):
+            if "。" not in units and len(units) <= 300 and _looks_like_units(units, grammars, strict):
                 return label, units
     return None
 
 
-def _looks_like_units(text: str, grammars: GrammarSet) -> bool:
-    """Every listed name ends with a unit suffix or is a collective name (各…/有关…/相关…)."""
+def _looks_like_units(text: str, grammars: GrammarSet, strict: bool = False) -> bool:
+    """Every listed name ends with a unit suffix or (unless strict) is a collective name (各…)."""
     vocab = _units(grammars)
     names = split_units(text, grammars)
     return bool(names) and all(
-        _is_unit_name(n, vocab) or n.startswith(vocab.collective_prefixes) for n in names)
+        _is_unit_name(n, vocab) or (not strict and n.startswith(vocab.collective_prefixes)) for n in names)
 
 
 def _is_deadline_clause(clause: str, year: int | None) -> bool:
@@ -300,8 +300,13 @@ def _extend(target: list[str], names: list[str]) -> None:
             target.append(name)
 
 
-def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool) -> _Fields | None:
-    """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one."""
+def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
+                strict: bool = False) -> _Fields | None:
+    """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one.
+
+    `strict` (for text outside brackets): every clause must be a role or a deadline, and units
+    must carry unit suffixes.
+    """
     if not _role_hint(grammars).search(inner) and not at_end:
         return None
     clauses = _split_top_level(inner, re.compile(r"[，,；;]"))
@@ -311,7 +316,7 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     offset = 0
     for clause in clauses:
         stripped = clause.strip()
-        found = _clause_role(stripped, grammars)
+        found = _clause_role(stripped, grammars, strict)
         if found and found[0].role in ("lead", "responsible"):
             _assign_units(fields, found[0], found[1], grammars)
             fields.evidence.append(found[0].rule_id)
@@ -321,6 +326,8 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
             fields.evidence.append(found[0].rule_id)
         elif deadline_from is None and stripped and _is_deadline_clause(stripped, year):
             deadline_from = offset + (len(clause) - len(clause.lstrip()))
+        elif strict and stripped and deadline_from is None:
+            return None
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
         fields.group_deadline = inner[deadline_from:].strip(_TRIM)
@@ -375,7 +382,29 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                 parsed = parse_group(inner, grammars, year, at_end)
                 if parsed:
                     _merge(fields, parsed)
+            sentence = _closing_role_sentence(text, grammars, year)
+            if sentence:
+                _merge(fields, sentence)
     return fields, body, body_lines
+
+
+def _closing_role_sentence(text: str, grammars: GrammarSet, year: int | None) -> _Fields | None:
+    """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
+
+    Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
+    各部门要按照职责分工负责落实 is not read as a field.
+    """
+    body = text.rstrip("。；;！ ")
+    cut = body.rfind("。")
+    if cut < 0:
+        return None
+    sentence = body[cut + 1:]
+    if not sentence or len(sentence) > 200 or any(ch in _OPEN for ch in sentence):
+        return None
+    parsed = parse_group(sentence, grammars, year, at_end=False, strict=True)
+    if parsed and (parsed.lead or parsed.responsible):
+        return parsed
+    return None
 
 
 def _trailing_labels(text: str, grammars: GrammarSet) -> int | None:

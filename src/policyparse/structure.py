@@ -129,6 +129,11 @@ def match_heading(text: str, grammars: GrammarSet) -> tuple[str, str, int, str] 
 
 
 @cache
+def _attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
+    return re.compile(str(next(iter(grammars.vocab("meta", "attachment_label")), r"^附件\s*\d*\s*[:：]?\s*")))
+
+
+@cache
 def _nontask_patterns(grammars: GrammarSet) -> list[re.Pattern[str]]:
     return [g.pattern(r.id) for g, r in grammars.rules("nontasks") if r.pattern]
 
@@ -141,11 +146,22 @@ def find_headings(lines: list[Line], first: int, last: int, grammars: GrammarSet
     """Every ordinal line in [first, last), nested by level with a stack."""
     headings: list[Heading] = []
     stack: list[int] = []
+    attachment = _attachment_label(grammars)
+    in_attachment_list = False
     for line in lines[first:last]:
         found = None if "\t" in line.text else match_heading(line.text, grammars)  # table rows: tables.py
-        if not found:
+        if attachment.match(line.text):
+            in_attachment_list = True
+            rest_of_line = attachment.sub("", line.text, count=1)
+            found = match_heading(rest_of_line, grammars) if rest_of_line else None
+            if not found:
+                continue
+        elif not found:
+            in_attachment_list = in_attachment_list and not line.text
             continue
         ordinal, rule, level, rest = found
+        if in_attachment_list and len(rest) <= 80 and "。" not in rest:
+            continue  # 附件：1.XX分工表 2.… names attachments; it is not a numbered item
         while stack and headings[stack[-1]].rank >= level:
             stack.pop()
         parent = stack[-1] if stack else None
@@ -292,11 +308,23 @@ def _find_signature(lines: list[Line], first: int, last: int, grammars: GrammarS
             continue
         meta.date = iso
         meta.rules["date"] = "meta.yaml::date-line"
-        previous = next((p for p in reversed(lines[first:line.index]) if p.text), None)
-        if previous is not None and _looks_like_issuer(previous.text, grammars):
-            meta.issuer = re.sub(r"\s+", "", previous.text)
+        issuers = _signature_lines(lines, first, line.index, grammars)
+        if issuers:
+            meta.issuer = "、".join(issuers)
             meta.rules["issuer"] = "meta.yaml::signature-line"
         return
+
+
+def _signature_lines(lines: list[Line], first: int, date_line: int, grammars: GrammarSet) -> list[str]:
+    """The issuer line(s) right above a date line; joint notices sign with one issuer per line."""
+    found: list[str] = []
+    for previous in reversed(lines[first:date_line]):
+        if not previous.text:
+            continue
+        if len(found) >= 4 or not _looks_like_issuer(previous.text, grammars):
+            break
+        found.append(re.sub(r"\s+", "", previous.text))
+    return list(reversed(found))
 
 
 def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, grammars: GrammarSet,
