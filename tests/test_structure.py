@@ -70,3 +70,10 @@ def test_joint_notice_signs_with_several_issuers(grammars) -> None:
     meta = structure(text, grammars).documents[0].meta
     assert meta.issuer == "市发展改革委、市财政局"
     assert meta.date == "2021-03-01"
+
+
+def test_print_wrapper_title_broken_across_lines(grammars) -> None:
+    text = "某市人民政府办公室关于印发《某市深化“放管服”改革\n\n优化营商环境实施方案》的通知\n各县区人民政府：\n一、主要任务\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "某市深化“放管服”改革优化营商环境实施方案"
+    assert meta.issuer == "某市人民政府办公室"

@@ -274,12 +274,13 @@ def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarS
                 meta: MetaInfo, is_first_doc: bool) -> None:
     wrapper_grammar, wrapper_rule, wrapper = _meta_rule(grammars, "print-wrapper")
     for line in lines[first:head_end]:
-        m = wrapper.search(line.text)
-        if m and len(line.text) <= 200 and "。" not in line.text:
+        text = _with_open_title_continued(lines, line, head_end)
+        m = wrapper.search(text)
+        if m and len(text) <= 200 and "。" not in text:
             meta.title = clean_title(m.group("inner"))
             meta.rules["title"] = wrapper_grammar.rule_ref(wrapper_rule)
             issuer_grammar, issuer_rule, issuer = _meta_rule(grammars, "issuer-prefix")
-            im = issuer.match(line.text)
+            im = issuer.match(text)
             if im and not meta.issuer:
                 meta.issuer = im.group("issuer")
                 meta.rules["issuer"] = issuer_grammar.rule_ref(issuer_rule)
@@ -299,6 +300,16 @@ def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarS
                 meta.title = line.text
                 meta.rules["title"] = "meta.yaml::first-line"
             return
+
+
+def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> str:
+    """关于印发《…〈关于打好经济 / 增长主动仗…〉实施方案》的通知: a title broken while 《 is open."""
+    text = line.text
+    index = line.index + 1
+    while text.count("《") > text.count("》") and index < head_end and index <= line.index + 4:
+        text += lines[index].text
+        index += 1
+    return text
 
 
 def _find_signature(lines: list[Line], first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
