@@ -200,7 +200,7 @@ def load_grammar_file(path: Path) -> Grammar:
     except (OSError, UnicodeDecodeError) as exc:
         raise GrammarError(f"{path}: cannot read grammar file ({exc})") from exc
     try:
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml's when present)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (libyaml's when present)
     except yaml.YAMLError:
         data = None  # parse again with the pure-Python loader: its messages point at the right line
     try:
