@@ -55,6 +55,7 @@ def batch(
     from ..batch.runner import BatchOptions, run_batch
     from ..batch.sources import Limits
     from ..cli import error_line
+    from ..errors import PolicyparseError
     from ..grammar import GrammarError
 
     mb = 1024 * 1024
@@ -68,6 +69,9 @@ def batch(
     except GrammarError as exc:
         error_line(str(exc))
         code = 2
+    except PolicyparseError as exc:
+        error_line(str(exc))
+        code = exc.exit_code
     raise typer.Exit(code)
 
 
