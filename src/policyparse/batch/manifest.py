@@ -1,9 +1,10 @@
 """The batch manifest: append-only JSONL, one record per input, that makes runs resumable.
 
-Each line is written and flushed as soon as the input is done (and fsynced at least once a second),
-after its output is complete on disk; so whatever kills the run, every line present describes a
-finished output. A truncated last line is ignored when the manifest is read back. At the end of a
-run the manifest is rewritten atomically with one line per input (the latest record wins).
+Each line is written and flushed as soon as the input's output is complete, and fsynced at least
+once a second after an os.sync() that makes the outputs it refers to durable too; so whatever kills
+the run, every line present describes a finished output. A truncated last line is ignored when the
+manifest is read back. At the end of a run the manifest is rewritten atomically with one line per
+input (the latest record wins).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class ManifestWriter:
             self.sync()
 
     def sync(self) -> None:
+        os.sync()  # outputs written by workers (renamed, not fsynced) reach the disk before their lines
         for other in self.before_sync:
             other.flush()
             os.fsync(other.fileno())

@@ -40,7 +40,6 @@ def convert_one(task: Task) -> dict[str, Any]:
     from ..load import load_bytes, read_bytes
     from ..output import to_json, to_jsonl_line
     from ..pipeline import extract_loaded
-    from ..writefile import atomic_write_text
 
     rel, shown, path, data = task
     started = time.perf_counter()
@@ -65,7 +64,7 @@ def convert_one(task: Task) -> dict[str, Any]:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.parent.resolve().is_relative_to(_state["real_outdir"]):
                 raise InputError(shown, f"output folder for {output} leads outside OUTDIR (symlink); not written")
-            atomic_write_text(target, to_json(extraction) + "\n")
+            write_atomic_nosync(target, (to_json(extraction) + "\n").encode("utf-8"))
             record["output"] = output
         record["status"] = "ok"
     except InputError as exc:
@@ -76,6 +75,28 @@ def convert_one(task: Task) -> dict[str, Any]:
         record["reason"] = f"internal error: {type(exc).__name__}"
     record["seconds"] = round(time.perf_counter() - started, 4)
     return record
+
+
+def write_atomic_nosync(target: Path, data: bytes) -> None:
+    """Temp file + rename, like writefile.atomic_write_bytes but without its per-file fsync.
+
+    A rename is atomic for every other process, so a killed run leaves only complete files. The
+    fsync is what costs: 0.47 ms vs 0.28 ms per 50 KB file alone on the benchmark machine, and it
+    blocks a worker's CPU work. Durability against power loss comes instead from one os.sync()
+    before each manifest fsync (ManifestWriter), so a durable manifest line still implies a durable
+    output.
+    """
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def convert_chunk(tasks: list[Task]) -> list[dict[str, Any]]:
