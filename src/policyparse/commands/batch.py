@@ -23,7 +23,7 @@ class ProgressKind(StrEnum):
 
 def batch(
     inputs: Annotated[list[Path], typer.Argument(help="Files, folders (recursive), globs, .zip / .tar / .tar.gz "
-                                                 "archives.", show_default=False, metavar="INPUT...")],
+                                                 "archives.", show_default=False, metavar="INPUT")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if needed).",
                                          show_default=False)],
     fmt: Annotated[BatchFormat, typer.Option("--format", "-f", help="json: OUTDIR/<relative path>.json per "
