@@ -1,0 +1,202 @@
+"""Benchmark the single-process extract pipeline: M chars/s, notices/s, linearity, cold start, profile.
+
+    python benchmarks/bench_pipeline.py                 # everything (about a minute)
+    python benchmarks/bench_pipeline.py --only speed    # speed, convert, coldstart, importtime, profile
+
+Numbers go to stdout as Markdown, ready for docs/performance.md. Optional: `--reimpl DIR`, a folder
+where `pip install --target DIR opencc-python-reimplemented` put the pure-Python OpenCC, so the
+whole-text conversion baseline can be measured in a subprocess (it shares the module name
+`opencc` with the native package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import ROOT, machine, samples, scaled, vary
+
+COLD_SAMPLE = ROOT / "samples" / "lanzhou-2020-workpoints.txt"
+
+
+def timed(function: Callable[[], object], min_seconds: float = 0.5, max_runs: int = 50) -> float:
+    """Best-of timing: seconds per call (the minimum over runs hides noise from other processes)."""
+    best = float("inf")
+    spent = 0.0
+    runs = 0
+    while runs < max_runs and (spent < min_seconds or runs < 2):
+        start = time.perf_counter()
+        function()
+        took = time.perf_counter() - start
+        best = min(best, took)
+        spent += took
+        runs += 1
+    return best
+
+
+def bench_speed() -> None:
+    """End-to-end extract and its stages at 1×, 10×, 100× document size, simplified vs traditional."""
+    from policyparse import pipeline
+    from policyparse.output import to_json
+
+    pipeline.grammars_for(())
+    print("## Extract pipeline, single process\n")
+    print("| text | size | chars | total ms | M chars/s | text stages ms | structure+extract ms | to_json ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for label, traditional in (("simplified", False), ("traditional", True)):
+        docs = samples(traditional)
+        for factor in (1, 10, 100):
+            texts = [scaled(vary(text, 1), factor) for _, text in docs]
+            chars = sum(len(t) for t in texts)
+            runs = 1 if factor == 100 else 3
+            total = sum(timed(lambda t=t: pipeline.extract_string(t), min_seconds=0, max_runs=runs) for t in texts)
+            stages = sum(timed(lambda t=t: pipeline.normalise_text(t), min_seconds=0, max_runs=runs) for t in texts)
+            extractions = [pipeline.extract_string(t) for t in texts]
+            dump = sum(timed(lambda e=e: to_json(e), min_seconds=0, max_runs=runs) for e in extractions)
+            print(f"| {label} | {factor}× | {chars:,} | {total * 1e3:.1f} | {chars / total / 1e6:.2f} | "
+                  f"{stages * 1e3:.1f} | {(total - stages) * 1e3:.1f} | {dump * 1e3:.1f} |")
+    docs = samples(None)
+    texts = [vary(text, i) for i in range(40) for _, text in docs[i % len(docs): i % len(docs) + 1]]
+    start = time.perf_counter()
+    for text in texts:
+        to_json(pipeline.extract_string(text))
+    took = time.perf_counter() - start
+    chars = sum(len(t) for t in texts)
+    print(f"\nSample-sized notices (all five samples, varied), extract + to_json: {len(texts) / took:.0f} "
+          f"notices/s, {chars / took / 1e6:.2f} M chars/s, {took / len(texts) * 1e3:.1f} ms per notice.\n")
+
+
+def bench_convert(reimpl: Path | None) -> None:
+    """Traditional → simplified conversion alone: native OpenCC, the project's convert stage, the baseline."""
+    from policyparse import convert
+
+    text = scaled(samples(True)[0][1], 20)
+    print("## Traditional → simplified conversion\n")
+    print(f"Text: traditional sample scaled 20× ({len(text):,} chars).\n")
+    print("| converter | M chars/s |")
+    print("|---|---:|")
+    try:
+        import opencc
+
+        native = opencc.OpenCC("tw2s")
+        seconds = timed(lambda: native.convert(text))
+        print(f"| native OpenCC tw2s, whole text | {len(text) / seconds / 1e6:.2f} |")
+    except Exception as exc:
+        print(f"| native OpenCC | n/a ({type(exc).__name__}) |")
+    seconds = timed(lambda: convert.to_simplified(text))
+    print(f"| policyparse convert.to_simplified (as installed) | {len(text) / seconds / 1e6:.2f} |")
+    code = ("import sys,time;sys.modules['opencc']=None;from policyparse import convert;"
+            f"t=open({str(ROOT / 'samples' / 'xixian-2017-plan-traditional.txt')!r},encoding='utf-8').read()*20;"
+            "convert.to_simplified(t[:1000]);s=time.perf_counter();convert.to_simplified(t);"
+            "print(len(t)/(time.perf_counter()-s)/1e6)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    pure = f"{float(result.stdout):.2f}" if result.returncode == 0 else "n/a (no pure-Python path: needs native)"
+    print(f"| policyparse convert.to_simplified, native OpenCC hidden | {pure} |")
+    if reimpl is not None:
+        code = (f"import sys,time;sys.path.insert(0,{str(reimpl)!r});import opencc;c=opencc.OpenCC('t2s');"
+                f"t=open({str(ROOT / 'samples' / 'xixian-2017-plan-traditional.txt')!r},encoding='utf-8').read()*20;"
+                "s=time.perf_counter();c.convert(t);print(len(t)/(time.perf_counter()-s)/1e6)")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        value = f"{float(result.stdout):.2f}" if result.returncode == 0 else f"n/a ({result.stderr.strip()[-80:]})"
+        print(f"| opencc-python-reimplemented t2s, whole text (baseline) | {value} |")
+    print()
+
+
+def bench_coldstart(runs: int = 20) -> None:
+    """`policyparse extract <sample>` from process start to exit."""
+    exe = shutil.which("policyparse") or str(Path(sys.executable).parent / "policyparse")
+    command = [exe, "extract", str(COLD_SAMPLE)]
+    print("## Cold start: `policyparse extract samples/lanzhou-2020-workpoints.txt`\n")
+    hyperfine = shutil.which("hyperfine")
+    if hyperfine:
+        result = subprocess.run([hyperfine, "-N", "--warmup", "3", "--runs", str(runs), "--style", "none",
+                                 "--export-markdown", "/dev/stdout", " ".join(command)],
+                                capture_output=True, text=True)
+        print(result.stdout.strip().split("\n\n")[-1] if result.returncode == 0 else result.stderr)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    times.sort()
+    print(f"\nsubprocess loop ({runs} runs): median {times[len(times) // 2] * 1e3:.0f} ms, "
+          f"min {times[0] * 1e3:.0f} ms, max {times[-1] * 1e3:.0f} ms\n")
+
+
+def bench_importtime(top: int = 15) -> None:
+    """Which imports cost most during that command (`python -X importtime`)."""
+    code = ("import sys;from policyparse.cli import main;"
+            f"sys.argv=['policyparse','extract',{str(COLD_SAMPLE)!r}];main()")
+    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    rows = []
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, cumulative, name = line.split(":", 1)[1].split("|")
+        rows.append((int(cumulative), int(self_us), name.rstrip()))
+    top_level = [r for r in rows if not r[2].startswith("  ")]  # " name" is top level, "   name" nested
+    total = sum(r[0] for r in top_level)
+    print(f"## Imports during `policyparse extract` (python -X importtime; total {total / 1e3:.0f} ms)\n")
+    print("| module (top level) | cumulative ms |")
+    print("|---|---:|")
+    for cumulative, _self, name in sorted(top_level, reverse=True)[:top]:
+        print(f"| {name.strip()} | {cumulative / 1e3:.1f} |")
+    print()
+
+
+def bench_profile(count: int = 300, top: int = 25) -> None:
+    """cProfile over a corpus of varied notices: which functions dominate."""
+    from policyparse import pipeline
+    from policyparse.output import to_json
+
+    docs = samples(None)
+    texts = [vary(docs[i % len(docs)][1], i) for i in range(count)]
+    texts.append(scaled(docs[0][1], 100))
+    pipeline.grammars_for(())
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for text in texts:
+        to_json(pipeline.extract_string(text))
+    profiler.disable()
+    chars = sum(len(t) for t in texts)
+    for key, label in (("tottime", "own time"), ("cumulative", "cumulative time")):
+        buffer = io.StringIO()
+        stats = pstats.Stats(profiler, stream=buffer)
+        stats.sort_stats(key).print_stats(top)
+        print(f"## Profile by {label} ({len(texts)} notices, {chars / 1e6:.1f} M chars)\n")
+        print("```")
+        text = buffer.getvalue()
+        print(text[text.find("   ncalls"):].rstrip())
+        print("```\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=["speed", "convert", "coldstart", "importtime", "profile"])
+    parser.add_argument("--reimpl", type=Path, default=None, help="folder holding opencc-python-reimplemented")
+    args = parser.parse_args()
+    print(f"Machine: {machine()}\n")
+    if "speed" in args.only:
+        bench_speed()
+    if "convert" in args.only:
+        bench_convert(args.reimpl)
+    if "coldstart" in args.only:
+        bench_coldstart()
+    if "importtime" in args.only:
+        bench_importtime()
+    if "profile" in args.only:
+        bench_profile()
+
+
+if __name__ == "__main__":
+    main()
