@@ -602,6 +602,14 @@ def _enclosing_heading(part: DocumentPart, line_index: int) -> Heading | None:
     return part.headings[position - 1] if position else None
 
 
+def _year_index(structure: Structure) -> _YearIndex:
+    """Built once per text, shared by all its documents (a file may hold hundreds)."""
+    cached = structure.__dict__.get("_year_index")
+    if cached is None:
+        cached = structure.__dict__["_year_index"] = _YearIndex.of(structure.text)
+    return cached
+
+
 def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
     """The year relative dates take: the 成文日期, else a year in the title."""
     meta = part.meta
@@ -635,7 +643,7 @@ class _YearIndex:
 def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
     """All tasks of one document, in printed order."""
     year, ref = document_year(structure, part)
-    stated_years = _YearIndex.of(structure.text) if year is None else _YearIndex([], [])
+    stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     rank = choose_task_rank(structure, part, grammars, year)
     measure_lines = _measure_starts(structure, part, grammars)
     if rank is None and not measure_lines:

@@ -27,6 +27,8 @@ class Line:
     start: int
     end: int
     text: str
+    raw_start: int = 0  # the whole line as printed, indentation and trailing tabs included
+    raw_end: int = 0
 
 
 @dataclass
@@ -84,7 +86,8 @@ def split_lines(text: str) -> list[Line]:
         stripped = raw.strip(" \t\u3000\xa0\ufeff")
         lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0\ufeff"))
         start = pos + lead
-        lines.append(Line(index=index, start=start, end=start + len(stripped), text=stripped))
+        lines.append(Line(index=index, start=start, end=start + len(stripped), text=stripped, raw_start=pos,
+                          raw_end=pos + len(raw)))
         pos += len(raw) + 1
     return lines
 
@@ -462,8 +465,18 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
     return index
 
 
+def _previous_text_line(lines: list[Line], index: int) -> Line | None:
+    """The nearest non-empty line before `index` (walks back; never copies the list)."""
+    index -= 1
+    while index >= 0:
+        if lines[index].text:
+            return lines[index]
+        index -= 1
+    return None
+
+
 def _is_attachment_title(lines: list[Line], line: Line) -> bool:
-    previous = next((p for p in reversed(lines[:line.index]) if p.text), None)
+    previous = _previous_text_line(lines, line.index)
     return previous is not None and bool(re.match(r"^附件\s*\d*\s*[:：]?\s*$", previous.text))
 
 

@@ -151,10 +151,7 @@ def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
 
 def _raw_line(structure: Structure, line: Line) -> str:
     """The line as printed, leading spaces and trailing tabs included (cells and columns need them)."""
-    text = structure.text
-    begin = max(text.rfind("\n", 0, line.start), text.rfind("\f", 0, line.start)) + 1
-    ends = [e for e in (text.find("\n", line.end), text.find("\f", line.end)) if e >= 0]
-    return text[begin:min(ends) if ends else len(text)].rstrip("\r")
+    return structure.text[line.raw_start:line.raw_end].rstrip("\r")
 
 
 def _space_table(structure: Structure, header: int, last: int, roles: list[str | None],
@@ -323,12 +320,17 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     from .extract import RawTask, split_units, task_title
 
     lines = structure.lines
-    earlier = len(find_tables(structure, 0, part.first, grammars)) if part.first else 0
+    counts: dict[int, int] = structure.__dict__.setdefault("_table_counts", {})
+    if part.first and not any(first < part.first for first in counts):
+        counts[0] = len(find_tables(structure, 0, part.first, grammars))  # called out of document order
+    earlier = sum(n for first, n in counts.items() if first < part.first)
+    found = find_tables(structure, part.first, part.last, grammars)
+    counts[part.first] = len(found)
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
     tasks: list[RawTask] = []
     used: set[int] = set()
-    for number, table in enumerate(find_tables(structure, part.first, part.last, grammars), start=earlier + 1):
+    for number, table in enumerate(found, start=earlier + 1):
         used |= table.lines
         parent = _enclosing(part, structure, table.header_line)
         section = part.headings[parent] if parent is not None else None
