@@ -237,15 +237,21 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
 def bracket_groups(text: str) -> list[tuple[int, int, str]]:
     """Top-level bracket groups (start, end, inner text) with balanced nesting."""
     groups: list[tuple[int, int, str]] = []
-    stack: list[tuple[str, int]] = []
-    for pos, ch in enumerate(text):
-        if ch in _PAIRS:
-            stack.append((_PAIRS[ch], pos))
-        elif ch in _CLOSE and stack:
-            _closer, start = stack.pop()
-            if not stack:
-                groups.append((start, pos + 1, text[start + 1:pos]))
+    depth = 0
+    start = 0
+    for m in _BRACKET.finditer(text):
+        if m.group(0) in _PAIRS:
+            if depth == 0:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, m.end(), text[start + 1:m.start()]))
     return groups
+
+
+_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 
 
 def _clause_role(clause: str, grammars: GrammarSet, strict: bool = False) -> tuple[_Label, str] | None:

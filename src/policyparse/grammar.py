@@ -234,7 +234,10 @@ class GrammarSet:
     files: list[Grammar]
 
     def family(self, name: str) -> list[Grammar]:
-        return [g for g in self.files if g.family == name]
+        memo: dict[str, list[Grammar]] = self.__dict__.setdefault("_family_memo", {})
+        if name not in memo:
+            memo[name] = [g for g in self.files if g.family == name]
+        return memo[name]
 
     def rules(self, family: str) -> list[tuple[Grammar, Rule]]:
         """Every rule of a family in file order (memoised: stages ask for them on hot paths)."""
