@@ -25,3 +25,20 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert len(commands) == 2, "exactly two set-up commands at the top of the README"
     assert commands[1] in (ROOT / ".ci/run").read_text(encoding="utf-8")
     assert "policyparse extract samples/" in commands[0]
+
+
+def test_readme_json_example_is_true() -> None:
+    """The README's abridged extraction must agree with what the sample really gives."""
+    import re
+
+    from policyparse import extract_file
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## What comes out", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    data = extract_file(ROOT / "samples/lanzhou-2020-workpoints.txt").model_dump(mode="json")
+    meta, task = data["documents"][0]["meta"], data["documents"][0]["tasks"][0]
+    for value in (meta["title"], meta["doc_number"], meta["issuer"], meta["date"], task["title"],
+                  task["deadline"]["end"], *data["source"]["repairs"], data["source"]["grammar"]):
+        assert f'"{value}"' in example, value
+    assert f'"span": [{task["span"][0]}, {task["span"][1]}]' in example
+    assert re.search(r'"section_id": "s2\.1"', example)
