@@ -545,7 +545,9 @@ def task_title(first_text: str) -> str:
     return title.strip(_TRIM)
 
 
-def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult:
+def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None,
+                  grammars: GrammarSet) -> deadlines.DeadlineResult:
+    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body."""
     if fields.deadline_label:
         return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
     if fields.group_deadline:
@@ -555,15 +557,15 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
         if result.kind == "milestones":
             result.text = None
         return result
-    found = deadlines.find_in_text(_strip_groups(body), year=year, ref=ref)
+    found = deadlines.find_in_text(_strip_groups(body, grammars, year), year=year, ref=ref)
     return found or deadlines.DeadlineResult(text=None, kind="none", end=None)
 
 
-def _strip_groups(text: str) -> str:
+def _strip_groups(text: str, grammars: GrammarSet, year: int | None) -> str:
     """Body text without its field groups, for finding dated targets in free text."""
     out = text
     for start, end, inner in reversed(bracket_groups(text)):
-        if re.search(r"牵头|负责|配合|参与|完成", inner):
+        if parse_group(inner, grammars, year, at_end=True):
             out = out[:start] + out[end:]
     return out
 
@@ -581,7 +583,7 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     title = task_title(fields.measure if fields.measure is not None and heading is None else body[0])
     last_line = max([*body_lines, *fields.field_lines])
     span = (lines[first].start, lines[last_line].end)
-    deadline = _deadline_for(fields, text, year, ref)
+    deadline = _deadline_for(fields, text, year, ref, grammars)
     rules = dict(fields.rules)
     if deadline.rule:
         rules["deadline_kind"] = deadline.rule

@@ -132,8 +132,9 @@ def match_heading(text: str, grammars: GrammarSet) -> tuple[str, str, int, str] 
 
 
 @cache
-def _attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
-    return re.compile(str(next(iter(grammars.vocab("meta", "attachment_label")), r"^附件\s*\d*\s*[:：]?\s*")))
+def attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
+    """附件 / 附件1： / 附件一 — the label that opens attachments (meta.yaml vocab)."""
+    return re.compile(str(next(iter(grammars.vocab("meta", "attachment_label")), "(?!)")))
 
 
 @cache
@@ -149,7 +150,7 @@ def find_headings(lines: list[Line], first: int, last: int, grammars: GrammarSet
     """Every ordinal line in [first, last), nested by level with a stack."""
     headings: list[Heading] = []
     stack: list[int] = []
-    attachment = _attachment_label(grammars)
+    attachment = attachment_label(grammars)
     in_attachment_list = False
     for line in lines[first:last]:
         found = None if "\t" in line.text else match_heading(line.text, grammars)  # table rows: tables.py
@@ -193,13 +194,15 @@ def _kinds(grammars: GrammarSet) -> tuple[str, ...]:
     return tuple(sorted(grammars.vocab("meta", "kinds"), key=len, reverse=True))
 
 
-def _strip_trial(title: str) -> str:
-    return re.sub(r"[（(](?:试行|暂行|征求意见稿|修订|草案|修订稿|送审稿)[）)]$", "", title).strip()
+@cache
+def _status_suffix(grammars: GrammarSet) -> re.Pattern[str]:
+    words = "|".join(map(re.escape, grammars.vocab("meta", "title_status"))) or "(?!)"
+    return re.compile(rf"[（(](?:{words})[）)]$")
 
 
 def title_kind(title: str, grammars: GrammarSet) -> str | None:
-    """The document kind a title ends with (实施方案, 通知 …), ignoring （试行）."""
-    core = _strip_trial(title)
+    """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）."""
+    core = _status_suffix(grammars).sub("", title).strip()
     for kind in _kinds(grammars):
         if core.endswith(kind):
             return kind
@@ -217,7 +220,7 @@ def is_title_line(text: str, grammars: GrammarSet) -> bool:
     """A short line without sentence punctuation that ends with a document kind."""
     if not text or "\t" in text or len(text) > _limit(grammars, "title_max_chars", 90):
         return False
-    if any(mark in text for mark in "。；：:") or text.startswith(("《", "附件")):
+    if any(mark in text for mark in "。；：:") or text.startswith("《") or attachment_label(grammars).match(text):
         return False
     if re.search(r"\.(?:docx?|pdf|wps|txt|html?)$", text, re.I):
         return False
@@ -405,14 +408,15 @@ def _find_info_table(lines: list[Line], first: int, head_end: int, grammars: Gra
     """政府信息公开 metadata fields (发文字号 / 发布机构 / 成文日期) fill what is still missing."""
     grammar, rule, pattern = _meta_rule(grammars, "info-table-field")
     ref = grammar.rule_ref(rule)
+    fills: dict[str, str] = rule.extra("fills", {})
     for line in lines[first:head_end]:
         for m in pattern.finditer(line.text):
-            label, value = m.group("label"), m.group("value").strip()
-            if label in ("发文字号", "文号") and not meta.doc_number and "〔" in normalise_doc_number(value):
+            field_name, value = fills.get(m.group("label")), m.group("value").strip()
+            if field_name == "doc_number" and not meta.doc_number and "〔" in normalise_doc_number(value):
                 meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
-            elif label in ("发布机构", "发文机关") and not meta.issuer:
+            elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
-            elif label in ("成文日期", "发文日期") and not meta.date:
+            elif field_name == "date" and not meta.date:
                 iso = parse_date_line(_dashed_to_cn(value), grammars)
                 if iso:
                     meta.date, meta.rules["date"] = iso, ref
@@ -460,7 +464,7 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
             or re.search(r"[。；：:，,！？、]", previous) or "\t" in previous
             or match_heading(previous, grammars) or parse_date_line(previous, grammars)
             or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
-            or re.match(r"^附件", previous)):
+            or attachment_label(grammars).match(previous)):
         return line.index
     return index
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import deadlines
 from .grammar import Example, Grammar, GrammarSet, Rule
-from .structure import Heading, heading_title, match_heading
+from .structure import Heading, attachment_label, heading_title, match_heading
 
 if TYPE_CHECKING:
     from .extract import RawTask
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 ROLES = ("number", "task", "lead", "responsible", "deadline")
 _FIELD_ROLES = ("lead", "responsible", "deadline")
-_ATTACHMENT = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*(?:[:：]|$)")
 _NUMBER_TRIM = " \t.．、。:：（）()"
 
 
@@ -197,7 +196,7 @@ def _caption_lines(lines: list[Line], first: int, header: int, grammars: Grammar
             if len(text) > 40 or re.search(r"[。；;]", text) or "\t" in text or match_heading(text, grammars):
                 break
             found.add(index)
-            if _ATTACHMENT.match(text):
+            if attachment_label(grammars).match(text):
                 break
         index -= 1
     return found
@@ -288,14 +287,14 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     return rows
 
 
-def _enclosing(part: DocumentPart, structure: Structure, line: int) -> int | None:
+def _enclosing(part: DocumentPart, structure: Structure, line: int, grammars: GrammarSet) -> int | None:
     """Index of the heading a table sits under, unless an 附件 line separates them."""
     before = [i for i, h in enumerate(part.headings) if h.line < line]
     if not before:
         return None
     heading = part.headings[before[-1]]
     between = structure.lines[heading.line + 1:line]
-    if any(_ATTACHMENT.match(ln.text) for ln in between):
+    if any(attachment_label(grammars).match(ln.text) for ln in between):
         return None
     return before[-1]
 
@@ -332,7 +331,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     used: set[int] = set()
     for number, table in enumerate(found, start=earlier + 1):
         used |= table.lines
-        parent = _enclosing(part, structure, table.header_line)
+        parent = _enclosing(part, structure, table.header_line, grammars)
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
         row_number = 0
