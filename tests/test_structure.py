@@ -77,3 +77,13 @@ def test_print_wrapper_title_broken_across_lines(grammars) -> None:
     meta = structure(text, grammars).documents[0].meta
     assert meta.title == "某市深化“放管服”改革优化营商环境实施方案"
     assert meta.issuer == "某市人民政府办公室"
+
+
+def test_print_wrapper_without_book_marks_and_bracketed_recipients(grammars) -> None:
+    text = ("某市人民政府办公室关于印发某市2023年优化营商环境攻坚行动方案的通知\n各县（市、区）人民政府，市政府各部门：\n"
+            "现印发给你们。\n某市人民政府办公室\n2023年3月15日\n某市2023年优化营商环境攻坚行动方案\n一、重点任务\n")
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "某市2023年优化营商环境攻坚行动方案"
+    assert meta.kind == "行动方案"
+    assert meta.recipients == ["各县（市、区）人民政府", "市政府各部门"]
+    assert meta.issuer == "某市人民政府办公室"

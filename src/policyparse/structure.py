@@ -265,7 +265,22 @@ def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
 
 
 def _split_names(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[、，,；;]", text) if p.strip()]
+    """Split a recipients list on separators outside brackets: 各县（市、区）人民政府 stays whole."""
+    names: list[str] = []
+    depth = 0
+    current = ""
+    for ch in text:
+        if ch in "（(〔【[":
+            depth += 1
+        elif ch in "）)〕】]" and depth:
+            depth -= 1
+        if depth == 0 and ch in "、，,；;":
+            names.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    names.append(current.strip())
+    return [n for n in names if n]
 
 
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
@@ -283,7 +298,7 @@ def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarS
         text = _with_open_title_continued(lines, line, head_end)
         m = wrapper.search(text)
         if m and len(text) <= 200 and "。" not in text:
-            meta.title = clean_title(m.group("inner"))
+            meta.title = clean_title(m.group("inner") or m.group("bare"))
             meta.rules["title"] = wrapper_grammar.rule_ref(wrapper_rule)
             issuer_grammar, issuer_rule, issuer = _meta_rule(grammars, "issuer-prefix")
             im = issuer.match(text)
