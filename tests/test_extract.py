@@ -112,3 +112,10 @@ def test_attachment_list_items_are_not_tasks() -> None:
     tasks = _tasks("某市工作方案\n二、重点任务\n1.推行告知承诺制。（市发展改革委牵头）\n2.优化服务。（市政务服务中心牵头）\n"
                    "附件：1.重点任务分工表\n2.联系人名单\n")
     assert [t["title"] for t in tasks] == ["推行告知承诺制", "优化服务"]
+
+
+def test_lead_marked_inside_a_responsible_list() -> None:
+    tasks = _tasks("某市工作方案\n二、重点任务\n1.推行告知承诺制。\n责任单位：市发展改革委（牵头）、市财政局、市税务局\n"
+                   "2.优化服务。\n责任单位：市政务服务中心\n")
+    assert tasks[0]["lead_units"] == ["市发展改革委"]
+    assert tasks[0]["responsible_units"] == ["市财政局", "市税务局"]

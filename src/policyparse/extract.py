@@ -116,6 +116,7 @@ class _UnitVocab:
     etc: str
     max_chars: int
     collective_prefixes: tuple[str, ...]
+    lead_markers: tuple[str, ...]
 
     @property
     def suffix_set(self) -> frozenset[str]:
@@ -145,6 +146,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         etc=str(etc),
         max_chars=int(max_chars),
         collective_prefixes=tuple(merged("collective_prefixes")),
+        lead_markers=tuple(sorted(merged("lead_markers"), key=len, reverse=True)),
     )
 
 
@@ -295,9 +297,23 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, grammars: Gra
             fields.rules.setdefault("lead_units", label.ref)
             fields.rules.setdefault("responsible_units", label.ref)
             return
+    if label.role == "responsible" and vocab.lead_markers:
+        marked = [n for n in names if n.endswith(vocab.lead_markers)]
+        if marked:  # 责任单位：市发展改革委（牵头）、市财政局 — the marked unit leads
+            _extend(fields.lead, [_strip_marker(n, vocab) for n in marked])
+            fields.rules.setdefault("lead_units", label.ref)
+            names = [n for n in names if n not in marked]
     target = fields.lead if label.role == "lead" else fields.responsible
     _extend(target, names)
-    fields.rules.setdefault("lead_units" if label.role == "lead" else "responsible_units", label.ref)
+    if names:
+        fields.rules.setdefault("lead_units" if label.role == "lead" else "responsible_units", label.ref)
+
+
+def _strip_marker(name: str, vocab: _UnitVocab) -> str:
+    for marker in vocab.lead_markers:
+        if name.endswith(marker):
+            return name[: -len(marker)].strip(_TRIM)
+    return name
 
 
 def _extend(target: list[str], names: list[str]) -> None:
