@@ -32,6 +32,7 @@ _CHROME_LINE = re.compile(
     r"联系我们|设为首页|加入收藏|保存本页|【?大】?\s*【?中】?\s*【?小】?)")
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+MAX_DEPTH = 200  # deeper elements are flattened into their ancestor: rendering recurses once per level
 
 
 @dataclass
@@ -54,7 +55,7 @@ class _TreeBuilder(HTMLParser):
             self.stack.pop()
         node = _Node(tag, {k: v or "" for k, v in attrs})
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) < MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
