@@ -48,15 +48,22 @@ def _numbers(text: str | None) -> list[float]:
     return out
 
 
-def _deltas(text: str | None) -> list[float]:
-    """DeltaX/DeltaY: numbers, where "g N d" stands for N copies of d."""
+def _number(text: str | None, default: float) -> float:
+    """One numeric attribute; a damaged value falls back to the default instead of raising."""
+    found = _numbers(text)
+    return found[0] if found else default
+
+
+def _deltas(text: str | None, limit: int) -> list[float]:
+    """DeltaX/DeltaY: numbers, where "g N d" stands for N copies of d (at most `limit` in all:
+    a forged "g 1e12 1" would otherwise allocate without bound)."""
     tokens = (text or "").split()
     out: list[float] = []
     i = 0
-    while i < len(tokens):
+    while i < len(tokens) and len(out) < limit:
         if tokens[i] == "g" and i + 2 < len(tokens):
-            with contextlib.suppress(ValueError):
-                out += [float(tokens[i + 2])] * int(float(tokens[i + 1]))
+            with contextlib.suppress(ValueError, OverflowError):
+                out += [float(tokens[i + 2])] * min(int(float(tokens[i + 1])), limit - len(out))
             i += 3
             continue
         with contextlib.suppress(ValueError):
@@ -72,7 +79,7 @@ class _Package:
         self.shown = shown
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
+        except Exception as exc:  # BadZipFile, but also ValueError/EOFError/OSError for damaged directories
             raise InputError(shown, "corrupt OFD file (not a valid zip container)",
                              "export the document again from the OFD reader") from exc
         total = 0
@@ -90,7 +97,12 @@ class _Package:
         if name is None:
             raise InputError(self.shown, f"corrupt OFD file (missing {path})", "export it again from the OFD reader")
         try:
-            return ElementTree.fromstring(self.zip.read(name))
+            raw = self.zip.read(name)
+        except Exception as exc:  # a damaged zip raises BadZipFile, zlib.error, EOFError, ValueError, …
+            raise InputError(self.shown, f"corrupt OFD file ({path}: {exc})",
+                             "export it again from the OFD reader") from exc
+        try:
+            return ElementTree.fromstring(raw)
         except ElementTree.ParseError as exc:
             raise InputError(self.shown, f"corrupt OFD file ({path}: {exc})",
                              "export it again from the OFD reader") from exc
@@ -106,14 +118,14 @@ def _page(package: _Package, path: str, height: float) -> Page:
     glyphs: list[tuple[float, float, float, float, str]] = []
     for text_object in _findall(root, "TextObject"):
         box = _numbers(text_object.get("Boundary")) + [0.0] * 4
-        size = float(text_object.get("Size") or 3.5)
+        size = _number(text_object.get("Size"), 3.5)
         ctm = _numbers(text_object.get("CTM"))
         scale = abs(ctm[0]) if len(ctm) == 6 and ctm[0] else 1.0
         for code in _findall(text_object, "TextCode"):
             chars = code.text or ""
-            x = box[0] + float(code.get("X") or 0) * scale
-            baseline = box[1] + float(code.get("Y") or 0) * scale
-            deltas = _deltas(code.get("DeltaX"))
+            x = box[0] + _number(code.get("X"), 0.0) * scale
+            baseline = box[1] + _number(code.get("Y"), 0.0) * scale
+            deltas = _deltas(code.get("DeltaX"), len(chars))
             glyph = size * scale
             for i, char in enumerate(chars):
                 if char.strip():
