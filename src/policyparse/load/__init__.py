@@ -8,6 +8,7 @@ separated by form feeds, so that every later stage works on plain text.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..errors import InputError
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
+MAX_PAGES = 5000  # a notice has tens of pages; POLICYPARSE_MAX_PAGES raises the cap for a whole gazette
 OLD_BINARY_SUFFIXES = {".doc": "Word 97-2003", ".wps": "WPS", ".et": "WPS spreadsheet", ".xls": "Excel 97-2003"}
 
 
@@ -30,6 +32,22 @@ class Loaded:
     text: str
     repairs: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+def max_pages() -> int:
+    """The page cap for PDF and OFD input: bounded time for a file of unknown origin."""
+    try:
+        return max(1, int(os.environ.get("POLICYPARSE_MAX_PAGES", MAX_PAGES)))
+    except ValueError:
+        return MAX_PAGES
+
+
+def check_page_count(shown: str, count: int) -> None:
+    """One clear error, before any page is read, when a file has more pages than the cap."""
+    limit = max_pages()
+    if count > limit:
+        raise InputError(shown, f"too many pages ({count}, limit {limit})",
+                         f"set POLICYPARSE_MAX_PAGES={count} to read it anyway")
 
 
 def sniff_format(path: Path, head: bytes) -> str:

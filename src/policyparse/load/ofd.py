@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import InputError
-from . import Loaded
+from . import Loaded, check_page_count
 from .layout import Page, assemble, group_lines
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
@@ -148,8 +148,9 @@ def load_ofd(data: bytes, shown: str, digest: str) -> Loaded:
     base = posixpath.dirname(document_path)
     physical = _numbers(_find(document, "PhysicalBox").text if _find(document, "PhysicalBox") is not None else "")
     height = physical[3] if len(physical) == 4 else 297.0
-    pages = [_page(package, _resolve(base, p.get("BaseLoc") or ""), height)
-             for p in _findall(document, "Page") if p.get("BaseLoc")]
+    listed = [p for p in _findall(document, "Page") if p.get("BaseLoc")]
+    check_page_count(shown, len(listed))
+    pages = [_page(package, _resolve(base, p.get("BaseLoc") or ""), height) for p in listed]
     if not any(page.entries for page in pages):
         raise InputError(shown, "no text in the OFD pages (scanned images?)", "run OCR first")
     text = assemble(pages)

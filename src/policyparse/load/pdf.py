@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from ..errors import InputError
-from . import Loaded
+from . import Loaded, check_page_count
 from .layout import Page, TableBlock, assemble, group_lines
 
 
@@ -59,7 +59,13 @@ def load_pdf(data: bytes, shown: str, digest: str) -> Loaded:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page(p) for p in pdf.pages]
+            check_page_count(shown, len(pdf.pages))
+            pages = []
+            for p in pdf.pages:
+                pages.append(_page(p))
+                p.close()  # drop the page's parsed objects: memory stays flat over thousands of pages
+    except InputError:
+        raise
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         causes = [exc, *exc.args, exc.__cause__, exc.__context__]
         name = exc.__class__.__name__
