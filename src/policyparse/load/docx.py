@@ -253,6 +253,21 @@ def _blocks(parent: Any, document: Any, numbering: Numbering | None) -> Iterator
                 yield from _blocks(content, document, numbering)
 
 
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _check_sizes(archive: zipfile.ZipFile, shown: str) -> None:
+    """python-docx inflates every part into memory: refuse a zip bomb before it does."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_TOTAL_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_RATIO):
+            raise InputError(shown, f".docx member {info.filename} is too large or too compressed "
+                             f"({info.file_size} bytes, ratio {ratio:.0f})", "this does not look like a Word document")
+
+
 def load_docx(data: bytes, shown: str, digest: str) -> Loaded:
     """A .docx file → one line per paragraph / table row."""
     import docx
@@ -260,6 +275,7 @@ def load_docx(data: bytes, shown: str, digest: str) -> Loaded:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(archive, shown)
             if "word/document.xml" not in archive.namelist():
                 raise InputError(shown, "not a Word document (no word/document.xml)",
                                  "open it in Word or WPS and save it as .docx")
