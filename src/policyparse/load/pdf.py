@@ -8,7 +8,10 @@ any text layer is a scan: that is an error that says so, never an empty success.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import InputError
@@ -53,12 +56,24 @@ def _page(page: Any) -> Page:
     return result
 
 
+@contextlib.contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer logs each oddity of a damaged file to stderr; our one-line InputError says it instead."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def load_pdf(data: bytes, shown: str, digest: str) -> Loaded:
     """A PDF file → contract text; encrypted, damaged or scanned files are InputErrors."""
     import pdfplumber
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with _quiet_pdfminer(), pdfplumber.open(io.BytesIO(data)) as pdf:
             check_page_count(shown, len(pdf.pages))
             pages = []
             for p in pdf.pages:
