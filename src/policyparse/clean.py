@@ -586,10 +586,11 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if "  " in current.strip(" ") or following.startswith(" "):  # rows of a space-aligned table
         return False
-    return (len(current) >= min_length
-            and rules.join_end.search(current, len(current) - 1) is not None
+    return (rules.join_end.search(current, len(current) - 1) is not None
             and rules.join_start.match(following) is not None
-            and rules.join_block.search(following) is None)
+            and rules.join_block.search(following) is None
+            # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
+            and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
 
 
 # ---------------------------------------------------------------------------------------------
