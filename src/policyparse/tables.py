@@ -139,11 +139,14 @@ def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     splitter = re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
     pos = 0
+    measured, width = 0, 0  # display width of raw[:measured], extended as we go (a rescan is quadratic)
     for piece in splitter.split(raw.rstrip()):
         start = raw.find(piece, pos) if piece else pos
         if piece.strip():
             lead = len(piece) - len(piece.lstrip(" \u3000"))
-            found.append((_display_width(raw[:start + lead]), piece.strip(" \u3000")))
+            width += _display_width(raw[measured:start + lead])
+            measured = start + lead
+            found.append((width, piece.strip(" \u3000")))
         pos = start + len(piece)
     return found
 
