@@ -485,9 +485,9 @@ def _read_labels(text: str, fields: _Fields, grammars: GrammarSet, line_index: i
 def _block_end(headings: list[Heading], index: int, part: DocumentPart) -> int:
     """Line index where heading `index`'s scope ends (next heading of the same or outer level)."""
     rank = headings[index].rank
-    for later in headings[index + 1:]:
-        if later.rank <= rank:
-            return later.line
+    for later in range(index + 1, len(headings)):  # no slice: copying the tail per heading is quadratic
+        if headings[later].rank <= rank:
+            return headings[later].line
     return part.last
 
 
