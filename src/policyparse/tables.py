@@ -322,12 +322,19 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     from .extract import RawTask, split_units, task_title
 
     lines = structure.lines
-    counts: dict[int, int] = structure.__dict__.setdefault("_table_counts", {})
-    if part.first and not any(first < part.first for first in counts):
-        counts[0] = len(find_tables(structure, 0, part.first, grammars))  # called out of document order
-    earlier = sum(n for first, n in counts.items() if first < part.first)
+    # tables before this document: a running total over the documents seen in order (summing a dict of
+    # every earlier document's count, per document, was quadratic in the number of notices in a file)
+    memo: dict[str, list[int]] = structure.__dict__.setdefault("_table_totals", {"firsts": [], "totals": []})
+    firsts, totals = memo["firsts"], memo["totals"]
+    in_order = not firsts or part.first > firsts[-1]
+    if in_order and firsts:
+        earlier = totals[-1]
+    else:  # the first document asked for, or one asked for out of document order
+        earlier = len(find_tables(structure, 0, part.first, grammars)) if part.first else 0
     found = find_tables(structure, part.first, part.last, grammars)
-    counts[part.first] = len(found)
+    if in_order:
+        firsts.append(part.first)
+        totals.append(earlier + len(found))
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
     tasks: list[RawTask] = []
