@@ -26,7 +26,8 @@ ADVERSARIAL = {
     "a": "a", "（": "（", "(": "(", "1.": "1.", "一、": "一、", "（一）": "（一）", "space": " ",
     "ideographic space": "\u3000", "digits": "1", "年": "年", "2020年": "2020年", "〔": "〔", "牵头": "牵头",
     "、": "、", "（1": "（1", "牵头单位：": "牵头单位：", "tab": "\t", "newline": "\n", "汉字": "推进",
-    "mixed": "（一）1.（1）①牵头，", "dot-digit": "1.1.", "quote": "“", "打印 ": "打印  ",
+    "mixed": "（一）1.（1）①牵头，", "dot-digit": "1.1.", "quote": "“", "打印 ": "打印  ", "form feed": "\f",
+    "brackets": "[]", "space-bracket": " 【 大 】", "gt": " > ",
 }
 
 
@@ -92,7 +93,7 @@ def time_pattern(pattern: re.Pattern[str], text: str) -> float:
     return time.perf_counter() - start
 
 
-LINE_ONLY_PREFIXES = ("", "打印", "来源：", "分享到", "【", "发布时间：2020年")
+LINE_ONLY_PREFIXES = ("", "打印", "来源：", "分享到", "【", "发布时间：2020年", "字号：[]", "当前位置：", "首页 > ")
 
 
 def _line_only(where: str, pattern: re.Pattern[str]) -> bool:
