@@ -363,7 +363,10 @@ def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, gramm
                   meta: MetaInfo) -> None:
     grammar, rule, pattern = _meta_rule(grammars, "doc-number")
     cited: list[str] = []
+    required = re.compile(rule.extra("requires", ""))
     for line in lines[first:last]:
+        if required.search(line.text) is None:  # the rule's cheap pre-check (meta.yaml `requires`)
+            continue
         for m in pattern.finditer(line.text):
             number = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
             alone = len(line.text) - len(m.group(0)) <= 4
