@@ -5,8 +5,9 @@
 
 Numbers go to stdout as Markdown, ready for docs/performance.md. Optional: `--reimpl DIR`, a folder
 where `pip install --target DIR opencc-python-reimplemented` put the pure-Python OpenCC, so the
-whole-text conversion baseline can be measured in a subprocess (it shares the module name
-`opencc` with the native package).
+whole-text conversion baseline and the pure-Python fast path can be measured in a subprocess (it
+shares the module name `opencc` with the native package). Run under a venv holding the
+reimplementation instead, the same rows come from that venv's `opencc`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import shutil
 import subprocess
@@ -76,8 +78,44 @@ def bench_speed() -> None:
           f"notices/s, {chars / took / 1e6:.2f} M chars/s, {took / len(texts) * 1e3:.1f} ms per notice.\n")
 
 
+PURE_PYTHON = """
+import json, sys, time
+sys.path[:0] = [p for p in {paths!r} if p]
+sys.path.insert(0, {bench!r})
+import opencc
+from corpus import samples, scaled
+from policyparse import convert
+if hasattr(opencc, "clib"):
+    sys.exit("native opencc on the path")
+text = scaled(samples(True)[0][1], 20)
+def best(f, runs):
+    out = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter(); f(); out = min(out, time.perf_counter() - start)
+    return len(text) / out / 1e6
+start = time.perf_counter(); fast = convert._fast_converter(); build = time.perf_counter() - start
+slow = convert._converter()
+assert fast is not None and fast.convert(text) == slow.convert(text)
+print(json.dumps({{"build": build, "baseline": best(lambda: slow.convert(text), 2),
+                  "t2s": best(lambda: opencc.OpenCC("t2s").convert(text), 1),
+                  "fast": best(lambda: fast.convert(text), 5),
+                  "stage": best(lambda: convert.to_simplified(text), 5)}}))
+"""
+
+
+def _pure_python(reimpl: Path | None) -> dict[str, float] | str:
+    """Measure opencc-python-reimplemented and the fast path in a subprocess: `reimpl` first on the path,
+    or this interpreter's own `opencc` when that is the reimplementation."""
+    code = PURE_PYTHON.format(paths=[str(reimpl) if reimpl else ""], bench=str(Path(__file__).resolve().parent))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if result.returncode != 0:
+        return (result.stderr.strip().splitlines() or ["failed"])[-1][-80:]
+    return json.loads(result.stdout)
+
+
 def bench_convert(reimpl: Path | None) -> None:
-    """Traditional → simplified conversion alone: native OpenCC, the project's convert stage, the baseline."""
+    """Traditional → simplified conversion alone: native OpenCC, the project's convert stage, the
+    pure-Python fast path against the whole-text opencc-python-reimplemented baseline."""
     from policyparse import convert
 
     text = scaled(samples(True)[0][1], 20)
@@ -88,27 +126,26 @@ def bench_convert(reimpl: Path | None) -> None:
     try:
         import opencc
 
-        native = opencc.OpenCC("tw2s")
-        seconds = timed(lambda: native.convert(text))
-        print(f"| native OpenCC tw2s, whole text | {len(text) / seconds / 1e6:.2f} |")
+        if hasattr(opencc, "clib"):
+            native = opencc.OpenCC("tw2s")
+            seconds = timed(lambda: native.convert(text))
+            print(f"| native OpenCC tw2s, whole text | {len(text) / seconds / 1e6:.2f} |")
+            seconds = timed(lambda: convert.to_simplified(text))
+            print(f"| policyparse convert.to_simplified (native) | {len(text) / seconds / 1e6:.2f} |")
+        else:
+            print("| native OpenCC | n/a (opencc-python-reimplemented installed) |")
     except Exception as exc:
         print(f"| native OpenCC | n/a ({type(exc).__name__}) |")
-    seconds = timed(lambda: convert.to_simplified(text))
-    print(f"| policyparse convert.to_simplified (as installed) | {len(text) / seconds / 1e6:.2f} |")
-    code = ("import sys,time;sys.modules['opencc']=None;from policyparse import convert;"
-            f"t=open({str(ROOT / 'samples' / 'xixian-2017-plan-traditional.txt')!r},encoding='utf-8').read()*20;"
-            "convert.to_simplified(t[:1000]);s=time.perf_counter();convert.to_simplified(t);"
-            "print(len(t)/(time.perf_counter()-s)/1e6)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    pure = f"{float(result.stdout):.2f}" if result.returncode == 0 else "n/a (no pure-Python path: needs native)"
-    print(f"| policyparse convert.to_simplified, native OpenCC hidden | {pure} |")
-    if reimpl is not None:
-        code = (f"import sys,time;sys.path.insert(0,{str(reimpl)!r});import opencc;c=opencc.OpenCC('t2s');"
-                f"t=open({str(ROOT / 'samples' / 'xixian-2017-plan-traditional.txt')!r},encoding='utf-8').read()*20;"
-                "s=time.perf_counter();c.convert(t);print(len(t)/(time.perf_counter()-s)/1e6)")
-        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        value = f"{float(result.stdout):.2f}" if result.returncode == 0 else f"n/a ({result.stderr.strip()[-80:]})"
-        print(f"| opencc-python-reimplemented t2s, whole text (baseline) | {value} |")
+    pure = _pure_python(reimpl)
+    if isinstance(pure, str):
+        print(f"| policyparse convert.to_simplified, native OpenCC hidden | n/a ({pure}) |")
+    else:
+        print(f"| policyparse convert.to_simplified, native OpenCC hidden (fast path) | {pure['stage']:.2f} |")
+        print(f"| fast path alone (translate table + slow pieces), tw2s | {pure['fast']:.2f} |")
+        print(f"| opencc-python-reimplemented tw2s, whole text (baseline) | {pure['baseline']:.2f} |")
+        print(f"| opencc-python-reimplemented t2s, whole text | {pure['t2s']:.2f} |")
+        print(f"\nFast path: {pure['fast'] / pure['baseline']:.1f}× the baseline, same output; "
+              f"built in {pure['build'] * 1e3:.0f} ms once per process.")
     print()
 
 
