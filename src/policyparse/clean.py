@@ -42,7 +42,9 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
 _SPLIT_SPACE = re.compile(rf"(?<=[{CJK}。；：！？）)”》…]) (?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-_LATIN1_RUN = re.compile("[\u0080-\u00ff]{2,}")
+# NBSP (A0) is left out: tidy turns it into a space, and a run that only becomes repairable once its
+# NBSP is gone would make cleaning change a text again on a second pass.
+_LATIN1_RUN = re.compile("[\u0080-\u009f\u00a1-\u00ff]{2,}")
 # F1: '?' marks the lost lead byte; the run ends at a resynchronising ASCII trail byte, a '?'
 # (an invalid pair whose next byte was swallowed) or anything else (trail lost).
 _F1_RUN = re.compile(r"\?((?:[^\x00-\x7f\s\ufffd\u3000]|[!,:;()]){2,})([@-~?])?")
