@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -392,22 +392,11 @@ def _map_batch(function: Any, batch: list[str], executor: ProcessPoolExecutor | 
     yield from executor.map(function, [batch[i:i + step] for i in range(0, len(batch), step)])
 
 
-@contextmanager
-def _atomic_stream(target: Path) -> Iterator[TextIO]:
+def _atomic_stream(target: Path) -> AbstractContextManager[TextIO]:
     """Like writefile.atomic_write_text, for output too big to hold in memory."""
-    import tempfile
+    from ..writefile import atomic_open
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return atomic_open(target, "w", encoding="utf-8", newline="")
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
