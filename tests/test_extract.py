@@ -119,3 +119,9 @@ def test_lead_marked_inside_a_responsible_list() -> None:
                    "2.优化服务。\n责任单位：市政务服务中心\n")
     assert tasks[0]["lead_units"] == ["市发展改革委"]
     assert tasks[0]["responsible_units"] == ["市财政局", "市税务局"]
+
+
+def test_unrecoverable_characters_are_warned_about() -> None:
+    data = extract_text("某市工作方案\n一、重点任务\n1.推进\ufffd\ufffd改革。（市发展改革委牵头）\n").model_dump()
+    warnings = data["documents"][0]["warnings"]
+    assert warnings[0]["code"] == "text.unrecovered" and warnings[0]["message"].startswith("2 ")

@@ -110,6 +110,11 @@ def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], stru
         tasks = [_task(raw, i + 1, part, section_ids, page_breaks, explain) for i, raw in enumerate(found.tasks)]
         warnings = [ParseWarning(code=code, task_id=f"t{index + 1}" if index is not None else None, message=msg)
                     for code, index, msg in found.warnings]
+        lost = text.count("\ufffd", structure.lines[part.first].raw_start if part.first < len(structure.lines)
+                          else 0, structure.lines[part.last - 1].raw_end if part.last else 0)
+        if lost:
+            warnings.insert(0, ParseWarning(code="text.unrecovered", task_id=None, message=(
+                f"{lost} character(s) could not be recovered from the damaged source and are shown as U+FFFD")))
         documents.append(Document(
             meta=Meta(title=meta.title, kind=meta.kind, doc_number=meta.doc_number, issuer=meta.issuer,
                       recipients=meta.recipients, date=meta.date, source_site=meta.source_site,
