@@ -322,12 +322,14 @@ def _extend(target: list[str], names: list[str]) -> None:
             target.append(name)
 
 
+@lru_cache(maxsize=8192)
 def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
                 strict: bool = False) -> _Fields | None:
     """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one.
 
     `strict` (for text outside brackets): every clause must be a role or a deadline, and units
-    must carry unit suffixes.
+    must carry unit suffixes. Cached (choosing the task level and reading a task see the same
+    groups); callers must not mutate the result.
     """
     if not _role_hint(grammars).search(inner) and not at_end:
         return None
