@@ -92,16 +92,9 @@ def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
     return merged
 
 
-def _merged_dict(grammars: GrammarSet, key: str) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for grammar in grammars.family(ARTEFACTS):
-        merged.update({str(k): str(v) for k, v in (grammar.spec.vocab.get(key) or {}).items()})
-    return merged
-
-
 def _pinyin_syllable(grammars: GrammarSet) -> str:
     """initial? + final, each vowel of the final allowed to carry its tone mark, + tone digit?"""
-    tones = _merged_dict(grammars, "pinyin_tone_vowels")
+    tones = grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels")
 
     def spell(final: str) -> str:
         return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
@@ -157,7 +150,7 @@ def _rules() -> CleanRules:
     grammars = load_grammars()
     syllable = _pinyin_syllable(grammars)
     opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
-    toned = "".join(_merged_dict(grammars, "pinyin_tone_vowels").values())
+    toned = "".join(grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels").values())
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
     combined, by_rule = _boilerplate(grammars)
     return CleanRules(

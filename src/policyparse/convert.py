@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
-    from .grammar import Grammar, GrammarSet, Rule
+    from .grammar import Grammar, Rule
 
 FAMILY = "conversion"
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -196,24 +196,9 @@ def _alternation(words: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-def _merged_map(grammars: GrammarSet, key: str) -> dict[str, str]:
-    merged: dict[str, str] = {}
-    for grammar in grammars.family(FAMILY):
-        merged.update({str(k): str(v) for k, v in (grammar.spec.vocab.get(key) or {}).items()})
-    return merged
-
-
-def _in_gb2312(ch: str) -> bool:
+def _encodable(ch: str, codec: str) -> bool:
     try:
-        ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _in_big5(ch: str) -> bool:
-    try:
-        ch.encode("big5")
+        ch.encode(codec)
     except UnicodeEncodeError:
         return False
     return True
@@ -231,8 +216,9 @@ def _script_classes(extra_traditional: set[str]) -> tuple[re.Pattern[str], re.Pa
     fast = _fast_converter()  # character by character: the run of code points is no text
     converted = ideographs.translate(fast.table) if fast is not None else _converter().convert(ideographs)
     changed = {a for a, b in zip(ideographs, converted, strict=False) if a != b}
-    traditional = {c for c in changed | extra_traditional if not _in_gb2312(c)}
-    simplified = {chr(c) for c in range(0x4E00, 0xA000) if _in_gb2312(chr(c)) and not _in_big5(chr(c))}
+    traditional = {c for c in changed | extra_traditional if not _encodable(c, "gb2312")}
+    simplified = {chr(c) for c in range(0x4E00, 0xA000)
+                  if _encodable(chr(c), "gb2312") and not _encodable(chr(c), "big5")}
     return _char_class(traditional), _char_class(simplified)
 
 
@@ -241,9 +227,9 @@ def _tables() -> Tables:
     from .grammar import load_grammars
 
     grammars = load_grammars()
-    char_map = _merged_map(grammars, "char_fixes")
-    phrase_map = _merged_map(grammars, "phrase_fixes")
-    taiwan_map = _merged_map(grammars, "taiwan_phrases")
+    char_map = grammars.vocab_map(FAMILY, "char_fixes")
+    phrase_map = grammars.vocab_map(FAMILY, "phrase_fixes")
+    taiwan_map = grammars.vocab_map(FAMILY, "taiwan_phrases")
     markers = [str(m) for m in grammars.vocab(FAMILY, "taiwan_markers")]
     traditional, simplified = _script_classes({k for k in char_map if len(k) == 1})
     return Tables(

@@ -255,6 +255,13 @@ class GrammarSet:
                     merged.append(item)
         return merged
 
+    def vocab_map(self, family: str, key: str) -> dict[str, str]:
+        """A mapping merged across every file of a family (later files override earlier ones)."""
+        merged: dict[str, str] = {}
+        for grammar in self.family(family):
+            merged.update({str(k): str(v) for k, v in (grammar.spec.vocab.get(key) or {}).items()})
+        return merged
+
     def by_name(self, name: str) -> Grammar:
         for grammar in self.files:
             if grammar.name == name or grammar.path.name == name:

@@ -311,11 +311,9 @@ def _zip_members(handle: io.BufferedIOBase, rel: str, shown: str, limits: Limits
                 continue
             item_rel, item_shown = f"{rel}/{member}", f"{shown}/{member}"
             problem = _limit_error(info.file_size, info.compress_size, limits) or budget.take(info.file_size)
-            if problem:
-                yield Item(rel=item_rel, shown=item_shown, error=problem, reason="size limit")
-                continue
-            if depth >= LIST_ONLY:
-                yield Item(rel=item_rel, shown=item_shown, data=b"")
+            blocked = _not_read(item_rel, item_shown, problem, depth)
+            if blocked:
+                yield blocked
                 continue
             with archive.open(info) as stream:
                 data = _read_capped(stream, min(limits.max_member, max(info.file_size, 0)))
@@ -324,6 +322,15 @@ def _zip_members(handle: io.BufferedIOBase, rel: str, shown: str, limits: Limits
                            reason="size limit")
                 continue
             yield from _member(data, member, item_rel, item_shown, limits, budget, depth)
+
+
+def _not_read(rel: str, shown: str, problem: str | None, depth: int) -> Item | None:
+    """A member that is not read: over a size limit (failed), or nested too deep (listed only)."""
+    if problem:
+        return Item(rel=rel, shown=shown, error=problem, reason="size limit")
+    if depth >= LIST_ONLY:
+        return Item(rel=rel, shown=shown, data=b"")
+    return None
 
 
 def _tar_members(handle: io.BufferedIOBase, rel: str, shown: str, limits: Limits, budget: Budget,
@@ -353,12 +360,9 @@ def _tar_members(handle: io.BufferedIOBase, rel: str, shown: str, limits: Limits
                 yield Item(rel=item_rel, shown=item_shown, error="link or special member; not followed",
                            reason="link member")
                 continue
-            problem = _limit_error(info.size, None, limits)
-            if problem:
-                yield Item(rel=item_rel, shown=item_shown, error=problem, reason="size limit")
-                continue
-            if depth >= LIST_ONLY:
-                yield Item(rel=item_rel, shown=item_shown, data=b"")
+            blocked = _not_read(item_rel, item_shown, _limit_error(info.size, None, limits), depth)
+            if blocked:
+                yield blocked
                 continue
             stream = archive.extractfile(info)
             data = stream.read() if stream is not None else b""
