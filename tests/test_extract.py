@@ -125,3 +125,11 @@ def test_unrecoverable_characters_are_warned_about() -> None:
     data = extract_text("某市工作方案\n一、重点任务\n1.推进\ufffd\ufffd改革。（市发展改革委牵头）\n").model_dump()
     warnings = data["documents"][0]["warnings"]
     assert warnings[0]["code"] == "text.unrecovered" and warnings[0]["message"].startswith("2 ")
+
+
+def test_labelled_unit_list_continues_after_a_comma() -> None:
+    tasks = _tasks("关于进一步优化营商环境的实施意见\n一、深化改革\n（一）推进审批服务便民化。全面推行告知承诺制，2023年6月底前完成事项梳理，"
+                   "9月底前全面实施。（责任单位：市政务服务中心，各县（市、区）人民政府）\n"
+                   "（二）加强监管。推行双随机监管。（责任单位：市市场监管局、市发展改革委）\n")
+    assert tasks[0]["responsible_units"] == ["市政务服务中心", "各县（市、区）人民政府"]
+    assert tasks[0]["deadline"]["kind"] == "milestones" and tasks[0]["deadline"]["end"] == "2023-09-30"

@@ -338,6 +338,8 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     roles = 0
     deadline_from: int | None = None
     offset = 0
+    continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
+    label_start = _label_table(grammars)[1]
     for clause in clauses:
         stripped = clause.strip()
         found = _clause_role(stripped, grammars, strict)
@@ -345,13 +347,20 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
             _assign_units(fields, found[0], found[1], grammars)
             fields.evidence.append(found[0].rule_id)
             roles += 1
+            continuing = found[0] if label_start.match(stripped) else None
         elif found and found[0].role == "deadline":
             fields.group_deadline = found[1].strip()
             fields.evidence.append(found[0].rule_id)
+            continuing = None
         elif deadline_from is None and stripped and _is_deadline_clause(stripped, year):
             deadline_from = offset + (len(clause) - len(clause.lstrip()))
+            continuing = None
+        elif continuing is not None and stripped and _looks_like_units(stripped, grammars):
+            _assign_units(fields, continuing, stripped, grammars)
         elif strict and stripped and deadline_from is None:
             return None
+        else:
+            continuing = None
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
         fields.group_deadline = inner[deadline_from:].strip(_TRIM)
