@@ -133,3 +133,12 @@ def test_labelled_unit_list_continues_after_a_comma() -> None:
                    "（二）加强监管。推行双随机监管。（责任单位：市市场监管局、市发展改革委）\n")
     assert tasks[0]["responsible_units"] == ["市政务服务中心", "各县（市、区）人民政府"]
     assert tasks[0]["deadline"]["kind"] == "milestones" and tasks[0]["deadline"]["end"] == "2023-09-30"
+
+
+def test_label_with_its_value_on_the_next_line() -> None:
+    tasks = _tasks("某市工作方案\n一、重点任务\n1.推行告知承诺制。全面梳理事项。\n牵头单位：\n市发展改革委\n责任单位：\n市财政局、市税务局\n"
+                   "完成时限：\n2023年6月底前\n2.优化服务。\n牵头单位：市政务服务中心\n")
+    assert tasks[0]["lead_units"] == ["市发展改革委"]
+    assert tasks[0]["responsible_units"] == ["市财政局", "市税务局"]
+    assert tasks[0]["deadline"]["end"] == "2023-06-30"
+    assert tasks[0]["text"] == "推行告知承诺制。全面梳理事项。"

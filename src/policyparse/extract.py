@@ -391,12 +391,20 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
     fields = _Fields()
     body: list[str] = []
     body_lines: list[int] = []
+    pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
     for line in lines[first:last]:
         text = line.text[skip_prefix:] if line.index == first else line.text
         if not text:
             continue
         m = start.match(text)
+        if pending is not None and not m:
+            _read_labels(pending + text, fields, grammars, line.index)
+            pending = None
+            continue
+        pending = None
         if m and table[m.group("label")].role != "measure":
+            if not text[m.end():].strip(_TRIM) and table[m.group("label")].role != "plan":
+                pending = text
             _read_labels(text, fields, grammars, line.index)
             continue
         if m:  # 具体举措： opens the block's body
