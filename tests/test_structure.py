@@ -87,3 +87,11 @@ def test_print_wrapper_without_book_marks_and_bracketed_recipients(grammars) -> 
     assert meta.kind == "行动方案"
     assert meta.recipients == ["各县（市、区）人民政府", "市政府各部门"]
     assert meta.issuer == "某市人民政府办公室"
+
+
+def test_doc_number_bracketed_after_the_title(grammars) -> None:
+    text = "某市人民政府办公室关于印发《某市营商环境工作方案》的通知（某政办发〔2023〕12号）\n各部门：\n一、重点任务\n按照某发〔2022〕3号执行。\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.doc_number == "某政办发〔2023〕12号"
+    assert meta.cited_documents == ["某发〔2022〕3号"]
+    assert meta.title == "某市营商环境工作方案"

@@ -369,13 +369,18 @@ def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, gramm
             continue
         for m in pattern.finditer(line.text):
             number = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
-            alone = len(line.text) - len(m.group(0)) <= 4
+            alone = len(line.text) - len(m.group(0)) <= 4 or _closes_line(line.text, m.start(), m.end())
             if alone and line.index < head_end and meta.doc_number is None:
                 meta.doc_number = number
                 meta.rules["doc_number"] = grammar.rule_ref(rule)
             elif number not in cited:
                 cited.append(number)
     meta.cited_documents = [n for n in cited if n != meta.doc_number]
+
+
+def _closes_line(text: str, start: int, end: int) -> bool:
+    """…的通知（甘政办发〔2022〕194号）: a number bracketed at the end of a head line is the notice's own."""
+    return text[:start].rstrip().endswith(("（", "(")) and text[end:].strip() in ("）", ")")
 
 
 def _cut_lead_in(number: str, grammars: GrammarSet) -> str:
