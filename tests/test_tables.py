@@ -96,3 +96,15 @@ def test_whitespace_table_with_wrapped_cells() -> None:
     assert tasks[0].text == "推行电子证照。实现电子证照跨部门互认共享。"
     assert tasks[0].responsible_units == ["各园区管委会", "财政局"]
     assert tasks[1].lead_units == ["市场监督管理局"]
+
+
+def test_group_rows_are_sections_with_ids() -> None:
+    from policyparse import extract_text
+
+    text = HEAD + "附件\n重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n" \
+        "一、优化审批服务\t一、优化审批服务\t一、优化审批服务\t一、优化审批服务\t一、优化审批服务\n" \
+        "1\t推行电子证照。\t政务服务局\t财政局\t2020年9月底前\n" + TAIL
+    document = extract_text(text).documents[0]
+    row = next(t for t in document.tasks if t.table == 1)
+    section = next(s for s in document.sections if s.id == row.section_id)
+    assert section.title == "优化审批服务" and row.section_path[-1] == "一、优化审批服务"

@@ -721,6 +721,10 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             tasks.append(task)
     tasks.sort(key=lambda t: t.span[0])
     sections = [h for h in part.headings if rank is None or h.rank < rank]
+    known = {id(h) for h in part.headings}
+    group_rows = {id(t.section): t.section for t in tasks if t.section is not None and id(t.section) not in known}
+    if group_rows:  # a task table's group rows (一、深化简政放权) are sections too
+        sections = sorted([*sections, *group_rows.values()], key=lambda h: h.line)
     for i, task in enumerate(tasks):
         if task.deadline.unparsed:
             warnings.append(("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}"))
