@@ -419,7 +419,7 @@ def _find_recipients(lines: list[Line], first: int, head_end: int, grammars: Gra
 def _find_source_site(dropped: list[str], grammars: GrammarSet, meta: MetaInfo) -> None:
     grammar, rule, pattern = _meta_rule(grammars, "source-site")
     for text in dropped:
-        m = pattern.match(text)
+        m = pattern.search(text)
         if m:
             meta.source_site = m.group("site")
             meta.rules["source_site"] = grammar.rule_ref(rule)
