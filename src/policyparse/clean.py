@@ -81,7 +81,6 @@ class CleanRules:
     join_block: re.Pattern[str]
     split_marker: re.Pattern[str]
     boilerplate: re.Pattern[str]
-    boilerplate_rules: dict[str, re.Pattern[str]]
     f2_markers: re.Pattern[str]
 
 
@@ -118,10 +117,10 @@ def _f2_markers() -> re.Pattern[str]:
     return re.compile("[" + "".join(sorted(chars)) + "]")
 
 
-def _boilerplate(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[str, re.Pattern[str]]]:
-    rules = {f"{g.name}::{r.id}": g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern}
-    combined = "|".join(f"(?:{p.pattern})" for p in rules.values()) or r"(?!)"
-    return re.compile(combined), rules
+def _boilerplate(grammars: GrammarSet) -> re.Pattern[str]:
+    """Every boilerplate rule as one alternation: one fullmatch per line."""
+    patterns = [g.pattern(r.id).pattern for g, r in grammars.rules(BOILERPLATE) if r.pattern]
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
 
 
 def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
@@ -152,7 +151,7 @@ def _rules() -> CleanRules:
     opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
     toned = "".join(grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels").values())
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
-    combined, by_rule = _boilerplate(grammars)
+    combined = _boilerplate(grammars)
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
@@ -166,7 +165,6 @@ def _rules() -> CleanRules:
         join_block=re.compile(blockers),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         boilerplate=combined,
-        boilerplate_rules=by_rule,
         f2_markers=_f2_markers(),
     )
 

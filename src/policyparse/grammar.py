@@ -268,8 +268,6 @@ class GrammarSet:
                 return grammar
         raise KeyError(name)
 
-    def key(self) -> tuple[str, ...]:
-        return tuple(str(g.path) for g in self.files)
 
 
 def load_grammars(extra: Iterable[Path] = ()) -> GrammarSet:
