@@ -119,3 +119,12 @@ def test_explain_names_the_rules() -> None:
     rules = data["documents"][0]["tasks"][0]["rules"]
     assert rules["lead_units"] == "fields.yaml::lead-label"
     assert rules["task"] == "headings.yaml::arabic-dot"
+
+
+def test_explain_shows_rules_and_lines() -> None:
+    result = run("explain", str(SAMPLES / "xixian-2017-plan-traditional.txt"), "--task", "t18")
+    assert result.returncode == 0, result.stderr
+    assert "fields.yaml::lead-by-function" in result.stdout
+    assert "deadlines.yaml::month-part" in result.stdout and "lines 75–75" in result.stdout
+    missing = run("explain", str(SAMPLE), "--task", "t999")
+    assert missing.returncode == 1 and "no task t999" in missing.stderr

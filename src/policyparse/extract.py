@@ -742,6 +742,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     expect = str(example.expect)
     if grammar.family == "units":
         got = "|".join(split_units(example.text, grammars))
+    elif grammar.family == "fields" and rule.extra("kind") == "group":
+        parsed = parse_group(example.text, grammars, example.year or 2020, at_end=True)
+        got = f"deadline {parsed.group_deadline}" if parsed and parsed.group_deadline else "nothing"
     elif grammar.family == "fields" and rule.extra("kind") == "label":
         fields = _Fields()
         table, start, _ = _label_table(grammars)
@@ -777,6 +780,9 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     grammars = grammars_with(grammar)
     if grammar.family != "fields":
         return None
+    if rule.extra("kind") == "group":
+        parsed = parse_group(text, grammars, 2020, at_end=True)
+        return f"deadline {parsed.group_deadline!r} recognised" if parsed and parsed.group_deadline else None
     if rule.extra("kind") == "label":
         table, start, _ = _label_table(grammars)
         m = start.match(text)

@@ -51,6 +51,12 @@ def normalise_text(text: str) -> tuple[str, str, Counter[str], list[str]]:
 
 def extract_loaded(loaded: Loaded, *, grammars: list[Path] | tuple[Path, ...] = (),
                    explain: bool = False) -> Extraction:
+    return extract_with_text(loaded, grammars=grammars, explain=explain)[0]
+
+
+def extract_with_text(loaded: Loaded, *, grammars: list[Path] | tuple[Path, ...] = (),
+                      explain: bool = False) -> tuple[Extraction, str]:
+    """The extraction and the normalised text its spans index into (for `explain`)."""
     from .extract import extract_tasks
     from .output import assemble
     from .structure import structure
@@ -60,7 +66,7 @@ def extract_loaded(loaded: Loaded, *, grammars: list[Path] | tuple[Path, ...] = 
     repairs.update(loaded.repairs)
     found = structure(text, grammar_set, dropped)
     per_document = [extract_tasks(found, part, grammar_set) for part in found.documents]
-    return assemble(loaded, text, script, repairs, found, per_document, grammar_set, explain=explain)
+    return assemble(loaded, text, script, repairs, found, per_document, grammar_set, explain=explain), text
 
 
 def to_jsonable(extraction: Extraction) -> dict[str, Any]:
