@@ -153,6 +153,20 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
 # ---------------------------------------------------------------- units
 
 
+def _space_separated(parts: list[str], vocab: _UnitVocab) -> list[str]:
+    """税务局 公安局 (a table cell, a PDF line) is two units; 市 发改委 is one name broken by a space."""
+    out: list[str] = []
+    for part in parts:
+        pieces = part.split()
+        if len(pieces) > 1 and all(_is_unit_name(p, vocab) or p.startswith(vocab.collective_prefixes)
+                                   for p in pieces):
+            out += pieces
+        else:
+            out.append("".join(pieces) if len(pieces) > 1 and not re.search(r"[A-Za-z0-9]\s+[A-Za-z0-9]", part)
+                       else part)
+    return out
+
+
 def _split_top_level(text: str, separators: re.Pattern[str]) -> list[str]:
     """Split on separators that are not inside brackets."""
     parts: list[str] = []
@@ -213,7 +227,7 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     vocab = _units(grammars)
     text = text.strip(_TRIM)
     units: list[str] = []
-    for part in _split_top_level(text, vocab.separators):
+    for part in _space_separated(_split_top_level(text, vocab.separators), vocab):
         part = part.strip(_TRIM)
         for prefix in vocab.strip_prefixes:
             if part.startswith(prefix) and len(part) > len(prefix) + 1:
