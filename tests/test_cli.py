@@ -128,3 +128,11 @@ def test_explain_shows_rules_and_lines() -> None:
     assert "deadlines.yaml::month-part" in result.stdout and "lines 75–75" in result.stdout
     missing = run("explain", str(SAMPLE), "--task", "t999")
     assert missing.returncode == 1 and "no task t999" in missing.stderr
+
+
+def test_csv_on_stdout_has_a_bom_and_one_row_per_task() -> None:
+    result = subprocess.run([sys.executable, "-m", "policyparse", "extract", str(SAMPLE), "--format", "csv"],
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"\xef\xbb\xbf")
+    assert len(result.stdout.decode("utf-8-sig").splitlines()) == 52

@@ -71,7 +71,7 @@ def run_extract(files: list[Path], output: Path | None, fmt: str, grammars: list
     if fmt == "csv":
         text = to_csv(results)
         if output is None:
-            sys.stdout.write(text)
+            sys.stdout.write("\ufeff" + text)  # with a BOM like tasks.csv, so `> tasks.csv` opens in Excel
         else:
             atomic_write_text(output / "tasks.csv", "\ufeff" + text)
     elif fmt == "jsonl" and output is not None:
