@@ -10,10 +10,10 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .grammar import GrammarSet
-from .models import Deadline, Document, Extraction, Meta, Milestone, ParseWarning, Section, Source, Task
+from .models import Extraction
 
 if TYPE_CHECKING:
     from .extract import DocumentTasks, RawTask
@@ -28,12 +28,12 @@ def _heading_label(heading: Heading) -> str:
     return f"{heading.ordinal}{heading.title}"
 
 
-def _sections(headings: list[Heading], part: DocumentPart) -> tuple[list[Section], dict[int, str]]:
-    """Section models with hierarchical ids (s2, s2.1); map from heading line to id."""
+def _sections(headings: list[Heading], part: DocumentPart) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Sections with hierarchical ids (s2, s2.1); map from heading line to id."""
     ids: dict[int, str] = {}
     counters: dict[str | None, int] = Counter()
     kept = {h.line for h in headings}
-    sections: list[Section] = []
+    sections: list[dict[str, Any]] = []
     for heading in headings:
         parent = _kept_parent(heading, part, kept)
         parent_id = ids.get(parent.line) if parent else None
@@ -41,8 +41,8 @@ def _sections(headings: list[Heading], part: DocumentPart) -> tuple[list[Section
         section_id = f"{parent_id}.{counters[parent_id]}" if parent_id else f"s{counters[parent_id]}"
         ids[heading.line] = section_id
         level = section_id.count(".") + 1
-        sections.append(Section(id=section_id, ordinal=heading.ordinal, level=level, title=heading.title,
-                                parent=parent_id))
+        sections.append({"id": section_id, "ordinal": heading.ordinal, "level": level, "title": heading.title,
+                         "parent": parent_id})
     return sections, ids
 
 
@@ -64,22 +64,23 @@ def _section_chain(section: Heading | None, part: DocumentPart) -> list[Heading]
     return list(reversed(chain))
 
 
-def _deadline(raw: RawTask) -> Deadline:
+def _deadline(raw: RawTask) -> dict[str, Any]:
     result = raw.deadline
-    return Deadline(text=result.text, kind=result.kind, end=result.end,  # type: ignore[arg-type]
-                    milestones=[Milestone(period=m.period, end=m.end, text=m.text) for m in result.milestones])
+    return {"text": result.text, "kind": result.kind, "end": result.end,
+            "milestones": [{"period": m.period, "end": m.end, "text": m.text} for m in result.milestones]}
 
 
 def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, str], page_breaks: list[int],
-          explain: bool) -> Task:
+          explain: bool) -> dict[str, Any]:
+    """A Task as plain data: the whole extraction is validated at once, in one call into pydantic-core."""
     chain = _section_chain(raw.section, part)
     section_id = next((section_ids[h.line] for h in reversed(chain) if h.line in section_ids), None)
     page = bisect.bisect_right(page_breaks, raw.span[0]) + 1 if page_breaks else None
-    return Task(id=f"t{number}", number=raw.number, section_id=section_id,
-                section_path=[_heading_label(h) for h in chain], title=raw.title, text=raw.text,
-                lead_units=raw.lead, responsible_units=raw.responsible, deadline=_deadline(raw),
-                span=list(raw.span), page=page, table=raw.table, row=raw.row,
-                rules=dict(raw.rules) if explain else None)
+    return {"id": f"t{number}", "number": raw.number, "section_id": section_id,
+            "section_path": [_heading_label(h) for h in chain], "title": raw.title, "text": raw.text,
+            "lead_units": raw.lead, "responsible_units": raw.responsible, "deadline": _deadline(raw),
+            "span": list(raw.span), "page": page, "table": raw.table, "row": raw.row,
+            "rules": dict(raw.rules) if explain else None}
 
 
 def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | None:
@@ -101,36 +102,42 @@ def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | No
 
 def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], structure: Structure,
              per_document: list[DocumentTasks], grammars: GrammarSet, explain: bool = False) -> Extraction:
-    """Build the output models from every stage's results."""
-    documents: list[Document] = []
+    """Build the output models from every stage's results.
+
+    The extraction is put together as plain data and validated once: one call into pydantic-core
+    builds every nested model, several times faster than constructing them one by one.
+    """
     page_breaks = [i for i, ch in enumerate(text) if ch == "\f"] if "\f" in text else []
-    for part, found in zip(structure.documents, per_document, strict=True):
-        meta = part.meta
-        sections, section_ids = _sections(found.section_headings, part)
-        tasks = [_task(raw, i + 1, part, section_ids, page_breaks, explain) for i, raw in enumerate(found.tasks)]
-        warnings = [ParseWarning(code=code, task_id=f"t{index + 1}" if index is not None else None, message=msg)
-                    for code, index, msg in found.warnings]
-        lost = text.count("\ufffd", structure.lines[part.first].raw_start if part.first < len(structure.lines)
-                          else 0, structure.lines[part.last - 1].raw_end if part.last else 0)
-        if lost:
-            warnings.insert(0, ParseWarning(code="text.unrecovered", task_id=None, message=(
-                f"{lost} character(s) could not be recovered from the damaged source and are shown as U+FFFD")))
-        documents.append(Document(
-            meta=Meta(title=meta.title, kind=meta.kind, doc_number=meta.doc_number, issuer=meta.issuer,
-                      recipients=meta.recipients, date=meta.date, source_site=meta.source_site,
-                      cited_documents=meta.cited_documents),
-            sections=sections, tasks=tasks, warnings=warnings))
-    documents = _main_first(documents)
-    source = Source(path=loaded.path, format=loaded.format, sha256=loaded.sha256,  # type: ignore[arg-type]
-                    encoding=loaded.encoding, script=script,  # type: ignore[arg-type]
-                    repairs=[f"{k}:{v}" for k, v in sorted(repairs.items()) if v],
-                    grammar=_layout(per_document, grammars))
-    return Extraction(source=source, documents=documents)
+    documents = [_document(text, structure, part, found, page_breaks, explain)
+                 for part, found in zip(structure.documents, per_document, strict=True)]
+    source = {"path": loaded.path, "format": loaded.format, "sha256": loaded.sha256,
+              "encoding": loaded.encoding, "script": script,
+              "repairs": [f"{k}:{v}" for k, v in sorted(repairs.items()) if v],
+              "grammar": _layout(per_document, grammars)}
+    return Extraction.model_validate({"source": source, "documents": _main_first(documents)})
 
 
-def _main_first(documents: list[Document]) -> list[Document]:
+def _document(text: str, structure: Structure, part: DocumentPart, found: DocumentTasks, page_breaks: list[int],
+              explain: bool) -> dict[str, Any]:
+    meta = part.meta
+    sections, section_ids = _sections(found.section_headings, part)
+    tasks = [_task(raw, i + 1, part, section_ids, page_breaks, explain) for i, raw in enumerate(found.tasks)]
+    warnings = [{"code": code, "task_id": f"t{index + 1}" if index is not None else None, "message": msg}
+                for code, index, msg in found.warnings]
+    lost = text.count("\ufffd", structure.lines[part.first].raw_start if part.first < len(structure.lines)
+                      else 0, structure.lines[part.last - 1].raw_end if part.last else 0)
+    if lost:
+        warnings.insert(0, {"code": "text.unrecovered", "task_id": None, "message": (
+            f"{lost} character(s) could not be recovered from the damaged source and are shown as U+FFFD")})
+    return {"meta": {"title": meta.title, "kind": meta.kind, "doc_number": meta.doc_number, "issuer": meta.issuer,
+                     "recipients": meta.recipients, "date": meta.date, "source_site": meta.source_site,
+                     "cited_documents": meta.cited_documents},
+            "sections": sections, "tasks": tasks, "warnings": warnings}
+
+
+def _main_first(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keep printed order; an empty leading fragment (no title, no tasks) is folded away."""
-    kept = [d for d in documents if d.tasks or d.meta.title or d.sections or d is documents[0]]
+    kept = [d for d in documents if d["tasks"] or d["meta"]["title"] or d["sections"] or d is documents[0]]
     return kept or documents[:1]
 
 
