@@ -311,6 +311,21 @@ def test_interrupted_run_resumes(tmp_path: Path, calls: list[str]) -> None:
         json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_spooled_rows_equal_rows_read_back(tmp_path: Path, fmt: str) -> None:
+    """tasks.csv from rows rendered while converting == tasks.csv rebuilt from the outputs on resume."""
+    for i in range(5):
+        write(tmp_path / "in" / f"n{i}.txt", NOTICE.replace("某市", f"某{i}市"))
+    out = tmp_path / "out"
+    args = [str(tmp_path / "in"), "-o", str(out), "-w", "1", "--format", fmt]
+    assert run(*args)[0] == 0
+    fresh = (out / "tasks.csv").read_bytes()
+    assert run(*args)[0] == 0  # everything skipped: every row is read back from the outputs
+    assert (out / "tasks.csv").read_bytes() == fresh
+    assert fresh.decode("utf-8-sig").count("\r\n") == 1 + 5 * 3
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # the spool leaves nothing behind
+
+
 def test_missing_output_is_redone(tmp_path: Path, calls: list[str]) -> None:
     write(tmp_path / "in" / "a.txt")
     out = tmp_path / "out"

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from ..errors import UsageError
 from .manifest import MANIFEST_NAME, ManifestWriter, compact_manifest, read_manifest
@@ -111,6 +112,7 @@ class _Runner:
         self.jsonl: TextIO | None = None
         self.jsonl_kept: set[tuple[str, str]] = set()
         self.stop = False
+        self.spool = CsvSpool(self.outdir)
 
     # ------------------------------------------------------------ main flow
 
@@ -138,10 +140,12 @@ class _Runner:
             if self.jsonl is not None:
                 self.jsonl.close()
         if interrupted:
+            self.spool.close()
             print_line(f"interrupted after {self.stats.done} of {self.stats.total} inputs; "
                        "run the same command again to resume")
             return 130
-        self._finish()
+        with self.spool:
+            self._finish()
         print_summary(self.stats, self.outdir, options.fmt)
         return 1 if self.stats.failed else 0
 
@@ -238,6 +242,9 @@ class _Runner:
 
     def _record(self, record: dict[str, Any], writer: ManifestWriter, progress: Progress) -> None:
         line = record.pop("line", None)
+        fragment = record.pop("csv", None)
+        if fragment is not None and record["status"] == "ok":
+            self.spool.add((record["path"], record["sha256"]), fragment)
         if line is not None and self.jsonl is not None:
             self.jsonl.write(line + "\n")
             self.jsonl.flush()
@@ -271,12 +278,8 @@ class _Runner:
         with rebuilt.open("w", encoding="utf-8") as out:
             for source in (final, partial):
                 for line in _complete_lines(source):
-                    try:
-                        src = json.loads(line)["source"]
-                        key = (src["path"], src["sha256"])
-                    except (ValueError, KeyError, TypeError):
-                        continue
-                    if key in wanted and key not in self.jsonl_kept:
+                    key = _line_key(line)
+                    if key is not None and key in wanted and key not in self.jsonl_kept:
                         out.write(line)
                         self.jsonl_kept.add(key)
             out.flush()
@@ -295,9 +298,10 @@ class _Runner:
         done = {rel: r for rel, r in sorted(self.records.items()) if r.get("status") == "ok"}
         if self.options.fmt == "jsonl":
             self._finish_jsonl({(r.get("path"), r.get("sha256")) for r in done.values()})
-            sources: Iterator[str] = _complete_lines(self.outdir / JSONL_NAME)
+            sources: Iterator[tuple[tuple[str, str] | None, str]] = (
+                (_line_key(line), line) for line in _complete_lines(self.outdir / JSONL_NAME))
         else:
-            sources = (str(self.outdir / r["output"]) for r in done.values()
+            sources = (((r["path"], r["sha256"]), str(self.outdir / r["output"])) for r in done.values()
                        if r.get("output") and (self.outdir / r["output"]).is_file())
         self._write_csv(sources)
         compact_manifest(self.manifest_path, self.records)
@@ -314,16 +318,23 @@ class _Runner:
                     out.write(line)
         partial.unlink(missing_ok=True)
 
-    def _write_csv(self, sources: Iterator[str]) -> None:
-        """Stream tasks.csv (UTF-8 with BOM) through a temp file; fragments come from the pool in order."""
+    def _write_csv(self, sources: Iterator[tuple[tuple[str, str] | None, str]]) -> None:
+        """Stream tasks.csv (UTF-8 with BOM) through a temp file, in output order.
+
+        Rows of notices converted in this run come from the spool the workers filled; only outputs
+        of earlier runs are read back and parsed (in a pool, a bounded window at a time).
+        """
         from ..output import to_csv
 
         target = self.outdir / CSV_NAME
-        with _atomic_stream(target) as out:
+        with _atomic_stream(target) as out, _FragmentPool(self.workers) as pool:
             out.write("\ufeff" + to_csv([], header=True))
-            for fragments in _map_in_windows(csv_fragments, sources, self.workers):
-                for text in fragments:
-                    out.write(text)
+            for window in _windows(sources, 256):
+                rows = [self.spool.get(key) if key is not None else None for key, _ in window]
+                parsed = iter(pool.fragments([source for (_, source), row in zip(window, rows, strict=True)
+                                              if row is None]))
+                for row in rows:
+                    out.write(row if row is not None else next(parsed))
 
 
 # ---------------------------------------------------------------- helpers
@@ -353,43 +364,99 @@ def _complete_lines(path: Path) -> Iterator[str]:
                 yield line
 
 
+_SOURCE_KEY = '"source":'
+_DECODER = json.JSONDecoder()
+
+
 def _line_key(line: str) -> tuple[str, str] | None:
+    """(path, sha256) of a notices.jsonl line; parses only its leading source object."""
     try:
-        source = json.loads(line)["source"]
+        at = line.find(_SOURCE_KEY, 0, 200)
+        source = json.loads(line)["source"] if at < 0 else _DECODER.raw_decode(line, at + len(_SOURCE_KEY))[0]
         return source["path"], source["sha256"]
     except (ValueError, KeyError, TypeError):
         return None
 
 
-def _map_in_windows(function: Any, sources: Iterator[str], workers: int, window: int = 256) -> Iterator[list[str]]:
-    """Ordered map over bounded windows (a pool when workers > 1), so memory stays flat."""
-    executor = None
-    if workers > 1:
-        import multiprocessing
+class CsvSpool:
+    """tasks.csv rows of the notices converted in this run, kept in an anonymous temp file.
 
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-    try:
-        batch: list[str] = []
-        for source in sources:
-            batch.append(source)
-            if len(batch) >= window:
-                yield from _map_batch(function, batch, executor, workers)
-                batch = []
-        if batch:
-            yield from _map_batch(function, batch, executor, workers)
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
+    The workers render each notice's rows while they still hold its extraction, so the end of
+    the run need not read back and parse every output. The file lives in OUTDIR (same disk as the
+    outputs), has no name (nothing is left behind by a kill) and only offsets stay in memory.
+    """
+
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        self.handle: IO[bytes] | None = None
+        self.index: dict[tuple[str, str], tuple[int, int]] = {}
+        self.size = 0
+
+    def add(self, key: tuple[str, str], fragment: str) -> None:
+        if self.handle is None:
+            self.handle = tempfile.TemporaryFile(dir=self.outdir)  # noqa: SIM115 (closed by close())
+        data = fragment.encode("utf-8")
+        self.handle.seek(self.size)
+        self.handle.write(data)
+        self.index[key] = (self.size, len(data))
+        self.size += len(data)
+
+    def get(self, key: tuple[str, str]) -> str | None:
+        where = self.index.get(key)
+        if where is None or self.handle is None:
+            return None
+        self.handle.seek(where[0])
+        return self.handle.read(where[1]).decode("utf-8")
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+    def __enter__(self) -> CsvSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _map_batch(function: Any, batch: list[str], executor: ProcessPoolExecutor | None,
-               workers: int) -> Iterator[list[str]]:
-    if executor is None:
-        yield function(batch)
-        return
-    step = max(1, len(batch) // (workers * 2))
-    yield from executor.map(function, [batch[i:i + step] for i in range(0, len(batch), step)])
+def _windows(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    window: list[Any] = []
+    for item in items:
+        window.append(item)
+        if len(window) >= size:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+class _FragmentPool:
+    """csv_fragments over many outputs: in this process for a few, in a pool (started on first need) for many."""
+
+    def __init__(self, workers: int, min_parallel: int = 32) -> None:
+        self.workers = workers
+        self.min_parallel = min_parallel
+        self.executor: ProcessPoolExecutor | None = None
+
+    def fragments(self, sources: list[str]) -> list[str]:
+        if self.workers <= 1 or len(sources) < self.min_parallel:
+            return csv_fragments(sources)
+        if self.executor is None:
+            import multiprocessing
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+        step = max(1, len(sources) // (self.workers * 2))
+        chunks = self.executor.map(csv_fragments, [sources[i:i + step] for i in range(0, len(sources), step)])
+        return [text for chunk in chunks for text in chunk]
+
+    def __enter__(self) -> _FragmentPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
 
 
 def _atomic_stream(target: Path) -> AbstractContextManager[TextIO]:

@@ -38,7 +38,7 @@ def convert_one(task: Task) -> dict[str, Any]:
     """Convert one notice; never raises (a failure is a record with its reason)."""
     from ..errors import InputError
     from ..load import load_bytes, read_bytes
-    from ..output import to_json, to_jsonl_line
+    from ..output import to_csv, to_json, to_jsonl_line
     from ..pipeline import extract_loaded
 
     rel, shown, path, data = task
@@ -55,6 +55,7 @@ def convert_one(task: Task) -> dict[str, Any]:
         loaded = load_bytes(data, Path(rel), shown)
         extraction = extract_loaded(loaded, grammars=_state["grammars"])
         record["n_tasks"] = sum(len(d.tasks) for d in extraction.documents)
+        record["csv"] = to_csv([extraction], header=False)
         if _state["fmt"] == "jsonl":
             record["line"] = to_jsonl_line(extraction)
             record["output"] = "notices.jsonl"
