@@ -326,6 +326,17 @@ def test_spooled_rows_equal_rows_read_back(tmp_path: Path, fmt: str) -> None:
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # the spool leaves nothing behind
 
 
+def test_batch_json_is_extract_json(tmp_path: Path) -> None:
+    """Workers write the serializer's bytes directly: the same JSON `extract` prints."""
+    from policyparse.output import to_json
+
+    notice = write(tmp_path / "in" / "a.txt")
+    out = tmp_path / "out"
+    assert run(str(tmp_path / "in"), "-o", str(out), "-w", "1")[0] == 0
+    expected = to_json(pipeline.extract_file(notice, display_path=str(notice))) + "\n"
+    assert (out / "a.txt.json").read_bytes() == expected.encode("utf-8")
+
+
 def test_missing_output_is_redone(tmp_path: Path, calls: list[str]) -> None:
     write(tmp_path / "in" / "a.txt")
     out = tmp_path / "out"

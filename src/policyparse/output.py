@@ -149,6 +149,11 @@ def to_json(extraction: Extraction, indent: int | None = 2) -> str:
     return extraction.model_dump_json(indent=indent)
 
 
+def to_json_bytes(extraction: Extraction, indent: int | None = 2) -> bytes:
+    """The same JSON as to_json, as UTF-8 bytes straight from the serializer (for writing files)."""
+    return extraction.__pydantic_serializer__.to_json(extraction, indent=indent)
+
+
 def to_jsonl_line(extraction: Extraction) -> str:
     return to_json(extraction, indent=None)
 

@@ -38,7 +38,7 @@ def convert_one(task: Task) -> dict[str, Any]:
     """Convert one notice; never raises (a failure is a record with its reason)."""
     from ..errors import InputError
     from ..load import load_bytes, read_bytes
-    from ..output import to_csv, to_json, to_jsonl_line
+    from ..output import to_csv, to_json_bytes, to_jsonl_line
     from ..pipeline import extract_loaded
 
     rel, shown, path, data = task
@@ -65,7 +65,7 @@ def convert_one(task: Task) -> dict[str, Any]:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.parent.resolve().is_relative_to(_state["real_outdir"]):
                 raise InputError(shown, f"output folder for {output} leads outside OUTDIR (symlink); not written")
-            write_atomic_nosync(target, (to_json(extraction) + "\n").encode("utf-8"))
+            write_atomic_nosync(target, to_json_bytes(extraction) + b"\n")
             record["output"] = output
         record["status"] = "ok"
     except InputError as exc:
