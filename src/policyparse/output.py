@@ -70,17 +70,29 @@ def _deadline(raw: RawTask) -> dict[str, Any]:
             "milestones": [{"period": m.period, "end": m.end, "text": m.text} for m in result.milestones]}
 
 
-def _task(raw: RawTask, number: int, part: DocumentPart, section_ids: dict[int, str], page_breaks: list[int],
+def _task(raw: RawTask, number: int, place: tuple[str | None, list[str]], page_breaks: list[int],
           explain: bool) -> dict[str, Any]:
     """A Task as plain data: the whole extraction is validated at once, in one call into pydantic-core."""
-    chain = _section_chain(raw.section, part)
-    section_id = next((section_ids[h.line] for h in reversed(chain) if h.line in section_ids), None)
     page = bisect.bisect_right(page_breaks, raw.span[0]) + 1 if page_breaks else None
-    return {"id": f"t{number}", "number": raw.number, "section_id": section_id,
-            "section_path": [_heading_label(h) for h in chain], "title": raw.title, "text": raw.text,
-            "lead_units": raw.lead, "responsible_units": raw.responsible, "deadline": _deadline(raw),
-            "span": list(raw.span), "page": page, "table": raw.table, "row": raw.row,
+    return {"id": f"t{number}", "number": raw.number, "section_id": place[0], "section_path": place[1],
+            "title": raw.title, "text": raw.text, "lead_units": raw.lead, "responsible_units": raw.responsible,
+            "deadline": _deadline(raw), "span": list(raw.span), "page": page, "table": raw.table, "row": raw.row,
             "rules": dict(raw.rules) if explain else None}
+
+
+def _places(tasks: list[RawTask], part: DocumentPart,
+            section_ids: dict[int, str]) -> list[tuple[str | None, list[str]]]:
+    """(section_id, section_path) of each task, worked out once per section: tasks share them."""
+    known: dict[int | None, tuple[str | None, list[str]]] = {}
+    places = []
+    for raw in tasks:
+        key = id(raw.section) if raw.section is not None else None  # identity: table groups make headings too
+        if key not in known:
+            chain = _section_chain(raw.section, part)
+            section_id = next((section_ids[h.line] for h in reversed(chain) if h.line in section_ids), None)
+            known[key] = (section_id, [_heading_label(h) for h in chain])
+        places.append(known[key])
+    return places
 
 
 def _layout(per_document: list[DocumentTasks], grammars: GrammarSet) -> str | None:
@@ -121,7 +133,9 @@ def _document(text: str, structure: Structure, part: DocumentPart, found: Docume
               explain: bool) -> dict[str, Any]:
     meta = part.meta
     sections, section_ids = _sections(found.section_headings, part)
-    tasks = [_task(raw, i + 1, part, section_ids, page_breaks, explain) for i, raw in enumerate(found.tasks)]
+    places = _places(found.tasks, part, section_ids)
+    tasks = [_task(raw, i + 1, place, page_breaks, explain)
+             for i, (raw, place) in enumerate(zip(found.tasks, places, strict=True))]
     warnings = [{"code": code, "task_id": f"t{index + 1}" if index is not None else None, "message": msg}
                 for code, index, msg in found.warnings]
     lost = text.count("\ufffd", structure.lines[part.first].raw_start if part.first < len(structure.lines)
