@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, compress, repeat
-from operator import add, itemgetter, sub
+from itertools import accumulate, compress, count, repeat
+from operator import add, itemgetter, ne, sub
 from typing import Any
 
 from .grammar import Grammar, GrammarSet, Rule
@@ -51,8 +51,11 @@ _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
 _ATTACHMENT_ONLY = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
+_NAME_MARKS = re.compile(r"[（(〔【\[）)〕】\]、，,；;]")
 _DASHED_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 _STATUS_ENDS = ("）", ")", "）\n", ")\n")  # how a title with a status suffix (see _status_suffix) ends
+_FEW_LINES = 16  # up to this many lines, testing each is cheaper than searching the text
+_MAX_REACH = 200  # a scan hint's reach beyond this is not worth it
 
 
 @dataclass(slots=True)
@@ -136,18 +139,30 @@ def _first_chars(patterns: Sequence[re.Pattern[str]]) -> str | None:
     classes: list[str] = []
     for pattern in patterns:
         tree = _parse(pattern)
-        found = None if tree is None else _sequence_first(tree)
+        found = None if tree is None else _sequence_edge(tree, False)
         if found is None or found[1] or not found[0]:
             return None
         classes += found[0]
     return "|".join(classes)
 
 
-def _sequence_first(items: Iterable[tuple[Any, Any]]) -> tuple[list[str], bool] | None:
-    """(one-char regexes a match of the sequence can start with, whether it can match empty)."""
+def _last_char(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a pattern whose matches end at the end of the text ($), a test of the text's last character."""
+    tree = _parse(pattern)
+    if not tree or tree[-1] not in ((_sre.AT, _sre.AT_END), (_sre.AT, _sre.AT_END_STRING)):
+        return None
+    found = _sequence_edge(tree, True)
+    if found is None or found[1] or not found[0]:
+        return None
+    return re.compile(f"(?![\\n\\f])(?:{'|'.join(found[0])})")  # \n, \f: what an empty line gets in _Scan.lasts
+
+
+def _sequence_edge(items: Sequence[tuple[Any, Any]], backwards: bool) -> tuple[list[str], bool] | None:
+    """(one-char regexes a match of the sequence can start with — or end with, backwards —,
+    whether it can match empty)."""
     classes: list[str] = []
-    for op, av in items:
-        found = _item_first(op, av)
+    for op, av in reversed(items) if backwards else items:
+        found = _item_edge(op, av, backwards)
         if found is None:
             return None
         classes += found[0]
@@ -156,7 +171,7 @@ def _sequence_first(items: Iterable[tuple[Any, Any]]) -> tuple[list[str], bool] 
     return classes, True
 
 
-def _item_first(op: Any, av: Any) -> tuple[list[str], bool] | None:
+def _item_edge(op: Any, av: Any, backwards: bool) -> tuple[list[str], bool] | None:
     if op is _sre.LITERAL:
         return [re.escape(chr(av))], False
     if op is _sre.IN:
@@ -165,15 +180,15 @@ def _item_first(op: Any, av: Any) -> tuple[list[str], bool] | None:
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
         return [], True
     if op is _sre.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _sequence_first(av[3])
+        return None if av[1] & re.IGNORECASE else _sequence_edge(av[3], backwards)
     if op in _REPEATS:
-        found = _sequence_first(av[2])
+        found = _sequence_edge(av[2], backwards)
         return None if found is None else (found[0], found[1] or av[0] == 0)
     if op is _sre.BRANCH:
         classes: list[str] = []
         nullable = False
         for branch in av[1]:
-            found = _sequence_first(branch)
+            found = _sequence_edge(branch, backwards)
             if found is None:
                 return None
             classes += found[0]
@@ -199,19 +214,98 @@ def _class_source(items: Iterable[tuple[Any, Any]]) -> str | None:
     return f"[{negate}{''.join(parts)}]"
 
 
-def _anchor(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Literals one of which every match contains (None: no such set is known).
+@dataclass(frozen=True)
+class _LineGate:
+    """What a line must hold for a pattern to match in it, read from the pattern.
 
-    Of the parts every match has (top-level literals, classes of literals, alternations that
-    start with literals), the one with the fewest alternatives; on a tie the longer, then the later.
+    Candidate lines come from `last`, the characters a match's last one can be (patterns that end
+    with $), tested for every line in one regex call (see _Scan.lasts); or else from `search`,
+    literals one of which every match contains, found with str.find. `checks` are one-character
+    options (the line holds one character of each): cheap `in` tests before the pattern runs.
+    """
+
+    last: re.Pattern[str] | None
+    search: tuple[str, ...] | None
+    checks: tuple[str, ...]
+
+    def holds(self, text: str) -> bool:
+        for chars in self.checks:
+            for char in chars:
+                if char in text:
+                    break
+            else:
+                return False
+        return True
+
+
+def _line_gate(pattern: re.Pattern[str]) -> _LineGate | None:
+    """The gate of a pattern used on single lines; None when nothing is known (every line is tried).
+
+    Options are the parts every match has: top-level literals, classes of literals, alternations
+    that start with literals. The one searched for has the fewest alternatives (each costs a pass of
+    str.find; on a tie the longer, then the later).
     """
     tree = _parse(pattern)
     options: list[tuple[str, ...]] = []
     if tree is not None:
         _collect_anchors(tree, options)
-    if not options:
+    last = _last_char(pattern)
+    if last is None and not options:
         return None
-    return min(reversed(options), key=lambda alternatives: (len(alternatives), -min(map(len, alternatives))))
+    search = None
+    if last is None:
+        search = min(reversed(options), key=lambda alternatives: (len(alternatives), -min(map(len, alternatives))))
+        options.remove(search)
+    checks = tuple("".join(option) for option in options if all(len(item) == 1 for item in option))
+    return _LineGate(last, search, checks)
+
+
+@dataclass(frozen=True)
+class _ScanHint:
+    """Every match holds one of `chars` at most `reach` characters after its start."""
+
+    chars: re.Pattern[str]
+    reach: int
+
+
+def _scan_hint(pattern: re.Pattern[str]) -> _ScanHint | None:
+    """Read from a pattern that starts with a part of bounded width followed by one of a set of
+    characters (X{1,12}[〔（] …): where a search may start without skipping a match."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return None
+    if tree.getwidth()[0] == 0:
+        return None  # an empty match: finditer's own rules for those apply
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is _sre.SUBPATTERN and not items[0][1][1] & re.IGNORECASE:
+        items = list(items[0][1][3])
+    for count_before, (op, av) in enumerate(items):
+        if op is _sre.LITERAL or (op is _sre.IN and all(item_op is _sre.LITERAL for item_op, _ in av)):
+            chars = [av] if op is _sre.LITERAL else [code for _, code in av]
+            reach = _sre_parse.SubPattern(tree.state, items[:count_before]).getwidth()[1]
+            if reach > _MAX_REACH:
+                return None
+            return _ScanHint(re.compile(f"[{''.join(re.escape(chr(code)) for code in chars)}]"), reach)
+    return None
+
+
+def _finditer(pattern: re.Pattern[str], hint: _ScanHint | None, text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), each search started where the hint says the next match can start.
+
+    A match holds one of the hint's characters at most `reach` after its start, so none starts before
+    the next such character minus `reach`; matches are never empty, so each search resumes at the
+    previous match's end, as finditer does.
+    """
+    if hint is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    while (char := hint.chars.search(text, pos)) and (m := pattern.search(text, max(pos, char.start() - hint.reach))):
+        yield m
+        pos = m.end()
 
 
 def _collect_anchors(items: Iterable[tuple[Any, Any]], options: list[tuple[str, ...]]) -> None:
@@ -254,7 +348,8 @@ class _MetaRule:
     ref: str
     rule: Rule
     pattern: re.Pattern[str]
-    anchor: tuple[str, ...] | None  # the lines it can match contain one of these
+    gate: _LineGate | None  # what a line it can match in contains
+    hint: _ScanHint | None  # where a search in a line may start
 
 
 @dataclass(frozen=True)
@@ -262,7 +357,7 @@ class _Rules:
     """What the stage compiles from the grammars, once per grammar set."""
 
     title_gate: re.Pattern[str] | None  # over the string of last characters (_Scan.lasts)
-    attachment_anchor: tuple[str, ...] | None
+    attachment_gate: _LineGate | None
     meta: dict[str, _MetaRule]
     number_requires: re.Pattern[str]
     field_labels: tuple[str, ...]
@@ -274,11 +369,11 @@ def _rules(grammars: GrammarSet) -> _Rules:
     for grammar, rule in grammars.rules("meta"):
         if rule.id not in meta and rule.id in grammar.compiled:
             pattern = grammar.pattern(rule.id)
-            meta[rule.id] = _MetaRule(grammar.rule_ref(rule), rule, pattern, _anchor(pattern))
+            meta[rule.id] = _MetaRule(grammar.rule_ref(rule), rule, pattern, _line_gate(pattern), _scan_hint(pattern))
     kind_ends = _kind_ends(_kinds(grammars))
     return _Rules(
         title_gate=None if kind_ends is None else re.compile(kind_ends),
-        attachment_anchor=_anchor(attachment_label(grammars)),
+        attachment_gate=_line_gate(attachment_label(grammars)),
         meta=meta,
         number_requires=re.compile(meta["doc-number"].rule.extra("requires", "")),
         field_labels=tuple(f for f in {r.extra("labels", [""])[0] for _, r in grammars.rules("fields")} if f),
@@ -294,15 +389,20 @@ def _kind_ends(kinds: tuple[str, ...]) -> str | None:
 
 
 @cache
-def _nontask_combined(grammars: GrammarSet) -> tuple[re.Pattern[str], ...]:
-    """The nontask patterns as one alternation, when they combine safely (no groups, no flags)."""
+def _nontask_combined(grammars: GrammarSet) -> Callable[[str], re.Match[str] | None] | None:
+    """The nontask patterns as one alternation's search; None when they do not combine safely.
+
+    When every pattern starts with ^, only the title's start is tried (match instead of search).
+    """
     patterns = _nontask_patterns(grammars)
-    if len(patterns) < 2 or any(p.groups or p.flags != re.UNICODE for p in patterns):
-        return tuple(patterns)
+    if any(p.groups or p.flags != re.UNICODE for p in patterns):
+        return None
     try:
-        return (re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),)
+        combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
     except re.error:
-        return tuple(patterns)
+        return None
+    anchored = all((tree := _parse(p)) and tree[0] == (_sre.AT, _sre.AT_BEGINNING) for p in patterns)
+    return combined.match if anchored else combined.search
 
 
 # ---------------------------------------------------------------- lines and headings
@@ -325,12 +425,18 @@ class _Columns:
 
 def _columns(text: str) -> _Columns:
     raws = text.replace("\f", "\n").split("\n")
+    texts = list(map(str.strip, raws, repeat(_SPACE)))
     widths = list(map(len, raws))
     raw_starts = list(accumulate(map(add, widths[:-1], repeat(1)), initial=0))
     raw_ends = list(map(add, raw_starts, widths))
-    starts = list(map(sub, raw_ends, map(len, map(str.lstrip, raws, repeat(_SPACE)))))
-    texts = list(map(str.strip, raws, repeat(_SPACE)))
-    return _Columns(texts, starts, list(map(add, starts, map(len, texts))), raw_starts, raw_ends)
+    if texts == raws:  # most texts have no space to strip (strip returns the same string: compared by identity)
+        return _Columns(texts, raw_starts, raw_ends, raw_starts, raw_ends)
+    starts, ends = raw_starts.copy(), raw_ends.copy()
+    for index in compress(count(), map(ne, texts, raws)):
+        raw = raws[index]
+        starts[index] += len(raw) - len(raw.lstrip(_SPACE))
+        ends[index] = starts[index] + len(texts[index])
+    return _Columns(texts, starts, ends, raw_starts, raw_ends)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -351,21 +457,25 @@ def heading_title(rest: str) -> str:
 
 
 @cache
-def _heading_scanner(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[str, tuple[str, str, str, int]]]:
+def _heading_scanner(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[int, tuple[tuple[int, int, int], str, int]]]:
     """All heading patterns as one alternation: one regex call per line instead of one per rule.
 
-    Rule n is wrapped in group `a<n>` (the group `lastgroup` names after a match); its ordinal is
-    group `h<n>` and a lookahead captures its title up to the first 。 in `t<n>` (see heading_title).
-    A lookahead for the characters an ordinal can start with lets other lines fail at once.
+    Rule n is wrapped in group `a<n>`, the last group to close, so `lastindex` names the rule; its
+    ordinal is group `h<n>`, and lookaheads capture the rest of the line (`r<n>`) and the title, the
+    rest up to the first 。 (`t<n>`, see heading_title). Maps lastindex → ((h, t, r) group numbers,
+    rule ref, level). A lookahead for the characters an ordinal can start with fails other lines at once.
     """
-    parts, groups = [], {}
+    parts, names = [], []
     for number, (grammar, rule, pattern, level) in enumerate(_heading_rules(grammars)):
         body = pattern.pattern.replace("(?P<ord>", f"(?P<h{number}>", 1)
-        parts.append(f"(?P<a{number}>{body}(?=(?P<t{number}>[^。！？]*)))")
-        groups[f"a{number}"] = (f"h{number}", f"t{number}", grammar.rule_ref(rule), level)
+        parts.append(f"(?P<a{number}>{body}(?=(?P<t{number}>[^。！？]*))(?=(?P<r{number}>(?s:.*))))")
+        names.append((number, grammar.rule_ref(rule), level))
     first = _first_chars([pattern for _, _, pattern, _ in _heading_rules(grammars)])
-    gate = f"(?={first})" if first else ""
-    return re.compile(f"{gate}(?:{'|'.join(parts)})"), groups
+    scanner = re.compile(f"(?={first})(?:{'|'.join(parts)})" if first else "|".join(parts))
+    index = scanner.groupindex
+    groups = {index[f"a{n}"]: ((index[f"h{n}"], index[f"t{n}"], index[f"r{n}"]), rule, level)
+              for n, rule, level in names}
+    return scanner, groups
 
 
 def match_heading(text: str, grammars: GrammarSet) -> tuple[str, str, int, str] | None:
@@ -374,8 +484,8 @@ def match_heading(text: str, grammars: GrammarSet) -> tuple[str, str, int, str] 
     m = scanner.match(text)
     if not m or len(text) <= m.end():
         return None
-    name, _, rule, level = groups[m.lastgroup]  # type: ignore[index]
-    return m.group(name), rule, level, text[m.end():]
+    (ordinal, _, rest), rule, level = groups[m.lastindex]  # type: ignore[index]
+    return m.group(ordinal), rule, level, m.group(rest)
 
 
 @cache
@@ -396,7 +506,7 @@ def is_nontask_title(title: str, grammars: GrammarSet) -> bool:
 class _Scan:
     """One text's lines, its heading lines and the lines a title can be on (computed once per text)."""
 
-    __slots__ = ("heads", "lines", "raw_ends", "raw_starts", "rules", "text", "texts", "titles")
+    __slots__ = ("heads", "lasts", "lines", "raw_ends", "raw_starts", "rules", "text", "texts", "titles")
 
     def __init__(self, text: str, grammars: GrammarSet) -> None:
         self.rules = _rules(grammars)
@@ -410,39 +520,57 @@ class _Scan:
         self.heads: dict[int, re.Match[str]] = {
             index: m for index, m in compress(enumerate(matches), matches)  # type: ignore[misc]
             if len(texts[index]) > m.end() and "\t" not in texts[index]}  # tab lines are table rows: tables.py
-        self.titles = self._title_lines(columns.ends)
+        # each line's last character (an empty line gets whatever precedes it: candidates are checked)
+        self.lasts = "".join(itemgetter(*map(sub, columns.ends, repeat(1)))(text)) if text else "\n"
+        self.titles = self._title_lines()
 
-    def _title_lines(self, ends: list[int]) -> list[int]:
-        """Non-heading lines whose last character a title line can end with (one regex call).
-
-        `lasts` holds each line's last character; an empty line gets whatever precedes it, so the
-        candidates are checked for text.
-        """
+    def _title_lines(self) -> list[int]:
+        """Non-heading lines ending with a character a title line can end with (one regex call)."""
         gate, texts, heads = self.rules.title_gate, self.texts, self.heads
-        if gate is None or not self.text:
+        if gate is None:
             return [i for i, text in enumerate(texts) if text and i not in heads]
-        lasts = "".join(itemgetter(*map(sub, ends, repeat(1)))(self.text))
-        return [i for i in (m.start() for m in gate.finditer(lasts)) if texts[i] and i not in heads]
+        return [i for i in self._ending(gate, 0, len(texts)) if i not in heads]
+
+    def _ending(self, gate: re.Pattern[str], first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) with text whose last character passes the gate."""
+        texts = self.texts
+        return (i for i in (m.start() for m in gate.finditer(self.lasts, first, last)) if texts[i])
 
     def between(self, found: list[int], first: int, last: int) -> list[int]:
         """The line numbers of a sorted list that fall in [first, last)."""
         return found[bisect_left(found, first):bisect_left(found, last)]
 
-    def containing(self, anchor: tuple[str, ...] | None, first: int, last: int) -> Iterator[int]:
-        """Ascending lines in [first, last) whose text contains one of the anchor's literals.
+    def admitted(self, gate: _LineGate | None, first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) that pass the gate (no gate: every line).
 
-        Finds each literal's first character in the text (str.find, C speed) instead of testing
-        every line; no anchor: every line.
+        Finds candidates in one pass (a regex over the lines' last characters, or str.find of a
+        literal) instead of testing every line, then runs the gate's checks on those only.
         """
-        if anchor is None:
+        if gate is None:
             return iter(range(first, last))
-        if len(anchor) == 1:
-            return self._containing(anchor[0], first, last)
-        return iter(sorted({index for literal in anchor for index in self._containing(literal, first, last)}))
+        if gate.last is not None:
+            found = self._ending(gate.last, first, last)
+        else:
+            found = self.containing(gate.search or (), first, last)
+        if not gate.checks:
+            return found
+        texts = self.texts
+        return (index for index in found if gate.holds(texts[index]))
+
+    def containing(self, literals: tuple[str, ...], first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) whose text contains one of the literals."""
+        if len(literals) == 1:
+            return self._containing(literals[0], first, last)
+        return iter(sorted({index for literal in literals for index in self._containing(literal, first, last)}))
 
     def _containing(self, literal: str, first: int, last: int) -> Iterator[int]:
-        if first >= last:
-            return
+        if last - first <= _FEW_LINES:
+            texts = self.texts
+            return iter([index for index in range(first, last) if literal in texts[index]])
+        return self._finding(literal, first, last)
+
+    def _finding(self, literal: str, first: int, last: int) -> Iterator[int]:
+        """str.find of the literal's first character over the text: no step per line without it."""
         text, texts, raw_starts, raw_ends = self.text, self.texts, self.raw_starts, self.raw_ends
         char, end = literal[0], raw_ends[last - 1]
         pos = text.find(char, raw_starts[first], end)
@@ -474,7 +602,7 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
     nontask = _nontask_combined(grammars)
     groups = _heading_scanner(grammars)[1]
     headings: list[Heading] = []
-    stack: list[int] = []
+    stack: list[tuple[int, int, bool]] = []  # open headings: (rank, position in headings, nontask)
     in_attachment_list = False
     previous = -1
     for index in events:
@@ -490,23 +618,25 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
                 continue
             ordinal, rule, level, rest = found
             title = heading_title(rest)
-        elif index in heads:
-            m = heads[index]
-            name, title_group, rule, level = groups[m.lastgroup]  # type: ignore[index]
-            ordinal, rest, title = m.group(name), text[m.end():], m.group(title_group).strip(_TRIM)
+        elif m := heads.get(index):
+            numbers, rule, level = groups[m.lastindex]  # type: ignore[index]
+            ordinal, title, rest = m.group(*numbers)
+            title = title.strip(_TRIM)
         else:
             in_attachment_list = in_attachment_list and not text
             continue
         if in_attachment_list and len(rest) <= 80 and "。" not in rest:
             continue  # 附件：1.XX分工表 2.… names attachments; it is not a numbered item
-        while stack and headings[stack[-1]].rank >= level:
+        while stack and stack[-1][0] >= level:
             stack.pop()
-        parent = stack[-1] if stack else None
-        heading = Heading(index, ordinal, rule, level, title, rest, parent)
-        heading.nontask = (parent is not None and headings[parent].nontask) or any(
-            p.search(title) for p in nontask)
-        headings.append(heading)
-        stack.append(len(headings) - 1)
+        if stack:
+            _, parent, is_nontask = stack[-1]
+        else:
+            parent, is_nontask = None, False
+        if not is_nontask:
+            is_nontask = nontask(title) is not None if nontask else is_nontask_title(title, grammars)
+        stack.append((level, len(headings), is_nontask))
+        headings.append(Heading(index, ordinal, rule, level, title, rest, parent, is_nontask))
     return headings
 
 
@@ -533,11 +663,19 @@ def _status_suffix(grammars: GrammarSet) -> re.Pattern[str]:
 
 def title_kind(title: str, grammars: GrammarSet) -> str | None:
     """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）."""
-    kinds = _kinds(grammars)
     core = (_status_suffix(grammars).sub("", title) if title.endswith(_STATUS_ENDS) else title).strip()
-    if not core.endswith(kinds):  # one C-level test of every kind before finding which one
-        return None
-    return next(kind for kind in kinds if core.endswith(kind))
+    lengths, kinds = _kinds_by_length(grammars)
+    for length in lengths:  # longest first, as _kinds orders them; one kind per length can end core
+        kind = core[-length:] if length else ""
+        if kind in kinds:
+            return kind
+    return None
+
+
+@cache
+def _kinds_by_length(grammars: GrammarSet) -> tuple[tuple[int, ...], frozenset[str]]:
+    kinds = _kinds(grammars)
+    return tuple(sorted({len(kind) for kind in kinds}, reverse=True)), frozenset(kinds)
 
 
 @cache
@@ -604,18 +742,17 @@ def _split_names(text: str) -> list[str]:
     """Split a recipients list on separators outside brackets: 各县（市、区）人民政府 stays whole."""
     names: list[str] = []
     depth = 0
-    current = ""
-    for ch in text:
+    start = 0
+    for m in _NAME_MARKS.finditer(text):  # only brackets and separators matter
+        ch = m.group()
         if ch in "（(〔【[":
             depth += 1
-        elif ch in "）)〕】]" and depth:
-            depth -= 1
-        if depth == 0 and ch in "、，,；;":
-            names.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    names.append(current.strip())
+        elif ch in "）)〕】]":
+            depth -= 1 if depth else 0
+        elif depth == 0:
+            names.append(text[start:m.start()].strip())
+            start = m.end()
+    names.append(text[start:].strip())
     return [n for n in names if n]
 
 
@@ -631,7 +768,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
                 is_first_doc: bool) -> None:
     rules, lines, texts = scan.rules, scan.lines, scan.texts
     wrapper = rules.meta["print-wrapper"]
-    candidates = {*scan.containing(wrapper.anchor, first, head_end), *scan.containing(("《",), first, head_end)}
+    candidates = {*scan.admitted(wrapper.gate, first, head_end), *scan.containing(("《",), first, head_end)}
     for index in sorted(candidates):  # other lines neither hold the wrapper's 关于 nor run on (open 《)
         text = texts[index]
         if "《" in text:
@@ -674,7 +811,7 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
 
 
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
-    for index in scan.containing(scan.rules.meta["date-line"].anchor, first, last):
+    for index in scan.admitted(scan.rules.meta["date-line"].gate, first, last):
         iso = parse_date_line(scan.texts[index], grammars)
         if not iso:
             continue
@@ -706,11 +843,11 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
     number = rules.meta["doc-number"]
     required = rules.number_requires
     cited: list[str] = []
-    for index in scan.containing(number.anchor, first, last):
+    for index in scan.admitted(number.gate, first, last):
         text = texts[index]
         if required.search(text) is None:  # the rule's cheap pre-check (meta.yaml `requires`)
             continue
-        for m in number.pattern.finditer(text):
+        for m in _finditer(number.pattern, number.hint, text):
             found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
             alone = len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end())
             if alone and index < head_end and meta.doc_number is None:
@@ -731,7 +868,10 @@ def _cut_lead_in(number: str, grammars: GrammarSet) -> str:
     prefix_end = number.find("〔") if "〔" in number else len(number)
     prefix = number[:prefix_end]
     cut = 0
-    for word in _lead_ins(grammars):
+    words, any_word = _lead_ins(grammars)
+    if not any_word.search(prefix):
+        return number
+    for word in words:
         pos = prefix.rfind(word)
         if pos >= 0 and prefix_end - (pos + len(word)) >= 2:
             cut = max(cut, pos + len(word))
@@ -739,22 +879,24 @@ def _cut_lead_in(number: str, grammars: GrammarSet) -> str:
 
 
 @cache
-def _lead_ins(grammars: GrammarSet) -> tuple[str, ...]:
-    return tuple(str(word) for word in grammars.vocab("meta", "number_lead_ins"))
+def _lead_ins(grammars: GrammarSet) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The lead-in words, and one pattern finding any of them (most numbers have none)."""
+    words = tuple(str(word) for word in grammars.vocab("meta", "number_lead_ins"))
+    return words, re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 def normalise_doc_number(number: str) -> str:
     """Brackets of a 发文字号 restored to 〔〕, spaces and 第 dropped."""
-    number = _SPACES.sub("", number)
+    number = "".join(number.split())  # str.split() splits on the whitespace \s matches
     number = _BRACKETED_YEAR.sub(r"〔\1〕", number)
-    return _NUMBER_PREFIX.sub(r"〕\1", number)
+    return _NUMBER_PREFIX.sub(r"〕\1", number) if "〕第" in number else number
 
 
 def _find_recipients(scan: _Scan, first: int, head_end: int, meta: MetaInfo) -> None:
     rules = scan.rules
     recipients = rules.meta["recipients-line"]
     match, fields = recipients.pattern.match, rules.field_labels
-    for index in scan.containing(recipients.anchor, first, head_end):
+    for index in scan.admitted(recipients.gate, first, head_end):
         text = scan.texts[index]
         m = match(text)
         if m and not text.startswith(fields):
@@ -780,7 +922,7 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     info = scan.rules.meta["info-table-field"]
     pattern, ref = info.pattern, info.ref
     fills: dict[str, str] = info.rule.extra("fills", {})
-    for index in scan.containing(info.anchor, first, head_end):
+    for index in scan.admitted(info.gate, first, head_end):
         for m in pattern.finditer(scan.texts[index]):
             field_name, value = fills.get(m.group("label")), m.group("value").strip()
             if field_name == "doc_number" and not meta.doc_number and "〔" in normalise_doc_number(value):
@@ -803,20 +945,20 @@ def _dashed_to_cn(value: str) -> str:
 
 def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
     """A new notice starts at a title line once the current one already has headings."""
-    lines, heads = scan.lines, scan.heads
+    lines, head_lines = scan.lines, list(scan.heads)
     parts: list[DocumentPart] = []
     start = 0
-    seen_heading = False
-    for index in sorted({*heads, *scan.titles}):  # other lines neither split nor arm a split
-        if index in heads:
-            seen_heading = True
-            continue
+    armed_after = -1  # a heading after this line arms a split (lines between a title's parts are not headings)
+    for index in scan.titles:  # other lines neither split nor arm a split
+        after = bisect_right(head_lines, armed_after)
+        if after == len(head_lines) or head_lines[after] > index:
+            continue  # no heading since the last split
         line = lines[index]
-        if seen_heading and _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
+        if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
             parts.append(DocumentPart(first=start, last=title_first))
             start = title_first
-            seen_heading = False
+            armed_after = index
     parts.append(DocumentPart(first=start, last=len(lines)))
     return parts
 
@@ -863,7 +1005,7 @@ def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None)
     """Find the notices in a text, their metadata and their headings."""
     scan = _Scan(text, grammars)
     parts = _split_documents(scan, grammars)
-    attachments = set(scan.containing(scan.rules.attachment_anchor, 0, len(scan.lines)))
+    attachments = set(scan.admitted(scan.rules.attachment_gate, 0, len(scan.lines)))
     events = sorted(attachments.union(scan.heads)) if attachments else list(scan.heads)
     for number, part in enumerate(parts):
         first, last = part.first, part.last
