@@ -4,10 +4,11 @@ Works on lines. Heading ordinals come from `grammars/headings.yaml` (their order
 metadata shapes from `grammars/meta.yaml`, non-task section titles from `grammars/nontasks.yaml`.
 The result is plain data (dataclasses) that the extract stage reads.
 
-Speed: the lines are built column-wise (map/accumulate do the per-line work in C) and each rule
-only runs on the lines that can fire it. Those are found with gates derived from the grammar's own
-patterns — the characters a match can start with, the literals every match contains — checked in
-one regex call over a string holding every line's first (or last) character.
+Speed: the lines are built column-wise (map/accumulate do the per-line work in C), every line is
+matched against the heading patterns once, and each metadata rule only runs on the lines that can
+fire it. Those are found with gates read from the grammar's own patterns (the characters a match
+can start or end with, the literals every match contains), checked with str.find over the text or
+with one regex call over a string of every line's last character.
 """
 
 from __future__ import annotations
