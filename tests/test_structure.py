@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from policyparse.structure import normalise_doc_number, parse_date_line, structure
+import random
+import re
+
+from policyparse.structure import (
+    _finditer,
+    _first_chars,
+    _line_gate,
+    _scan_hint,
+    heading_title,
+    match_heading,
+    normalise_doc_number,
+    parse_date_line,
+    split_lines,
+    structure,
+    title_kind,
+)
 
 
 def test_headings_nest_by_family_order(grammars) -> None:
@@ -95,3 +110,79 @@ def test_doc_number_bracketed_after_the_title(grammars) -> None:
     assert meta.doc_number == "某政办发〔2023〕12号"
     assert meta.cited_documents == ["某发〔2022〕3号"]
     assert meta.title == "某市营商环境工作方案"
+
+
+# ---------------------------------------------------------------- speed paths keep the plain semantics
+
+
+def _reference_lines(text: str) -> list[tuple[int, int, int, str, int, int]]:
+    """split_lines written the obvious way, one line at a time."""
+    found, pos = [], 0
+    for index, raw in enumerate(re.split(r"\n|\f", text)):
+        stripped = raw.strip(" \t\u3000\xa0\ufeff")
+        start = pos + len(raw) - len(raw.lstrip(" \t\u3000\xa0\ufeff"))
+        found.append((index, start, start + len(stripped), stripped, pos, pos + len(raw)))
+        pos += len(raw) + 1
+    return found
+
+
+def test_split_lines_offsets_match_a_line_by_line_split() -> None:
+    rnd = random.Random(5)
+    pieces = ["一、", "甲", "乙方案", "\n", "\f", " ", "\t", "\u3000", "\xa0", "\ufeff", "\r", "。"]
+    for _ in range(500):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30)))
+        got = [(ln.index, ln.start, ln.end, ln.text, ln.raw_start, ln.raw_end) for ln in split_lines(text)]
+        assert got == _reference_lines(text), repr(text)
+
+
+def test_headings_on_indented_and_form_feed_lines_but_not_table_rows(grammars) -> None:
+    text = "\u3000\u3000一、主要任务\f（一）深化改革。\n1.\t编制清单\t市财政局\n  2.做好服务。\n一、"
+    found = structure(text, grammars)
+    heads = found.documents[0].headings
+    assert [(h.line, h.ordinal, h.title) for h in heads] == [(0, "一、", "主要任务"), (1, "（一）", "深化改革"),
+                                                             (3, "2.", "做好服务")]
+    assert found.lines[0].start == 2 and found.lines[3].text == "2.做好服务。"
+
+
+def test_numbered_lines_after_an_attachment_label_name_attachments(grammars) -> None:
+    text = "一、主要任务\n1.做好甲事。\n附件：1.任务分工表\n2.进度安排表\n\n正文继续。\n3.做好乙事\n"
+    heads = structure(text, grammars).documents[0].headings
+    assert [h.ordinal for h in heads] == ["一、", "1.", "3."]  # a line of text ends the list of attachments
+
+
+def test_match_heading_keeps_the_rest_of_a_multi_line_text(grammars) -> None:
+    assert match_heading("一、主要任务\n下一行", grammars) == ("一、", "headings.yaml::chinese-comma", 1, "主要任务\n下一行")
+    assert match_heading("一、", grammars) is None
+    assert heading_title("深化改革！持续推进。其他") == "深化改革"
+
+
+def test_title_kind_prefers_the_longest_kind_and_ignores_a_status(grammars) -> None:
+    assert title_kind("某市优化营商环境实施方案（试行）", grammars) == "实施方案"
+    assert title_kind("某市工作要点 ", grammars) == "工作要点"
+    assert title_kind("某市关于做好工作的函", grammars) == "函"
+    assert title_kind("某市工作", grammars) is None
+
+
+def test_gates_are_read_from_the_patterns() -> None:
+    assert _first_chars([re.compile(r"^(?P<ord>[一二]、)"), re.compile(r"^\s*(?:第|\d)")]) == r"[一二]|[\s]|[第\d]"
+    assert _first_chars([re.compile(r"x?")]) is None  # can match empty text: no gate
+    assert _first_chars([re.compile(r"(?i)a")]) is None
+    gate = _line_gate(re.compile(r"^(?P<list>[甲乙，]{2,20})[:：]\s*$"))
+    assert gate is not None and gate.search is None and gate.checks == ("甲乙，", ":：")
+    assert gate.last is not None and gate.last.match("：") and not gate.last.match("\n")
+    gate = _line_gate(re.compile(r"[〔（](?:19|20)\d{2}[〕）]\d+号"))
+    assert gate is not None and gate.search == ("号",) and gate.checks == ("〔（", "〕）")
+    assert _line_gate(re.compile(r"\d+")) is None
+
+
+def test_hinted_scan_finds_what_finditer_finds() -> None:
+    rnd = random.Random(9)
+    for source, alphabet in [(r"[\u4e00-\u9fff]{1,12}[〔（]20\d{2}[〕）]\d{1,3}号", "甲乙〔（〕）2019号 "),
+                             (r"x?[ab]c", "abcx "), (r"(?<=a)b", "ab "), (r"\w{1,3}[,;]", "ab,; ")]:
+        pattern = re.compile(source)
+        hint = _scan_hint(pattern)
+        assert hint is not None
+        for _ in range(2000):
+            text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 40)))
+            assert [m.span() for m in _finditer(pattern, hint, text)] == [m.span() for m in pattern.finditer(text)]
+    assert _scan_hint(re.compile(r"\d*x")) is None  # unbounded before the first literal

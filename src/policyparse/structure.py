@@ -3,23 +3,63 @@
 Works on lines. Heading ordinals come from `grammars/headings.yaml` (their order gives nesting),
 metadata shapes from `grammars/meta.yaml`, non-task section titles from `grammars/nontasks.yaml`.
 The result is plain data (dataclasses) that the extract stage reads.
+
+Speed: the lines are built column-wise (map/accumulate do the per-line work in C), every line is
+matched against the heading patterns once, and each metadata rule only runs on the lines that can
+fire it. Those are found with gates read from the grammar's own patterns (the characters a match
+can start or end with, the literals every match contains), checked with str.find over the text or
+with one regex call over a string of every line's last character.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate, compress, count, repeat
+from operator import add, itemgetter, ne, sub
+from typing import Any
 
 from .grammar import Grammar, GrammarSet, Rule
+
+try:  # the standard library's own regex parser: the gates are read from a pattern's parse tree
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+
+    _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+    _CATEGORIES = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+                   _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+except (ImportError, AttributeError):  # pragma: no cover - present on every supported Python; else no gates
+    _sre = _sre_parse = None  # type: ignore[assignment]
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _TERMINAL = "。！？；"
 _TRIM = " \t　:：。；;，,、"
+_SPACE = " \t\u3000\xa0\ufeff"  # stripped from both ends of every line
+_TITLE_CUT = re.compile("[。！？]")
+_TITLE_MARKS = re.compile("[。；：:]")
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|wps|txt|html?)$", re.I)
+_COMMAS = re.compile(r"[，,]")
+_TITLE_GAP = re.compile(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])")
+_FIRST_LINE_STOP = re.compile(r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$")
+_ISSUER_STOP = re.compile(r"[。，,；;：:！？“”《》\d]")
+_ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff（）()\s]+")
+_SPACES = re.compile(r"\s+")
+_BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
+_NUMBER_PREFIX = re.compile(r"〕第(\d)")
+_TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
+_ATTACHMENT_ONLY = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
+_NAME_MARKS = re.compile(r"[（(〔【\[）)〕】\]、，,；;]")
+_DASHED_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_STATUS_ENDS = ("）", ")", "）\n", ")\n")  # how a title with a status suffix (see _status_suffix) ends
+_FEW_LINES = 16  # up to this many lines, testing each is cheaper than searching the text
+_MAX_REACH = 200  # a scan hint's reach beyond this is not worth it
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One line of the normalised text, with the offsets of its stripped content."""
 
@@ -31,7 +71,7 @@ class Line:
     raw_end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     """A line that starts with an ordinal: a section heading or a numbered item."""
 
@@ -75,21 +115,334 @@ class Structure:
     documents: list[DocumentPart]
 
 
+# ---------------------------------------------------------------- gates read from a pattern
+#
+# A gate is a cheap necessary condition for a rule to fire on a line, read from the rule's own
+# pattern (its parse tree, as the `re` module builds it), so the grammar stays the only source of
+# rules. Zero-width parts (anchors, lookarounds) are skipped, which only widens a gate.
+
+
+def _parse(pattern: re.Pattern[str]) -> list[Any] | None:
+    """The pattern's parse tree, or None if it ignores case or cannot be read (then: no gate)."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        return list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:
+        return None
+
+
+def _first_chars(patterns: Sequence[re.Pattern[str]]) -> str | None:
+    """A one-character regex that the first character of every match of these patterns satisfies.
+
+    None when a pattern can match empty text or uses a construct not modelled here.
+    """
+    classes: list[str] = []
+    for pattern in patterns:
+        tree = _parse(pattern)
+        found = None if tree is None else _sequence_edge(tree, False)
+        if found is None or found[1] or not found[0]:
+            return None
+        classes += found[0]
+    return "|".join(classes)
+
+
+def _last_char(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a pattern whose matches end at the end of the text ($), a test of the text's last character."""
+    tree = _parse(pattern)
+    if not tree or tree[-1] not in ((_sre.AT, _sre.AT_END), (_sre.AT, _sre.AT_END_STRING)):
+        return None
+    found = _sequence_edge(tree, True)
+    if found is None or found[1] or not found[0]:
+        return None
+    return re.compile(f"(?![\\n\\f])(?:{'|'.join(found[0])})")  # \n, \f: what an empty line gets in _Scan.lasts
+
+
+def _sequence_edge(items: Sequence[tuple[Any, Any]], backwards: bool) -> tuple[list[str], bool] | None:
+    """(one-char regexes a match of the sequence can start with — or end with, backwards —,
+    whether it can match empty)."""
+    classes: list[str] = []
+    for op, av in reversed(items) if backwards else items:
+        found = _item_edge(op, av, backwards)
+        if found is None:
+            return None
+        classes += found[0]
+        if not found[1]:
+            return classes, False
+    return classes, True
+
+
+def _item_edge(op: Any, av: Any, backwards: bool) -> tuple[list[str], bool] | None:
+    if op is _sre.LITERAL:
+        return [re.escape(chr(av))], False
+    if op is _sre.IN:
+        source = _class_source(av)
+        return None if source is None else ([source], False)
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return [], True
+    if op is _sre.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_edge(av[3], backwards)
+    if op in _REPEATS:
+        found = _sequence_edge(av[2], backwards)
+        return None if found is None else (found[0], found[1] or av[0] == 0)
+    if op is _sre.BRANCH:
+        classes: list[str] = []
+        nullable = False
+        for branch in av[1]:
+            found = _sequence_edge(branch, backwards)
+            if found is None:
+                return None
+            classes += found[0]
+            nullable = nullable or found[1]
+        return classes, nullable
+    return None
+
+
+def _class_source(items: Iterable[tuple[Any, Any]]) -> str | None:
+    """A parsed character class written back as `[...]`; None for parts not modelled."""
+    negate, parts = "", []
+    for op, av in items:
+        if op is _sre.NEGATE:
+            negate = "^"
+        elif op is _sre.LITERAL:
+            parts.append(re.escape(chr(av)))
+        elif op is _sre.RANGE:
+            parts.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _sre.CATEGORY and av in _CATEGORIES:
+            parts.append(_CATEGORIES[av])
+        else:
+            return None
+    return f"[{negate}{''.join(parts)}]"
+
+
+@dataclass(frozen=True)
+class _LineGate:
+    """What a line must hold for a pattern to match in it, read from the pattern.
+
+    Candidate lines come from `last`, the characters a match's last one can be (patterns that end
+    with $), tested for every line in one regex call (see _Scan.lasts); or else from `search`,
+    literals one of which every match contains, found with str.find. `checks` are one-character
+    options (the line holds one character of each): cheap `in` tests before the pattern runs.
+    """
+
+    last: re.Pattern[str] | None
+    search: tuple[str, ...] | None
+    checks: tuple[str, ...]
+
+    def holds(self, text: str) -> bool:
+        for chars in self.checks:
+            for char in chars:
+                if char in text:
+                    break
+            else:
+                return False
+        return True
+
+
+def _line_gate(pattern: re.Pattern[str]) -> _LineGate | None:
+    """The gate of a pattern used on single lines; None when nothing is known (every line is tried).
+
+    Options are the parts every match has: top-level literals, classes of literals, alternations
+    that start with literals. The one searched for has the fewest alternatives (each costs a pass of
+    str.find; on a tie the longer, then the later).
+    """
+    tree = _parse(pattern)
+    options: list[tuple[str, ...]] = []
+    if tree is not None:
+        _collect_anchors(tree, options)
+    last = _last_char(pattern)
+    if last is None and not options:
+        return None
+    search = None
+    if last is None:
+        search = min(reversed(options), key=lambda alternatives: (len(alternatives), -min(map(len, alternatives))))
+        options.remove(search)
+    checks = tuple("".join(option) for option in options if all(len(item) == 1 for item in option))
+    return _LineGate(last, search, checks)
+
+
+@dataclass(frozen=True)
+class _ScanHint:
+    """Every match holds one of `chars` at most `reach` characters after its start."""
+
+    chars: re.Pattern[str]
+    reach: int
+
+
+def _scan_hint(pattern: re.Pattern[str]) -> _ScanHint | None:
+    """Read from a pattern that starts with a part of bounded width followed by one of a set of
+    characters (X{1,12}[〔（] …): where a search may start without skipping a match."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return None
+    if tree.getwidth()[0] == 0:
+        return None  # an empty match: finditer's own rules for those apply
+    items = list(tree)
+    while len(items) == 1 and items[0][0] is _sre.SUBPATTERN and not items[0][1][1] & re.IGNORECASE:
+        items = list(items[0][1][3])
+    for count_before, (op, av) in enumerate(items):
+        if op is _sre.LITERAL or (op is _sre.IN and all(item_op is _sre.LITERAL for item_op, _ in av)):
+            chars = [av] if op is _sre.LITERAL else [code for _, code in av]
+            reach = _sre_parse.SubPattern(tree.state, items[:count_before]).getwidth()[1]
+            if reach > _MAX_REACH:
+                return None
+            return _ScanHint(re.compile(f"[{''.join(re.escape(chr(code)) for code in chars)}]"), reach)
+    return None
+
+
+def _finditer(pattern: re.Pattern[str], hint: _ScanHint | None, text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), each search started where the hint says the next match can start.
+
+    A match holds one of the hint's characters at most `reach` after its start, so none starts before
+    the next such character minus `reach`; matches are never empty, so each search resumes at the
+    previous match's end, as finditer does.
+    """
+    if hint is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    while (char := hint.chars.search(text, pos)) and (m := pattern.search(text, max(pos, char.start() - hint.reach))):
+        yield m
+        pos = m.end()
+
+
+def _collect_anchors(items: Iterable[tuple[Any, Any]], options: list[tuple[str, ...]]) -> None:
+    run = ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            options.append((run,))
+            run = ""
+        if op is _sre.IN and all(item_op is _sre.LITERAL for item_op, _ in av):
+            options.append(tuple(chr(code) for _, code in av))
+        elif op is _sre.BRANCH:
+            leads = [_leading_literal(branch) for branch in av[1]]
+            if all(leads):
+                options.append(tuple(leads))
+        elif op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            _collect_anchors(av[3], options)
+        elif op in _REPEATS and av[0] >= 1:
+            _collect_anchors(av[2], options)
+    if run:
+        options.append((run,))
+
+
+def _leading_literal(items: Iterable[tuple[Any, Any]]) -> str:
+    run = ""
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        run += chr(av)
+    return run
+
+
+# ---------------------------------------------------------------- compiled grammar data
+
+
+@dataclass(frozen=True)
+class _MetaRule:
+    ref: str
+    rule: Rule
+    pattern: re.Pattern[str]
+    gate: _LineGate | None  # what a line it can match in contains
+    hint: _ScanHint | None  # where a search in a line may start
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What the stage compiles from the grammars, once per grammar set."""
+
+    title_gate: re.Pattern[str] | None  # over the string of last characters (_Scan.lasts)
+    attachment_gate: _LineGate | None
+    meta: dict[str, _MetaRule]
+    number_requires: re.Pattern[str]
+    field_labels: tuple[str, ...]
+
+
+@cache
+def _rules(grammars: GrammarSet) -> _Rules:
+    meta: dict[str, _MetaRule] = {}
+    for grammar, rule in grammars.rules("meta"):
+        if rule.id not in meta and rule.id in grammar.compiled:
+            pattern = grammar.pattern(rule.id)
+            meta[rule.id] = _MetaRule(grammar.rule_ref(rule), rule, pattern, _line_gate(pattern), _scan_hint(pattern))
+    kind_ends = _kind_ends(_kinds(grammars))
+    return _Rules(
+        title_gate=None if kind_ends is None else re.compile(kind_ends),
+        attachment_gate=_line_gate(attachment_label(grammars)),
+        meta=meta,
+        number_requires=re.compile(meta["doc-number"].rule.extra("requires", "")),
+        field_labels=tuple(f for f in {r.extra("labels", [""])[0] for _, r in grammars.rules("fields")} if f),
+    )
+
+
+def _kind_ends(kinds: tuple[str, ...]) -> str | None:
+    """The last characters a title line can have (see title_kind): a kind's, a status's ）, or a space."""
+    if not kinds or "" in kinds:
+        return None
+    ends = "".join(sorted({kind[-1] for kind in kinds} | {"）", ")"}))
+    return f"[{re.escape(ends)}]|[^\\S{_SPACE}\\n\\f]"
+
+
+@cache
+def _nontask_combined(grammars: GrammarSet) -> Callable[[str], re.Match[str] | None] | None:
+    """The nontask patterns as one alternation's search; None when they do not combine safely.
+
+    When every pattern starts with ^, only the title's start is tried (match instead of search).
+    """
+    patterns = _nontask_patterns(grammars)
+    if any(p.groups or p.flags != re.UNICODE for p in patterns):
+        return None
+    try:
+        combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
+    except re.error:
+        return None
+    anchored = all((tree := _parse(p)) and tree[0] == (_sre.AT, _sre.AT_BEGINNING) for p in patterns)
+    return combined.match if anchored else combined.search
+
+
 # ---------------------------------------------------------------- lines and headings
+
+
+@dataclass
+class _Columns:
+    """The lines of a text, one list per Line field."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    raw_starts: list[int]
+    raw_ends: list[int]
+
+    def lines(self) -> list[Line]:
+        return list(map(Line, range(len(self.texts)), self.starts, self.ends, self.texts, self.raw_starts,
+                        self.raw_ends))
+
+
+def _columns(text: str) -> _Columns:
+    raws = text.replace("\f", "\n").split("\n")
+    texts = list(map(str.strip, raws, repeat(_SPACE)))
+    widths = list(map(len, raws))
+    raw_starts = list(accumulate(map(add, widths[:-1], repeat(1)), initial=0))
+    raw_ends = list(map(add, raw_starts, widths))
+    if texts == raws:  # most texts have no space to strip (strip returns the same string: compared by identity)
+        return _Columns(texts, raw_starts, raw_ends, raw_starts, raw_ends)
+    starts, ends = raw_starts.copy(), raw_ends.copy()
+    for index in compress(count(), map(ne, texts, raws)):
+        raw = raws[index]
+        starts[index] += len(raw) - len(raw.lstrip(_SPACE))
+        ends[index] = starts[index] + len(texts[index])
+    return _Columns(texts, starts, ends, raw_starts, raw_ends)
 
 
 def split_lines(text: str) -> list[Line]:
     """Lines with offsets of their stripped content (form feeds count as line breaks)."""
-    lines: list[Line] = []
-    pos = 0
-    for index, raw in enumerate(re.split(r"\n|\f", text)):
-        stripped = raw.strip(" \t\u3000\xa0\ufeff")
-        lead = len(raw) - len(raw.lstrip(" \t\u3000\xa0\ufeff"))
-        start = pos + lead
-        lines.append(Line(index=index, start=start, end=start + len(stripped), text=stripped, raw_start=pos,
-                          raw_end=pos + len(raw)))
-        pos += len(raw) + 1
-    return lines
+    return _columns(text).lines()
 
 
 @cache
@@ -100,35 +453,40 @@ def _heading_rules(grammars: GrammarSet) -> list[tuple[Grammar, Rule, re.Pattern
 
 def heading_title(rest: str) -> str:
     """A heading's title: the text after the ordinal up to the first 。 (trailing punctuation dropped)."""
-    cut = rest
-    for mark in "。！？":
-        pos = cut.find(mark)
-        if pos >= 0:
-            cut = cut[:pos]
-    return cut.strip(_TRIM)
+    m = _TITLE_CUT.search(rest)
+    return (rest[:m.start()] if m else rest).strip(_TRIM)
 
 
 @cache
-def _heading_scanner(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
-    """All heading patterns as one alternation (one regex call per line instead of one per rule)."""
-    parts, info = [], {}
+def _heading_scanner(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[int, tuple[tuple[int, int, int], str, int]]]:
+    """All heading patterns as one alternation: one regex call per line instead of one per rule.
+
+    Rule n is wrapped in group `a<n>`, the last group to close, so `lastindex` names the rule; its
+    ordinal is group `h<n>`, and lookaheads capture the rest of the line (`r<n>`) and the title, the
+    rest up to the first 。 (`t<n>`, see heading_title). Maps lastindex → ((h, t, r) group numbers,
+    rule ref, level). A lookahead for the characters an ordinal can start with fails other lines at once.
+    """
+    parts, names = [], []
     for number, (grammar, rule, pattern, level) in enumerate(_heading_rules(grammars)):
-        name = f"h{number}"
-        body = pattern.pattern.replace("(?P<ord>", f"(?P<{name}>", 1)
-        parts.append(f"(?:{body})")
-        info[name] = (grammar.rule_ref(rule), level)
-    return re.compile("|".join(parts)), info
+        body = pattern.pattern.replace("(?P<ord>", f"(?P<h{number}>", 1)
+        parts.append(f"(?P<a{number}>{body}(?=(?P<t{number}>[^。！？]*))(?=(?P<r{number}>(?s:.*))))")
+        names.append((number, grammar.rule_ref(rule), level))
+    first = _first_chars([pattern for _, _, pattern, _ in _heading_rules(grammars)])
+    scanner = re.compile(f"(?={first})(?:{'|'.join(parts)})" if first else "|".join(parts))
+    index = scanner.groupindex
+    groups = {index[f"a{n}"]: ((index[f"h{n}"], index[f"t{n}"], index[f"r{n}"]), rule, level)
+              for n, rule, level in names}
+    return scanner, groups
 
 
 def match_heading(text: str, grammars: GrammarSet) -> tuple[str, str, int, str] | None:
     """(ordinal, rule ref, level, rest) when the line starts with a heading ordinal."""
-    scanner, info = _heading_scanner(grammars)
+    scanner, groups = _heading_scanner(grammars)
     m = scanner.match(text)
     if not m or len(text) <= m.end():
         return None
-    name = next(k for k, v in m.groupdict().items() if v is not None)
-    rule, level = info[name]
-    return m.group(name), rule, level, text[m.end():]
+    (ordinal, _, rest), rule, level = groups[m.lastindex]  # type: ignore[index]
+    return m.group(ordinal), rule, level, m.group(rest)
 
 
 @cache
@@ -146,36 +504,140 @@ def is_nontask_title(title: str, grammars: GrammarSet) -> bool:
     return any(p.search(title) for p in _nontask_patterns(grammars))
 
 
+class _Scan:
+    """One text's lines, its heading lines and the lines a title can be on (computed once per text)."""
+
+    __slots__ = ("heads", "lasts", "lines", "raw_ends", "raw_starts", "rules", "text", "texts", "titles")
+
+    def __init__(self, text: str, grammars: GrammarSet) -> None:
+        self.rules = _rules(grammars)
+        columns = _columns(text)
+        self.text = text
+        self.lines = columns.lines()
+        self.texts = texts = columns.texts
+        self.raw_starts, self.raw_ends = columns.raw_starts, columns.raw_ends
+        scanner = _heading_scanner(grammars)[0]
+        matches = list(map(scanner.match, texts))
+        self.heads: dict[int, re.Match[str]] = {
+            index: m for index, m in compress(enumerate(matches), matches)  # type: ignore[misc]
+            if len(texts[index]) > m.end() and "\t" not in texts[index]}  # tab lines are table rows: tables.py
+        # each line's last character (an empty line gets whatever precedes it: candidates are checked)
+        self.lasts = "".join(itemgetter(*map(sub, columns.ends, repeat(1)))(text)) if text else "\n"
+        self.titles = self._title_lines()
+
+    def _title_lines(self) -> list[int]:
+        """Non-heading lines ending with a character a title line can end with (one regex call)."""
+        gate, texts, heads = self.rules.title_gate, self.texts, self.heads
+        if gate is None:
+            return [i for i, text in enumerate(texts) if text and i not in heads]
+        return [i for i in self._ending(gate, 0, len(texts)) if i not in heads]
+
+    def _ending(self, gate: re.Pattern[str], first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) with text whose last character passes the gate."""
+        texts = self.texts
+        return (i for i in (m.start() for m in gate.finditer(self.lasts, first, last)) if texts[i])
+
+    def between(self, found: list[int], first: int, last: int) -> list[int]:
+        """The line numbers of a sorted list that fall in [first, last)."""
+        return found[bisect_left(found, first):bisect_left(found, last)]
+
+    def admitted(self, gate: _LineGate | None, first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) that pass the gate (no gate: every line).
+
+        Finds candidates in one pass (a regex over the lines' last characters, or str.find of a
+        literal) instead of testing every line, then runs the gate's checks on those only.
+        """
+        if gate is None:
+            return iter(range(first, last))
+        if gate.last is not None:
+            found = self._ending(gate.last, first, last)
+        else:
+            found = self.containing(gate.search or (), first, last)
+        if not gate.checks:
+            return found
+        texts = self.texts
+        return (index for index in found if gate.holds(texts[index]))
+
+    def containing(self, literals: tuple[str, ...], first: int, last: int) -> Iterator[int]:
+        """Ascending lines in [first, last) whose text contains one of the literals."""
+        if len(literals) == 1:
+            return self._containing(literals[0], first, last)
+        return iter(sorted({index for literal in literals for index in self._containing(literal, first, last)}))
+
+    def _containing(self, literal: str, first: int, last: int) -> Iterator[int]:
+        if last - first <= _FEW_LINES:
+            texts = self.texts
+            return iter([index for index in range(first, last) if literal in texts[index]])
+        return self._finding(literal, first, last)
+
+    def _finding(self, literal: str, first: int, last: int) -> Iterator[int]:
+        """str.find of the literal's first character over the text: no step per line without it."""
+        text, texts, raw_starts, raw_ends = self.text, self.texts, self.raw_starts, self.raw_ends
+        char, end = literal[0], raw_ends[last - 1]
+        pos = text.find(char, raw_starts[first], end)
+        while pos >= 0:
+            index = bisect_right(raw_starts, pos) - 1
+            if literal in texts[index]:
+                yield index
+            pos = text.find(char, raw_ends[index] + 1, end)
+
+
 def find_headings(lines: list[Line], first: int, last: int, grammars: GrammarSet) -> list[Heading]:
     """Every ordinal line in [first, last), nested by level with a stack."""
-    headings: list[Heading] = []
-    stack: list[int] = []
+    scanner = _heading_scanner(grammars)[0]
+    texts = [line.text for line in lines]
+    heads = {index: m for index in range(first, last)
+             if (m := scanner.match(texts[index])) and len(texts[index]) > m.end() and "\t" not in texts[index]}
     attachment = attachment_label(grammars)
+    attachments = {index for index in range(first, last) if attachment.match(texts[index])}
+    return _nest_headings(texts, heads, attachments, sorted(attachments.union(heads)), grammars)
+
+
+def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachments: set[int], events: list[int],
+                   grammars: GrammarSet) -> list[Heading]:
+    """The headings on the `events` lines (ascending: heading lines and 附件 candidates), nested.
+
+    Any other line with text only ends a list of attachments; that is checked at the next event.
+    """
+    attachment = attachment_label(grammars)
+    nontask = _nontask_combined(grammars)
+    groups = _heading_scanner(grammars)[1]
+    headings: list[Heading] = []
+    stack: list[tuple[int, int, bool]] = []  # open headings: (rank, position in headings, nontask)
     in_attachment_list = False
-    for line in lines[first:last]:
-        found = None if "\t" in line.text else match_heading(line.text, grammars)  # table rows: tables.py
-        if attachment.match(line.text):
+    previous = -1
+    for index in events:
+        text = texts[index]
+        if in_attachment_list and any(texts[previous + 1:index]):
+            in_attachment_list = False  # a line of text ends the list of attachments
+        previous = index
+        if index in attachments and attachment.match(text):
             in_attachment_list = True
-            rest_of_line = attachment.sub("", line.text, count=1)
+            rest_of_line = attachment.sub("", text, count=1)
             found = match_heading(rest_of_line, grammars) if rest_of_line else None
             if not found:
                 continue
-        elif not found:
-            in_attachment_list = in_attachment_list and not line.text
+            ordinal, rule, level, rest = found
+            title = heading_title(rest)
+        elif m := heads.get(index):
+            numbers, rule, level = groups[m.lastindex]  # type: ignore[index]
+            ordinal, title, rest = m.group(*numbers)
+            title = title.strip(_TRIM)
+        else:
+            in_attachment_list = in_attachment_list and not text
             continue
-        ordinal, rule, level, rest = found
         if in_attachment_list and len(rest) <= 80 and "。" not in rest:
             continue  # 附件：1.XX分工表 2.… names attachments; it is not a numbered item
-        while stack and headings[stack[-1]].rank >= level:
+        while stack and stack[-1][0] >= level:
             stack.pop()
-        parent = stack[-1] if stack else None
-        title = heading_title(rest)
-        heading = Heading(line=line.index, ordinal=ordinal, rule=rule, rank=level, title=title, rest=rest,
-                          parent=parent)
-        heading.nontask = is_nontask_title(title, grammars) or (
-            parent is not None and headings[parent].nontask)
-        headings.append(heading)
-        stack.append(len(headings) - 1)
+        if stack:
+            _, parent, is_nontask = stack[-1]
+        else:
+            parent, is_nontask = None, False
+        if not is_nontask:
+            is_nontask = nontask(title) is not None if nontask else is_nontask_title(title, grammars)
+        stack.append((level, len(headings), is_nontask))
+        headings.append(Heading(index, ordinal, rule, level, title, rest, parent, is_nontask))
     return headings
 
 
@@ -202,13 +664,22 @@ def _status_suffix(grammars: GrammarSet) -> re.Pattern[str]:
 
 def title_kind(title: str, grammars: GrammarSet) -> str | None:
     """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）."""
-    core = _status_suffix(grammars).sub("", title).strip()
-    for kind in _kinds(grammars):
-        if core.endswith(kind):
+    core = (_status_suffix(grammars).sub("", title) if title.endswith(_STATUS_ENDS) else title).strip()
+    lengths, kinds = _kinds_by_length(grammars)
+    for length in lengths:  # longest first, as _kinds orders them; one kind per length can end core
+        kind = core[-length:] if length else ""
+        if kind in kinds:
             return kind
     return None
 
 
+@cache
+def _kinds_by_length(grammars: GrammarSet) -> tuple[tuple[int, ...], frozenset[str]]:
+    kinds = _kinds(grammars)
+    return tuple(sorted({len(kind) for kind in kinds}, reverse=True)), frozenset(kinds)
+
+
+@cache
 def _limit(grammars: GrammarSet, key: str, default: int) -> int:
     for grammar in grammars.family("meta"):
         if key in grammar.spec.vocab:
@@ -218,21 +689,21 @@ def _limit(grammars: GrammarSet, key: str, default: int) -> int:
 
 def is_title_line(text: str, grammars: GrammarSet) -> bool:
     """A short line without sentence punctuation that ends with a document kind."""
-    if not text or "\t" in text or len(text) > _limit(grammars, "title_max_chars", 90):
+    return _is_title_text(text, grammars) and not match_heading(text, grammars)
+
+
+def _is_title_text(text: str, grammars: GrammarSet) -> bool:
+    """is_title_line for a line already known not to be a heading."""
+    if (not text or "\t" in text or len(text) > _limit(grammars, "title_max_chars", 90)
+            or title_kind(text, grammars) is None):
         return False
-    if any(mark in text for mark in "。；：:") or text.startswith("《") or attachment_label(grammars).match(text):
-        return False
-    if re.search(r"\.(?:docx?|pdf|wps|txt|html?)$", text, re.I):
-        return False
-    if match_heading(text, grammars):
-        return False
-    return title_kind(text, grammars) is not None
+    return not (_TITLE_MARKS.search(text) or text.startswith("《") or attachment_label(grammars).match(text)
+                or _FILE_NAME.search(text))
 
 
 def clean_title(title: str) -> str:
     """GB/T 9704: titles carry no punctuation but 书名号/顿号 — drop stray commas and spaces."""
-    title = re.sub(r"[，,]", "", title)
-    return re.sub(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])", "", title).strip()
+    return _TITLE_GAP.sub("", _COMMAS.sub("", title)).strip()
 
 
 def _cn_number(text: str) -> int | None:
@@ -254,8 +725,7 @@ def _cn_number(text: str) -> int | None:
 
 def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
     """ISO date of a standalone 成文日期 line, or None."""
-    _, _, pattern = _meta_rule(grammars, "date-line")
-    m = pattern.match(text)
+    m = _date_line(grammars).match(text)
     if not m:
         return None
     year, month, day = (_cn_number(m.group(k)) for k in ("y", "m", "d"))
@@ -264,61 +734,69 @@ def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+@cache
+def _date_line(grammars: GrammarSet) -> re.Pattern[str]:
+    return _meta_rule(grammars, "date-line")[2]
+
+
 def _split_names(text: str) -> list[str]:
     """Split a recipients list on separators outside brackets: 各县（市、区）人民政府 stays whole."""
     names: list[str] = []
     depth = 0
-    current = ""
-    for ch in text:
+    start = 0
+    for m in _NAME_MARKS.finditer(text):  # only brackets and separators matter
+        ch = m.group()
         if ch in "（(〔【[":
             depth += 1
-        elif ch in "）)〕】]" and depth:
-            depth -= 1
-        if depth == 0 and ch in "、，,；;":
-            names.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    names.append(current.strip())
+        elif ch in "）)〕】]":
+            depth -= 1 if depth else 0
+        elif depth == 0:
+            names.append(text[start:m.start()].strip())
+            start = m.end()
+    names.append(text[start:].strip())
     return [n for n in names if n]
 
 
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
     if not text or len(text) > _limit(grammars, "issuer_max_chars", 40):
         return False
-    if re.search(r"[。，,；;：:！？“”《》\d]", text):
+    if _ISSUER_STOP.search(text):
         return False
-    return bool(re.fullmatch(r"[\u4e00-\u9fff（）()\s]+", text)) and not is_title_line(text, grammars)
+    return bool(_ISSUER_CHARS.fullmatch(text)) and not is_title_line(text, grammars)
 
 
-def _find_title(lines: list[Line], first: int, head_end: int, grammars: GrammarSet,
-                meta: MetaInfo, is_first_doc: bool) -> None:
-    wrapper_grammar, wrapper_rule, wrapper = _meta_rule(grammars, "print-wrapper")
-    for line in lines[first:head_end]:
-        text = _with_open_title_continued(lines, line, head_end)
-        m = wrapper.search(text)
+def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo,
+                is_first_doc: bool) -> None:
+    rules, lines, texts = scan.rules, scan.lines, scan.texts
+    wrapper = rules.meta["print-wrapper"]
+    candidates = {*scan.admitted(wrapper.gate, first, head_end), *scan.containing(("《",), first, head_end)}
+    for index in sorted(candidates):  # other lines neither hold the wrapper's 关于 nor run on (open 《)
+        text = texts[index]
+        if "《" in text:
+            text = _with_open_title_continued(lines, lines[index], head_end)
+        m = wrapper.pattern.search(text)
         if m and len(text) <= 200 and "。" not in text:
             meta.title = clean_title(m.group("inner") or m.group("bare"))
-            meta.rules["title"] = wrapper_grammar.rule_ref(wrapper_rule)
-            issuer_grammar, issuer_rule, issuer = _meta_rule(grammars, "issuer-prefix")
-            im = issuer.match(text)
+            meta.rules["title"] = wrapper.ref
+            issuer = rules.meta["issuer-prefix"]
+            im = issuer.pattern.match(text)
             if im and not meta.issuer:
                 meta.issuer = im.group("issuer")
-                meta.rules["issuer"] = issuer_grammar.rule_ref(issuer_rule)
+                meta.rules["issuer"] = issuer.ref
             return
-    for line in lines[first:head_end]:
-        if is_title_line(line.text, grammars):
-            start = title_start(lines, line, grammars, floor=first)
-            meta.title = clean_title("".join(p.text for p in lines[start:line.index + 1]))
+    for index in scan.between(scan.titles, first, head_end):
+        if _is_title_text(texts[index], grammars):
+            start = title_start(lines, lines[index], grammars, floor=first)
+            meta.title = clean_title("".join(texts[start:index + 1]))
             meta.rules["title"] = "meta.yaml::title-line"
             return
     if is_first_doc:
-        for line in lines[first:head_end]:
-            if not line.text:
+        for text in texts[first:head_end]:
+            if not text:
                 continue
-            if len(line.text) <= _limit(grammars, "title_max_chars", 90) and not re.search(
-                    r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$", line.text) and not parse_date_line(line.text, grammars):
-                meta.title = line.text
+            if (len(text) <= _limit(grammars, "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
+                    and not parse_date_line(text, grammars)):
+                meta.title = text
                 meta.rules["title"] = "meta.yaml::first-line"
             return
 
@@ -333,14 +811,14 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
     return text
 
 
-def _find_signature(lines: list[Line], first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
-    for line in lines[first:last]:
-        iso = parse_date_line(line.text, grammars)
+def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
+    for index in scan.admitted(scan.rules.meta["date-line"].gate, first, last):
+        iso = parse_date_line(scan.texts[index], grammars)
         if not iso:
             continue
         meta.date = iso
         meta.rules["date"] = "meta.yaml::date-line"
-        issuers = _signature_lines(lines, first, line.index, grammars)
+        issuers = _signature_lines(scan.lines, first, index, grammars)
         if issuers:
             meta.issuer = "、".join(issuers)
             meta.rules["issuer"] = "meta.yaml::signature-line"
@@ -350,31 +828,34 @@ def _find_signature(lines: list[Line], first: int, last: int, grammars: GrammarS
 def _signature_lines(lines: list[Line], first: int, date_line: int, grammars: GrammarSet) -> list[str]:
     """The issuer line(s) right above a date line; joint notices sign with one issuer per line."""
     found: list[str] = []
-    for previous in reversed(lines[first:date_line]):
-        if not previous.text:
+    for index in range(date_line - 1, first - 1, -1):
+        text = lines[index].text
+        if not text:
             continue
-        if len(found) >= 4 or not _looks_like_issuer(previous.text, grammars):
+        if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
-        found.append(re.sub(r"\s+", "", previous.text))
+        found.append(_SPACES.sub("", text))
     return list(reversed(found))
 
 
-def _find_numbers(lines: list[Line], first: int, last: int, head_end: int, grammars: GrammarSet,
+def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: GrammarSet,
                   meta: MetaInfo) -> None:
-    grammar, rule, pattern = _meta_rule(grammars, "doc-number")
+    rules, texts = scan.rules, scan.texts
+    number = rules.meta["doc-number"]
+    required = rules.number_requires
     cited: list[str] = []
-    required = re.compile(rule.extra("requires", ""))
-    for line in lines[first:last]:
-        if required.search(line.text) is None:  # the rule's cheap pre-check (meta.yaml `requires`)
+    for index in scan.admitted(number.gate, first, last):
+        text = texts[index]
+        if required.search(text) is None:  # the rule's cheap pre-check (meta.yaml `requires`)
             continue
-        for m in pattern.finditer(line.text):
-            number = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
-            alone = len(line.text) - len(m.group(0)) <= 4 or _closes_line(line.text, m.start(), m.end())
-            if alone and line.index < head_end and meta.doc_number is None:
-                meta.doc_number = number
-                meta.rules["doc_number"] = grammar.rule_ref(rule)
-            elif number not in cited:
-                cited.append(number)
+        for m in _finditer(number.pattern, number.hint, text):
+            found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
+            alone = len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end())
+            if alone and index < head_end and meta.doc_number is None:
+                meta.doc_number = found
+                meta.rules["doc_number"] = number.ref
+            elif found not in cited:
+                cited.append(found)
     meta.cited_documents = [n for n in cited if n != meta.doc_number]
 
 
@@ -388,52 +869,62 @@ def _cut_lead_in(number: str, grammars: GrammarSet) -> str:
     prefix_end = number.find("〔") if "〔" in number else len(number)
     prefix = number[:prefix_end]
     cut = 0
-    for word in grammars.vocab("meta", "number_lead_ins"):
-        pos = prefix.rfind(str(word))
+    words, any_word = _lead_ins(grammars)
+    if not any_word.search(prefix):
+        return number
+    for word in words:
+        pos = prefix.rfind(word)
         if pos >= 0 and prefix_end - (pos + len(word)) >= 2:
             cut = max(cut, pos + len(word))
     return number[cut:]
 
 
+@cache
+def _lead_ins(grammars: GrammarSet) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The lead-in words, and one pattern finding any of them (most numbers have none)."""
+    words = tuple(str(word) for word in grammars.vocab("meta", "number_lead_ins"))
+    return words, re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+
 def normalise_doc_number(number: str) -> str:
     """Brackets of a 发文字号 restored to 〔〕, spaces and 第 dropped."""
-    number = re.sub(r"\s+", "", number)
-    number = re.sub(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]", r"〔\1〕", number)
-    return re.sub(r"〕第(\d)", r"〕\1", number)
+    number = "".join(number.split())  # str.split() splits on the whitespace \s matches
+    number = _BRACKETED_YEAR.sub(r"〔\1〕", number)
+    return _NUMBER_PREFIX.sub(r"〕\1", number) if "〕第" in number else number
 
 
-def _find_recipients(lines: list[Line], first: int, head_end: int, grammars: GrammarSet,
-                     meta: MetaInfo) -> None:
-    grammar, rule, pattern = _meta_rule(grammars, "recipients-line")
-    fields = {r.extra("labels", [""])[0] for _, r in grammars.rules("fields")}
-    for line in lines[first:head_end]:
-        m = pattern.match(line.text)
-        if m and not any(line.text.startswith(f) for f in fields if f):
+def _find_recipients(scan: _Scan, first: int, head_end: int, meta: MetaInfo) -> None:
+    rules = scan.rules
+    recipients = rules.meta["recipients-line"]
+    match, fields = recipients.pattern.match, rules.field_labels
+    for index in scan.admitted(recipients.gate, first, head_end):
+        text = scan.texts[index]
+        m = match(text)
+        if m and not text.startswith(fields):
             names = _split_names(m.group("list"))
             if len(names) >= 1 and all(len(n) <= 30 for n in names):
                 meta.recipients = names
-                meta.rules["recipients"] = grammar.rule_ref(rule)
+                meta.rules["recipients"] = recipients.ref
                 return
 
 
 def _find_source_site(dropped: list[str], grammars: GrammarSet, meta: MetaInfo) -> None:
-    grammar, rule, pattern = _meta_rule(grammars, "source-site")
+    source = _rules(grammars).meta["source-site"]
     for text in dropped:
-        m = pattern.search(text)
+        m = source.pattern.search(text)
         if m:
             meta.source_site = m.group("site")
-            meta.rules["source_site"] = grammar.rule_ref(rule)
+            meta.rules["source_site"] = source.ref
             return
 
 
-def _find_info_table(lines: list[Line], first: int, head_end: int, grammars: GrammarSet,
-                     meta: MetaInfo) -> None:
+def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     """政府信息公开 metadata fields (发文字号 / 发布机构 / 成文日期) fill what is still missing."""
-    grammar, rule, pattern = _meta_rule(grammars, "info-table-field")
-    ref = grammar.rule_ref(rule)
-    fills: dict[str, str] = rule.extra("fills", {})
-    for line in lines[first:head_end]:
-        for m in pattern.finditer(line.text):
+    info = scan.rules.meta["info-table-field"]
+    pattern, ref = info.pattern, info.ref
+    fills: dict[str, str] = info.rule.extra("fills", {})
+    for index in scan.admitted(info.gate, first, head_end):
+        for m in pattern.finditer(scan.texts[index]):
             field_name, value = fills.get(m.group("label")), m.group("value").strip()
             if field_name == "doc_number" and not meta.doc_number and "〔" in normalise_doc_number(value):
                 meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
@@ -446,29 +937,29 @@ def _find_info_table(lines: list[Line], first: int, head_end: int, grammars: Gra
 
 
 def _dashed_to_cn(value: str) -> str:
-    m = re.match(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", value)
+    m = _DASHED_DATE.match(value)
     return f"{m.group(1)}年{m.group(2)}月{m.group(3)}日" if m else value
 
 
 # ---------------------------------------------------------------- documents
 
 
-def _split_documents(lines: list[Line], grammars: GrammarSet) -> list[DocumentPart]:
+def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
     """A new notice starts at a title line once the current one already has headings."""
+    lines, head_lines = scan.lines, list(scan.heads)
     parts: list[DocumentPart] = []
     start = 0
-    seen_heading = False
-    for line in lines:
-        if not line.text:
-            continue
-        if "\t" not in line.text and match_heading(line.text, grammars):
-            seen_heading = True
-            continue
-        if seen_heading and is_title_line(line.text, grammars) and not _is_attachment_title(lines, line):
+    armed_after = -1  # a heading after this line arms a split (lines between a title's parts are not headings)
+    for index in scan.titles:  # other lines neither split nor arm a split
+        after = bisect_right(head_lines, armed_after)
+        if after == len(head_lines) or head_lines[after] > index:
+            continue  # no heading since the last split
+        line = lines[index]
+        if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
             parts.append(DocumentPart(first=start, last=title_first))
             start = title_first
-            seen_heading = False
+            armed_after = index
     parts.append(DocumentPart(first=start, last=len(lines)))
     return parts
 
@@ -484,7 +975,7 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
         return line.index
     previous = lines[index].text
     if (not previous or len(previous) + len(line.text) > _limit(grammars, "title_max_chars", 90)
-            or re.search(r"[。；：:，,！？、]", previous) or "\t" in previous
+            or _TITLE_START_STOP.search(previous) or "\t" in previous
             or match_heading(previous, grammars) or parse_date_line(previous, grammars)
             or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
             or attachment_label(grammars).match(previous)):
@@ -504,7 +995,7 @@ def _previous_text_line(lines: list[Line], index: int) -> Line | None:
 
 def _is_attachment_title(lines: list[Line], line: Line) -> bool:
     previous = _previous_text_line(lines, line.index)
-    return previous is not None and bool(re.match(r"^附件\s*\d*\s*[:：]?\s*$", previous.text))
+    return previous is not None and bool(_ATTACHMENT_ONLY.match(previous.text))
 
 
 def _head_end(part: DocumentPart) -> int:
@@ -513,22 +1004,26 @@ def _head_end(part: DocumentPart) -> int:
 
 def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None) -> Structure:
     """Find the notices in a text, their metadata and their headings."""
-    lines = split_lines(text)
-    parts = _split_documents(lines, grammars)
+    scan = _Scan(text, grammars)
+    parts = _split_documents(scan, grammars)
+    attachments = set(scan.admitted(scan.rules.attachment_gate, 0, len(scan.lines)))
+    events = sorted(attachments.union(scan.heads)) if attachments else list(scan.heads)
     for number, part in enumerate(parts):
-        part.headings = find_headings(lines, part.first, part.last, grammars)
+        first, last = part.first, part.last
+        part_events = scan.between(events, first, last)
+        part.headings = _nest_headings(scan.texts, scan.heads, attachments, part_events, grammars)
         head_end = _head_end(part)
         meta = part.meta
-        _find_title(lines, part.first, head_end, grammars, meta, number == 0)
-        _find_signature(lines, part.first, part.last, grammars, meta)
-        _find_numbers(lines, part.first, part.last, head_end, grammars, meta)
-        _find_recipients(lines, part.first, head_end, grammars, meta)
-        _find_info_table(lines, part.first, head_end, grammars, meta)
+        _find_title(scan, first, head_end, grammars, meta, number == 0)
+        _find_signature(scan, first, last, grammars, meta)
+        _find_numbers(scan, first, last, head_end, grammars, meta)
+        _find_recipients(scan, first, head_end, meta)
+        _find_info_table(scan, first, head_end, grammars, meta)
         if number == 0 and dropped:
             _find_source_site(dropped, grammars, meta)
         if meta.title:
             meta.kind = title_kind(meta.title, grammars)
-    return Structure(text=text, lines=lines, documents=parts)
+    return Structure(text=text, lines=scan.lines, documents=parts)
 
 
 def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
