@@ -66,7 +66,8 @@ _ANY = None  # in a prefix: any character
 _Prefix = tuple[str | None, ...]  # up to two characters a match starts with
 
 
-def _prefixes(pattern: str) -> set[_Prefix] | None:
+@cache
+def _prefixes(pattern: str) -> frozenset[_Prefix] | None:
     """How matches of `pattern` start: their first two characters (fewer when a match may end
     sooner, `_ANY` for any character); None when unknown.
 
@@ -81,7 +82,8 @@ def _prefixes(pattern: str) -> set[_Prefix] | None:
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None
-    return _sequence_prefixes(list(parsed))
+    found = _sequence_prefixes(list(parsed))
+    return None if found is None else frozenset(found)
 
 
 def _sequence_prefixes(items: list[tuple[Any, Any]]) -> set[_Prefix] | None:
@@ -95,7 +97,7 @@ def _sequence_prefixes(items: list[tuple[Any, Any]]) -> set[_Prefix] | None:
             if rest is None:
                 return None
             if ahead is not None:
-                rest = {prefix for prefix in rest if any(_agree(prefix, other) for other in ahead)}
+                rest = _narrowed(rest, ahead)
             return _joined(found, rest)
         part = _item_prefixes(op, av)
         if part is None:
@@ -150,6 +152,14 @@ def _joined(heads: set[_Prefix], tails: set[_Prefix]) -> set[_Prefix]:
     """Every head followed by every tail, cut to two characters."""
     done = {head for head in heads if len(head) == 2}
     return done | {(head + tail)[:2] for head in heads if len(head) < 2 for tail in tails}
+
+
+def _narrowed(prefixes: set[_Prefix], ahead: set[_Prefix]) -> set[_Prefix]:
+    """The prefixes a text can start with when it also starts with one of `ahead`."""
+    if all(len(other) == 1 and other[0] is not _ANY for other in ahead):  # a class: (?=[…])
+        firsts = {other[0] for other in ahead}
+        return {prefix for prefix in prefixes if not prefix or prefix[0] is _ANY or prefix[0] in firsts}
+    return {prefix for prefix in prefixes if any(_agree(prefix, other) for other in ahead)}
 
 
 def _agree(one: _Prefix, other: _Prefix) -> bool:
@@ -284,6 +294,41 @@ def _scanner(pattern: re.Pattern[str]) -> _Scanner:
 # The compiled grammar
 
 
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Where the groups the readers know sit in a shape's `_values`; -1 (the appended None) for
+    those the shape does not have. Indexing a tuple is what keeps reading a date cheap."""
+
+    year: int
+    rel: int
+    before: int
+    month: int
+    month2: int
+    day: int
+    part: int
+    q: int
+    upto: int
+    half: int
+    n: int
+    unit: int
+
+
+_UNSET = (None,)
+_Groups = tuple[str | None, ...]
+
+
+def _values(match: re.Match[str]) -> _Groups:
+    """Every group of the combined pattern, then a None that `_Fields` points absent groups at."""
+    return match.groups() + _UNSET
+
+
+def _given(value: str | None, name: str) -> str:
+    """A group the reader needs: a shape without it (or matching it empty) fails as a missing key."""
+    if not value:
+        raise KeyError(name)
+    return value
+
+
 @dataclass(frozen=True)
 class _DateRule:
     """A dated shape: how to read its groups (`resolve`) and when a task body counts it (`body`)."""
@@ -295,8 +340,8 @@ class _DateRule:
     spec: dict[str, Any]
     after_chars: str | None
     groups: tuple[tuple[str, str], ...]  # (name in the combined regex, name in the rule's pattern)
-    fields: tuple[tuple[int, str], ...]  # (index in match.groups(), name in the rule's pattern)
-    reader: Callable[[_Engine, _Token, dict[str, str]], bool] | None  # by `resolve`
+    at: _Fields
+    reader: Callable[[_Engine, _Token, _Groups], _Token | None] | None  # by `resolve`
 
 
 @dataclass(frozen=True)
@@ -434,7 +479,9 @@ def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re
         spec=dict(rule.model_extra or {}),
         after_chars=rule.extra("after_chars"),
         groups=tuple((f"{group}_{name}", name) for name in names),
-        fields=tuple((dates.groupindex[f"{group}_{name}"] - 1, name) for name in names),
+        at=_Fields(
+            **{name: dates.groupindex.get(f"{group}_{name}", 0) - 1 for name in _Fields.__dataclass_fields__}
+        ),
         reader=_READERS.get(str(rule.extra("resolve", "month"))),
     )
 
@@ -493,7 +540,9 @@ class _Token:
 
 def _number(eng: _Engine, raw: str) -> int | None:
     """ASCII digits, digit-by-digit numerals (二〇二〇) or tens numerals (十二, 二十一)."""
-    known = eng.char_numbers.get(raw)  # one digit or numeral: most reads, one look-up
+    if raw.isascii():
+        return int(raw) if raw.isdigit() else None
+    known = eng.char_numbers.get(raw)  # one numeral (一, 十): most Chinese reads, one look-up
     return known if known is not None else _spelled_number(eng.numerals, eng.ten, raw)
 
 
@@ -529,19 +578,25 @@ def _masked(match: re.Match[str]) -> str:
     return _MASK_CHAR * (match.end() - match.start())
 
 
+_FOLD_ONE_BY_ONE = 16  # distinct foldable characters replaced one by one before translating the rest
+
+
 def _fold(eng: _Engine, text: str) -> str:
     """Full width → ASCII, listed traditional → simplified. Each distinct foldable character is
-    replaced everywhere at once (str.translate looks every character up in the table; a text holds
-    a few distinct foldable ones, often only the full-width comma). Length is unchanged."""
+    replaced everywhere at once: str.translate looks every character up in the table (~60 ns each),
+    and a text holds a few distinct foldable ones, often only the full-width comma. A traditional
+    text with many goes on with translate (folded characters fold no further). Length is unchanged."""
     if eng.fold_chars is None:
         return text.translate(eng.fold)
     find = eng.fold_chars.search
     hit = find(text)
-    while hit is not None:
+    for _ in range(_FOLD_ONE_BY_ONE):
+        if hit is None:
+            return text
         char = hit.group()
         text = text.replace(char, eng.fold_map[char])
         hit = find(text, hit.start() + 1)
-    return text
+    return text if hit is None else text.translate(eng.fold)
 
 
 def _mask_titles(eng: _Engine, folded: str) -> str:
@@ -565,65 +620,75 @@ def _prepare(eng: _Engine, text: str) -> str:
 def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | None:
     """Turn one match into a token (None when its numbers make no date)."""
     rule = eng.date_rules[match.lastgroup or ""]
-    values = match.groups()
-    groups = {name: value for index, name in rule.fields if (value := values[index])}
-    year = _number(eng, groups["year"]) if "year" in groups else None
-    if "rel" in groups and doc_year is not None:
-        year = doc_year + eng.relative_years.get(groups["rel"], 0)
+    at, values = rule.at, _values(match)
+    raw_year = values[at.year]
+    year = _number(eng, raw_year) if raw_year else None
+    if doc_year is not None and (relative := values[at.rel]):
+        year = doc_year + eng.relative_years.get(relative, 0)
+    if rule.reader is None:
+        return None
     start, end = match.span()
-    token = _Token(start, end, rule, year, 12, None, cue="before" in groups)
-    return token if rule.reader is not None and rule.reader(eng, token, groups) else None
+    return rule.reader(eng, _Token(start, end, rule, year, 12, None, cue=bool(values[at.before])), values)
 
 
-def _read_day(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    month, day = _number(eng, groups["month"]), _number(eng, groups["day"])
+# Each reader completes a token from its shape's groups (year, span and the 前 cue are read already);
+# None when the numbers make no date.
+
+
+def _read_day(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    month = _number(eng, _given(values[at.month], "month"))
+    day = _number(eng, _given(values[at.day], "day"))
     if not (month and day and 1 <= month <= 12 and 1 <= day <= 31):
-        return False
+        return None
     token.month, token.day = month, day
-    return True
+    return token
 
 
-def _read_month(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    month = _number(eng, groups.get("month2") or groups["month"])
+def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    month = _number(eng, values[at.month2] or _given(values[at.month], "month"))
     if not month or not 1 <= month <= 12:
-        return False
+        return None
     token.month = month
-    part = groups.get("part")
+    part = values[at.part]
     if part:
         token.cue = True
         token.day = int(token.rule.spec.get("parts", {}).get(part, 0)) or None
-    return True
+    return token
 
 
-def _read_quarter(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    numbers = [n for ch in groups["q"] if (n := _number(eng, ch)) and 1 <= n <= 4]
+def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    numbers = [n for ch in _given(values[at.q], "q") if (n := _number(eng, ch)) and 1 <= n <= 4]
     if not numbers:
-        return False
-    first = 1 if "upto" in groups else min(numbers)
-    token.quarters = (first, max(numbers))
-    token.month = 3 * max(numbers)
-    return True
+        return None
+    last = max(numbers)
+    token.quarters = (1 if values[at.upto] else min(numbers), last)
+    token.month = 3 * last
+    return token
 
 
-def _read_half(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    token.month = int(token.rule.spec.get("halves", {}).get(groups["half"], 12))
+def _read_half(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    half = _given(values[token.rule.at.half], "half")
+    token.month = int(token.rule.spec.get("halves", {}).get(half, 12))
     token.quarters = (1, 2) if token.month <= 6 else (3, 4)
-    return True
+    return token
 
 
-def _read_year_end(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    return True  # month 12, last day: the defaults of a token
+def _read_year_end(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    return token  # month 12, last day: the defaults of a token
 
 
-def _read_duration(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    unit = int(token.rule.spec.get("units", {}).get(groups["unit"], 1))
-    raw = groups["n"]
-    count = _number(eng, raw)
+def _read_duration(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    unit = int(token.rule.spec.get("units", {}).get(_given(values[at.unit], "unit"), 1))
+    count = _number(eng, _given(values[at.n], "n"))
     if count is None:  # 半年内: half of the unit
         token.months_ahead = unit // 2 or None
     else:
         token.months_ahead = count * unit
-    return bool(token.months_ahead)
+    return token if token.months_ahead else None
 
 
 _READERS = {
@@ -646,7 +711,10 @@ def _fits_context(eng: _Engine, s: str, token: _Token) -> bool:
 
 def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Token]:
     """Drop dates that spell out a repeat (每年3月底前): they follow a 每… marker in the same clause."""
-    marker_ends = [m.end() for scanner in eng.recurring if scanner.search(s) for m in scanner.matches(s)]
+    marker_ends = []
+    for scanner in eng.recurring:
+        if scanner.search(s) is not None:
+            marker_ends += [m.end() for m in scanner.matches(s)]
     if not marker_ends:
         return tokens
     kept = []
@@ -705,13 +773,18 @@ def _year_before(eng: _Engine, s: str, pos: int) -> int | None:
     return _number(eng, years[-1].group(1)) if years else None
 
 
-def _place(eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None) -> None:
-    """Give each token its year: stated, else the step before (rolling on), else the document's."""
+def _placed(
+    eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None
+) -> list[_Token]:
+    """Give each token its year: stated, else the step before (rolling on), else the document's.
+    Returns the tokens without those that name no real day (2月30日)."""
+    kept = []
     carry: int | None = None
     previous: date | None = None
     for token in tokens:
         if token.months_ahead is not None:
             token.resolved = _add_months(ref, token.months_ahead) if ref else None
+            kept.append(token)
             continue
         year = token.year
         if year is None and carry is not None:
@@ -722,19 +795,14 @@ def _place(eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref
         if year is None:
             year = doc_year if doc_year is not None else _year_before(eng, s, token.start)
         if year is None:
+            kept.append(token)  # no year anywhere: kept, with no end
             continue
         token.resolved_year = year
         token.resolved = _on(year, token)
         if token.resolved is not None:
             carry, previous = year, token.resolved
-
-
-def _placed(
-    eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None
-) -> list[_Token]:
-    """Tokens placed in their years, without those that name no real day (2月30日)."""
-    _place(eng, s, tokens, doc_year, ref)
-    return [t for t in tokens if t.resolved is not None or t.resolved_year is None]
+            kept.append(token)
+    return kept
 
 
 def _period(token: _Token) -> str | None:
