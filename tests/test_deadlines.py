@@ -278,6 +278,97 @@ def test_never_raises(text: str, year: int | None, ref: date | None) -> None:
     assert found is None or found.kind in ("by_date", "milestones")
 
 
+# --- prefilters: the fast scans give exactly what the plain patterns give ---------------------
+
+_EXAMPLE_TEXTS = [row["phrase"] for row in ROWS] + [
+    text
+    for grammar in load_grammars().files
+    if grammar.spec.stage == "deadlines"
+    for rule in grammar.spec.rules
+    for text in [example.text for example in rule.examples] + list(rule.not_matching)  # type: ignore[attr-defined]
+]
+_SCAN_ALPHABET = _ALPHABET + list("\u3000 \t\n.．—~以之到至份旬内底末中度起来今本当去次")
+
+
+def _scanners() -> list[deadlines._Scanner]:
+    eng = deadlines._engine()
+    return [eng.dates, eng.year_mention, *(scanner for _, _, scanner in eng.markers)]
+
+
+def _same_scan(text: str) -> None:
+    for scanner in _scanners():
+        fast = [(m.span(), m.groups()) for m in scanner.matches(text)]
+        assert fast == [(m.span(), m.groups()) for m in scanner.pattern.finditer(text)], scanner.pattern
+        for stop in (0, len(text) // 2, len(text)):
+            cut = [(m.span(), m.groups()) for m in scanner.matches(text, stop)]
+            assert cut == [(m.span(), m.groups()) for m in scanner.pattern.finditer(text, 0, stop)]
+        first = scanner.search(text)
+        plain = scanner.pattern.search(text)
+        assert (first and (first.span(), first.groups())) == (plain and (plain.span(), plain.groups()))
+
+
+def test_the_date_scan_is_prefiltered() -> None:
+    eng = deadlines._engine()
+    assert eng.dates.starts is not None and eng.year_mention.starts is not None
+    assert eng.date_starts is not None
+
+
+@pytest.mark.parametrize("text", _EXAMPLE_TEXTS)
+def test_prefiltered_scans_match_plain_ones_on_examples(text: str) -> None:
+    eng = deadlines._engine()
+    _same_scan(text)
+    _same_scan(deadlines._prepare(eng, text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SCAN_ALPHABET), max_size=60))
+def test_prefiltered_scans_match_plain_ones(text: str) -> None:
+    _same_scan(text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?=[ab])(?:a(?P<x>c)?d|b\s*e|x)", "ad acd b e b\u3000e x"),
+        (r"(?<![0-9])(?:1[0-2]|0?[1-9])(?![0-9])月", "12月 1月 01月 112月"),
+        (r"(?:[0-9]+|半)个?(?:年|月)内", "3年内 半年内 12个月内"),
+        (r"a{3,}b|c?d", "aaab aab d cd"),
+        (r"(?:x?y?){3}z", "z xz yz xyz xyxyz"),
+    ],
+)
+def test_prefilter_finds_every_match_start(pattern: str, text: str) -> None:
+    compiled = re.compile(pattern)
+    starts = deadlines._starts_pattern(pattern)
+    assert starts is not None
+    for match in compiled.finditer(text):
+        assert starts.match(text, match.start()), (pattern, match)
+
+
+def test_prefilter_gives_up_where_a_match_may_be_empty_or_start_anywhere() -> None:
+    assert deadlines._starts_pattern(r"a?") is None
+    assert deadlines._starts_pattern(r".b") is None
+    assert deadlines._starts_pattern(r"[^a]b") is None
+
+
+def test_whitespace_class_is_every_space_character() -> None:
+    import sys
+
+    assert deadlines._whitespace() == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*_SCAN_ALPHABET, *"（），；：０９Ａ｛個長堅續進態時內兩後"]), max_size=60))
+def test_fold_equals_translate(text: str) -> None:
+    eng = deadlines._engine()
+    assert deadlines._fold(eng, text) == text.translate(eng.fold)
+
+
+def test_fold_of_many_distinct_characters_equals_translate() -> None:
+    eng = deadlines._engine()
+    text = "年".join(chr(code) for code in sorted(eng.fold)) * 2
+    assert deadlines._fold(eng, text) == text.translate(eng.fold)
+
+
 # --- grammar corpus and CLI ------------------------------------------------------------------
 
 

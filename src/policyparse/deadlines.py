@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+try:
+    from re import _parser as _sre  # the stdlib's own pattern parser: first-character prefilters
+except ImportError:  # pragma: no cover - a future Python may move it; scans then run unfiltered
+    _sre = None
 
 if TYPE_CHECKING:
     from .grammar import Example, Grammar, GrammarSet, Rule
@@ -25,14 +31,14 @@ _MARKER_ROLES = ("recurring", "ongoing", "processing")
 _MASK_CHAR = "\ue000"  # private-use filler: masked titles keep their length but match nothing
 
 
-@dataclass
+@dataclass(slots=True)
 class MilestoneResult:
     period: str | None
     end: str | None
     text: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class DeadlineResult:
     text: str | None
     kind: str
@@ -53,7 +59,274 @@ class DeadlineResult:
 
 
 # ---------------------------------------------------------------------------------------------
+# Literal prefilters: where a compiled pattern's matches can start
+
+_WIDEST_RANGE = 4096  # a wider character range is no useful prefilter
+_ANY = None  # in a prefix: any character
+_Prefix = tuple[str | None, ...]  # up to two characters a match starts with
+
+
+@cache
+def _prefixes(pattern: str) -> frozenset[_Prefix] | None:
+    """How matches of `pattern` start: their first two characters (fewer when a match may end
+    sooner, `_ANY` for any character); None when unknown.
+
+    Read off the parsed pattern, so the prefilters built from it follow the grammar without a
+    hand-kept list. Lookbehinds and negative lookaheads are ignored (they only ever reject).
+    """
+    if _sre is None:
+        return None
+    try:
+        parsed = _sre.parse(pattern)
+    except Exception:  # already compiled, so not expected; no prefilter then
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _sequence_prefixes(list(parsed))
+    return None if found is None else frozenset(found)
+
+
+def _sequence_prefixes(items: list[tuple[Any, Any]]) -> set[_Prefix] | None:
+    found: set[_Prefix] = {()}
+    for index, (op, av) in enumerate(items):
+        if all(len(prefix) == 2 for prefix in found):
+            break
+        if op is _sre.ASSERT and av[0] == 1:  # a lookahead: what follows must also start with it
+            ahead = _sequence_prefixes(list(av[1]))
+            rest = _sequence_prefixes(items[index + 1 :])
+            if rest is None:
+                return None
+            if ahead is not None:
+                rest = _narrowed(rest, ahead)
+            return _joined(found, rest)
+        part = _item_prefixes(op, av)
+        if part is None:
+            return None
+        found = _joined(found, part)
+    return found
+
+
+def _item_prefixes(op: Any, av: Any) -> set[_Prefix] | None:
+    if op is _sre.LITERAL:
+        return {(chr(av),)}
+    if op is _sre.IN:
+        chars = _class_chars(av)
+        return {(_ANY,)} if chars is None else {(char,) for char in chars}
+    if op is _sre.ANY or op is _sre.NOT_LITERAL:
+        return {(_ANY,)}
+    if op is _sre.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_prefixes(list(av[3]))
+    if op is _sre.ATOMIC_GROUP:
+        return _sequence_prefixes(list(av))
+    if op is _sre.BRANCH:
+        found: set[_Prefix] = set()
+        for branch in av[1]:
+            part = _sequence_prefixes(list(branch))
+            if part is None:
+                return None
+            found |= part
+        return found
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return _repeat_prefixes(*av)
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return {()}  # zero width (a lookahead that narrows is read by _sequence_prefixes)
+    return None  # back-references, conditionals
+
+
+def _repeat_prefixes(low: int, high: int, body: Any) -> set[_Prefix] | None:
+    part = _sequence_prefixes(list(body))
+    if part is None:
+        return None
+    found: set[_Prefix] = {()} if low == 0 else set()
+    repeated: set[_Prefix] = {()}
+    for count in (1, 2):
+        if count > high:
+            break
+        repeated = _joined(repeated, part)
+        if count >= low or count == 2:  # more repeats only lengthen a two-character prefix
+            found |= repeated
+    return found
+
+
+def _joined(heads: set[_Prefix], tails: set[_Prefix]) -> set[_Prefix]:
+    """Every head followed by every tail, cut to two characters."""
+    done = {head for head in heads if len(head) == 2}
+    return done | {(head + tail)[:2] for head in heads if len(head) < 2 for tail in tails}
+
+
+def _narrowed(prefixes: set[_Prefix], ahead: set[_Prefix]) -> set[_Prefix]:
+    """The prefixes a text can start with when it also starts with one of `ahead`."""
+    if all(len(other) == 1 and other[0] is not _ANY for other in ahead):  # a class: (?=[…])
+        firsts = {other[0] for other in ahead}
+        return {prefix for prefix in prefixes if not prefix or prefix[0] is _ANY or prefix[0] in firsts}
+    return {prefix for prefix in prefixes if any(_agree(prefix, other) for other in ahead)}
+
+
+def _agree(one: _Prefix, other: _Prefix) -> bool:
+    """Whether one text can start with both prefixes."""
+    return all(a is _ANY or b is _ANY or a == b for a, b in zip(one, other, strict=False))
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < _WIDEST_RANGE:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        elif op is _sre.CATEGORY and av in (_sre.CATEGORY_SPACE, _sre.CATEGORY_UNI_SPACE):
+            chars.update(_whitespace())
+        else:  # negated classes, \w, \d
+            return None
+    return chars
+
+
+@cache
+def _whitespace() -> frozenset[str]:
+    """What \\s matches in a str pattern (str.isspace; Unicode has no white space above U+3000)."""
+    return frozenset(char for char in map(chr, range(0x3001)) if char.isspace())
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """Every character a match of `pattern` can start with; None when unknown or a match may be empty."""
+    prefixes = _prefixes(pattern)
+    if prefixes is None or () in prefixes or any(prefix[0] is _ANY for prefix in prefixes):
+        return None
+    return frozenset(str(prefix[0]) for prefix in prefixes)
+
+
+def _re_skips_ahead(pattern: str) -> bool:
+    """Whether re already scans for the first character in C (a literal, a class or an alternation
+    of literals up front): a prefilter would then only add calls."""
+    if _sre is None:
+        return True
+    items = list(_sre.parse(pattern))
+    while items and items[0][0] is _sre.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.BRANCH:
+        return all(len(branch) and branch[0][0] is _sre.LITERAL for branch in av[1])
+    return op is _sre.LITERAL or op is _sre.IN
+
+
+def _starts_pattern(pattern: str) -> re.Pattern[str] | None:
+    """A pattern found wherever a match of `pattern` can start, and at few other places: the first
+    character of a match, followed by one that can come second (re scans for the first in C)."""
+    prefixes = _prefixes(pattern)
+    if prefixes is None or () in prefixes or any(prefix[0] is _ANY for prefix in prefixes):
+        return None
+    seconds: dict[str, set[str] | None] = {}
+    for first, *rest in prefixes:
+        known = seconds.setdefault(str(first), set())
+        if known is not None:
+            if not rest or rest[0] is _ANY:
+                seconds[str(first)] = None  # a match may end after it, or anything may follow
+            else:
+                known.add(rest[0])
+    branches = [
+        re.escape(first) + ("" if then is None else f"(?=[{''.join(re.escape(c) for c in sorted(then))}])")
+        for first, then in sorted(seconds.items())
+    ]
+    return re.compile("|".join(branches))
+
+
+def _charset(chars: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """One character class; re scans for it in C (an empty set matches nothing)."""
+    if not chars:
+        return re.compile("(?!)")
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    """A pattern and a prefilter found wherever one of its matches can start: only there is it tried.
+
+    re tries a pattern at every position, ~30 ns each even when a lookahead rejects it at once, and
+    ~1 µs where a numeral starts all the date shapes in turn. The prefilter (first character, then
+    the characters that may follow it) is scanned for in C. Results equal `pattern.search` /
+    `pattern.finditer`.
+    """
+
+    pattern: re.Pattern[str]
+    starts: re.Pattern[str] | None  # None: no usable prefilter, scan as re does
+
+    def search(self, s: str) -> re.Match[str] | None:
+        """The first match, as `pattern.search(s)`."""
+        if self.starts is None:
+            return self.pattern.search(s)
+        find, match = self.starts.search, self.pattern.match
+        hit = find(s)
+        while hit is not None:
+            start = hit.start()
+            found = match(s, start)
+            if found is not None:
+                return found
+            hit = find(s, start + 1)
+        return None
+
+    def matches(self, s: str, endpos: int | None = None) -> list[re.Match[str]]:
+        """Every match, as `list(pattern.finditer(s, 0, endpos))` (no match is empty, so each scan
+        resumes at the end of the last)."""
+        stop = len(s) if endpos is None else endpos
+        if self.starts is None:
+            return list(self.pattern.finditer(s, 0, stop))
+        find, match = self.starts.search, self.pattern.match
+        found = []
+        hit = find(s, 0, stop)
+        while hit is not None:
+            start = hit.start()
+            token = match(s, start, stop)
+            if token is None:
+                hit = find(s, start + 1, stop)
+            else:
+                found.append(token)
+                hit = find(s, token.end(), stop)
+        return found
+
+
+def _scanner(pattern: re.Pattern[str]) -> _Scanner:
+    return _Scanner(pattern, None if _re_skips_ahead(pattern.pattern) else _starts_pattern(pattern.pattern))
+
+
+# ---------------------------------------------------------------------------------------------
 # The compiled grammar
+
+
+@dataclass(frozen=True, slots=True)
+class _Fields:
+    """Where the groups the readers know sit in a shape's `_values`; -1 (the appended None) for
+    those the shape does not have. Indexing a tuple is what keeps reading a date cheap."""
+
+    year: int
+    rel: int
+    before: int
+    month: int
+    month2: int
+    day: int
+    part: int
+    q: int
+    upto: int
+    half: int
+    n: int
+    unit: int
+
+
+_UNSET = (None,)
+_Groups = tuple[str | None, ...]
+
+
+def _values(match: re.Match[str]) -> _Groups:
+    """Every group of the combined pattern, then a None that `_Fields` points absent groups at."""
+    return match.groups() + _UNSET
+
+
+def _given(value: str | None, name: str) -> str:
+    """A group the reader needs: a shape without it (or matching it empty) fails as a missing key."""
+    if not value:
+        raise KeyError(name)
+    return value
 
 
 @dataclass(frozen=True)
@@ -67,24 +340,34 @@ class _DateRule:
     spec: dict[str, Any]
     after_chars: str | None
     groups: tuple[tuple[str, str], ...]  # (name in the combined regex, name in the rule's pattern)
+    at: _Fields
+    reader: Callable[[_Engine, _Token, _Groups], _Token | None] | None  # by `resolve`
 
 
 @dataclass(frozen=True)
 class _Engine:
     fold: dict[int, str]
+    fold_chars: re.Pattern[str] | None  # the class of characters `fold` changes; None: translate all
+    fold_map: dict[str, str]
     mask: re.Pattern[str] | None
-    dates: re.Pattern[str]
+    dates: _Scanner
+    date_starts: re.Pattern[str] | None  # characters that start a date once folded, in unfolded text
     date_rules: dict[str, _DateRule]
-    markers: tuple[tuple[str, str, re.Pattern[str]], ...]
-    year_mention: re.Pattern[str]
+    markers: tuple[tuple[str, str, _Scanner], ...]
+    recurring: tuple[_Scanner, ...]
+    year_mention: _Scanner
     lead_in: re.Pattern[str]
     range_sep: re.Pattern[str]
     start_after: re.Pattern[str]
     target_after: re.Pattern[str]
     clause_break: str
+    clause_breaks: re.Pattern[str]
     step_break: str
+    step_breaks: re.Pattern[str]
+    trim_edges: str
     numerals: dict[str, int]
     ten: str
+    char_numbers: dict[str, int]
     relative_years: dict[str, int]
 
 
@@ -133,7 +416,7 @@ def _build(grammar_set: GrammarSet) -> _Engine:
     files = [g for g in grammar_set.files if g.spec.stage == STAGE]
     vocab = _merged_vocab(files)
     alternatives: list[str] = []
-    date_rules: dict[str, _DateRule] = {}
+    shapes: list[tuple[Grammar, Rule, str, str]] = []  # (file, rule, group, expanded pattern)
     markers: dict[str, list[tuple[str, str]]] = {role: [] for role in _MARKER_ROLES}
     for grammar in files:
         for rule in grammar.spec.rules:
@@ -145,38 +428,79 @@ def _build(grammar_set: GrammarSet) -> _Engine:
             if role in markers:
                 markers[role].append((grammar.rule_ref(rule), pattern))
                 continue
-            group = f"r{len(date_rules)}"
+            group = f"r{len(shapes)}"
             inner = _GROUP.sub(lambda m, g=group: f"(?P<{g}_{m.group(1)}>", pattern)
             alternatives.append(f"(?P<{group}>{inner})")
-            date_rules[group] = _DateRule(
-                ref=grammar.rule_ref(rule),
-                group=group,
-                resolve=str(rule.extra("resolve", "month")),
-                body=str(rule.extra("body", "cue")),
-                spec=dict(rule.model_extra or {}),
-                after_chars=rule.extra("after_chars"),
-                groups=tuple((f"{group}_{name}", name) for name in _GROUP.findall(pattern)),
-            )
+            shapes.append((grammar, rule, group, pattern))
+    dates = _combined(alternatives, vocab.get("token_start"))
+    numerals = {str(k): int(v) for k, v in (vocab.get("numerals") or {}).items()}
+    ten = str(vocab.get("ten", ""))
+    fold = _fold_table(vocab)
+    clause_break = str(vocab.get("clause_break", "\n"))
+    step_break = str(vocab.get("step_break", "\n"))
     masks = vocab.get("mask") or []
+    scanned = [
+        (role, ref, _scanner(re.compile(pattern))) for role in _MARKER_ROLES for ref, pattern in markers[role]
+    ]
     return _Engine(
-        fold=_fold_table(vocab),
+        fold=fold,
+        fold_chars=_fold_chars(fold),
+        fold_map={chr(code): value for code, value in fold.items()},
         mask=re.compile("|".join(masks)) if masks else None,
-        dates=_combined(alternatives, vocab.get("token_start")),
-        date_rules=date_rules,
-        markers=tuple(
-            (role, ref, re.compile(pattern)) for role in _MARKER_ROLES for ref, pattern in markers[role]
-        ),
-        year_mention=re.compile(f"({vocab.get('year4', '(?!)')})年"),
+        dates=_scanner(dates),
+        date_starts=_unfolded_starts(dates, fold),
+        date_rules={shape[2]: _date_rule(*shape, dates) for shape in shapes},
+        markers=tuple(scanned),
+        recurring=tuple(scanner for role, _, scanner in scanned if role == "recurring"),
+        year_mention=_scanner(re.compile(f"({vocab.get('year4', '(?!)')})年")),
         lead_in=re.compile(f"(?:{vocab.get('lead_in', '(?!)')})$"),
         range_sep=re.compile(str(vocab.get("range_sep", "(?!)"))),
         start_after=re.compile(str(vocab.get("start_after", "(?!)"))),
         target_after=re.compile(str(vocab.get("target_after", "(?!)"))),
-        clause_break=str(vocab.get("clause_break", "\n")),
-        step_break=str(vocab.get("step_break", "\n")),
-        numerals={str(k): int(v) for k, v in (vocab.get("numerals") or {}).items()},
-        ten=str(vocab.get("ten", "")),
+        clause_break=clause_break,
+        clause_breaks=_charset(set(clause_break)),
+        step_break=step_break,
+        step_breaks=_charset(set(step_break)),
+        trim_edges=" \t,:;、。" + step_break,
+        numerals=numerals,
+        ten=ten,
+        char_numbers=_char_numbers(numerals, ten),
         relative_years={str(k): int(v) for k, v in (vocab.get("relative_years") or {}).items()},
     )
+
+
+def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re.Pattern[str]) -> _DateRule:
+    names = _GROUP.findall(pattern)
+    return _DateRule(
+        ref=grammar.rule_ref(rule),
+        group=group,
+        resolve=str(rule.extra("resolve", "month")),
+        body=str(rule.extra("body", "cue")),
+        spec=dict(rule.model_extra or {}),
+        after_chars=rule.extra("after_chars"),
+        groups=tuple((f"{group}_{name}", name) for name in names),
+        at=_Fields(
+            **{name: dates.groupindex.get(f"{group}_{name}", 0) - 1 for name in _Fields.__dataclass_fields__}
+        ),
+        reader=_READERS.get(str(rule.extra("resolve", "month"))),
+    )
+
+
+def _fold_chars(fold: dict[int, str]) -> re.Pattern[str] | None:
+    """The class of characters the fold changes, or None when a fold result is folded again
+    (replacing one character at a time would then differ from one `translate`)."""
+    changed = {chr(code) for code, value in fold.items() if value != chr(code)}
+    if any(value in changed for value in fold.values()):
+        return None
+    return _charset(changed)
+
+
+def _unfolded_starts(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern[str] | None:
+    """Characters that start a date once the text is folded: with none of them a text holds no date."""
+    starts = _first_chars(dates.pattern)
+    if starts is None:
+        return None
+    return _charset(starts | {chr(code) for code, value in fold.items() if value in starts})
 
 
 def _combined(alternatives: list[str], token_start: str | None) -> re.Pattern[str]:
@@ -197,7 +521,7 @@ def _engine() -> _Engine:
 # Reading dates
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     """One dated shape found in the text, read but not yet placed in a year."""
 
@@ -218,93 +542,153 @@ def _number(eng: _Engine, raw: str) -> int | None:
     """ASCII digits, digit-by-digit numerals (二〇二〇) or tens numerals (十二, 二十一)."""
     if raw.isascii():
         return int(raw) if raw.isdigit() else None
-    if eng.ten and eng.ten in raw:
-        high, _, low = raw.partition(eng.ten)
-        tens = eng.numerals.get(high, 0) if high else 1
-        units = eng.numerals.get(low, 0) if low else 0
+    known = eng.char_numbers.get(raw)  # one numeral (一, 十): most Chinese reads, one look-up
+    return known if known is not None else _spelled_number(eng.numerals, eng.ten, raw)
+
+
+def _spelled_number(numerals: dict[str, int], ten: str, raw: str) -> int | None:
+    if raw.isascii():
+        return int(raw) if raw.isdigit() else None
+    if ten and ten in raw:
+        high, _, low = raw.partition(ten)
+        tens = numerals.get(high, 0) if high else 1
+        units = numerals.get(low, 0) if low else 0
         return tens * 10 + units
-    digits = [eng.numerals.get(ch) for ch in raw]
-    if any(d is None for d in digits):
+    digits = [numerals.get(ch) for ch in raw]
+    if None in digits:
         return None
-    return int("".join(str(d) for d in digits))
+    return int("".join(map(str, digits)))
+
+
+def _char_numbers(numerals: dict[str, int], ten: str) -> dict[str, int]:
+    """The value of every one-character number (0-9, 一, 十): `_number` looks these up."""
+    chars = set("0123456789") | {ch for ch in [*numerals, ten] if len(ch) == 1}
+    return {ch: value for ch in chars if (value := _spelled_number(numerals, ten, ch)) is not None}
 
 
 # 16+ numerals in a row are in no date; rules that start with a numeral class rescan such a run from
-# each of its positions (quadratic: 20,000 digits in a task body took 4 s, 200,000 would take 400 s)
-_LONG_NUMERAL_RUN = re.compile(r"[0-9〇零一二两三四五六七八九十百千、，,.．]{16,}")
+# each of its positions (quadratic: 20,000 digits in a task body took 4 s, 200,000 would take 400 s).
+# The class is spelled out once before the repeat so that re scans for its first character in C.
+_LONG_RUN = 16
+_NUMERAL_CLASS = "[0-9〇零一二两三四五六七八九十百千、，,.．]"
+_LONG_NUMERAL_RUN = re.compile(f"{_NUMERAL_CLASS}{_NUMERAL_CLASS}{{{_LONG_RUN - 1},}}")
+
+
+def _masked(match: re.Match[str]) -> str:
+    return _MASK_CHAR * (match.end() - match.start())
+
+
+_FOLD_ONE_BY_ONE = 16  # distinct foldable characters replaced one by one before translating the rest
+
+
+def _fold(eng: _Engine, text: str) -> str:
+    """Full width → ASCII, listed traditional → simplified. Each distinct foldable character is
+    replaced everywhere at once: str.translate looks every character up in the table (~60 ns each),
+    and a text holds a few distinct foldable ones, often only the full-width comma. A traditional
+    text with many goes on with translate (folded characters fold no further). Length is unchanged."""
+    if eng.fold_chars is None:
+        return text.translate(eng.fold)
+    find = eng.fold_chars.search
+    hit = find(text)
+    for _ in range(_FOLD_ONE_BY_ONE):
+        if hit is None:
+            return text
+        char = hit.group()
+        text = text.replace(char, eng.fold_map[char])
+        hit = find(text, hit.start() + 1)
+    return text if hit is None else text.translate(eng.fold)
+
+
+def _mask_titles(eng: _Engine, folded: str) -> str:
+    """《…》 and “…” become filler: a date in a title or a quote is no deadline."""
+    if eng.mask is not None and eng.mask.search(folded) is not None:
+        return eng.mask.sub(_masked, folded)
+    return folded
+
+
+def _mask_long_runs(folded: str) -> str:
+    if len(folded) >= _LONG_RUN and _LONG_NUMERAL_RUN.search(folded) is not None:
+        return _LONG_NUMERAL_RUN.sub(_masked, folded)
+    return folded
 
 
 def _prepare(eng: _Engine, text: str) -> str:
     """Fold widths and traditional characters, mask titles and quotes; length is unchanged."""
-    folded = text.translate(eng.fold)
-    if eng.mask is not None:
-        folded = eng.mask.sub(lambda m: _MASK_CHAR * len(m.group(0)), folded)
-    if _LONG_NUMERAL_RUN.search(folded) is not None:
-        folded = _LONG_NUMERAL_RUN.sub(lambda m: _MASK_CHAR * len(m.group(0)), folded)
-    return folded
+    return _mask_long_runs(_mask_titles(eng, _fold(eng, text)))
 
 
 def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | None:
     """Turn one match into a token (None when its numbers make no date)."""
     rule = eng.date_rules[match.lastgroup or ""]
-    groups = {short: value for full, short in rule.groups if (value := match.group(full))}
-    year = _number(eng, groups["year"]) if "year" in groups else None
-    if "rel" in groups and doc_year is not None:
-        year = doc_year + eng.relative_years.get(groups["rel"], 0)
-    token = _Token(match.start(), match.end(), rule, year, 12, None, cue="before" in groups)
-    reader = _READERS.get(rule.resolve)
-    return token if reader is not None and reader(eng, token, groups) else None
+    at, values = rule.at, _values(match)
+    raw_year = values[at.year]
+    year = _number(eng, raw_year) if raw_year else None
+    if doc_year is not None and (relative := values[at.rel]):
+        year = doc_year + eng.relative_years.get(relative, 0)
+    if rule.reader is None:
+        return None
+    start, end = match.span()
+    return rule.reader(eng, _Token(start, end, rule, year, 12, None, cue=bool(values[at.before])), values)
 
 
-def _read_day(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    month, day = _number(eng, groups["month"]), _number(eng, groups["day"])
+# Each reader completes a token from its shape's groups (year, span and the 前 cue are read already);
+# None when the numbers make no date.
+
+
+def _read_day(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    month = _number(eng, _given(values[at.month], "month"))
+    day = _number(eng, _given(values[at.day], "day"))
     if not (month and day and 1 <= month <= 12 and 1 <= day <= 31):
-        return False
+        return None
     token.month, token.day = month, day
-    return True
+    return token
 
 
-def _read_month(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    month = _number(eng, groups.get("month2") or groups["month"])
+def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    month = _number(eng, values[at.month2] or _given(values[at.month], "month"))
     if not month or not 1 <= month <= 12:
-        return False
+        return None
     token.month = month
-    part = groups.get("part")
+    part = values[at.part]
     if part:
         token.cue = True
         token.day = int(token.rule.spec.get("parts", {}).get(part, 0)) or None
-    return True
+    return token
 
 
-def _read_quarter(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    numbers = [n for n in (_number(eng, ch) for ch in groups["q"]) if n and 1 <= n <= 4]
+def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    numbers = [n for ch in _given(values[at.q], "q") if (n := _number(eng, ch)) and 1 <= n <= 4]
     if not numbers:
-        return False
-    first = 1 if "upto" in groups else min(numbers)
-    token.quarters = (first, max(numbers))
-    token.month = 3 * max(numbers)
-    return True
+        return None
+    last = max(numbers)
+    token.quarters = (1 if values[at.upto] else min(numbers), last)
+    token.month = 3 * last
+    return token
 
 
-def _read_half(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    token.month = int(token.rule.spec.get("halves", {}).get(groups["half"], 12))
+def _read_half(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    half = _given(values[token.rule.at.half], "half")
+    token.month = int(token.rule.spec.get("halves", {}).get(half, 12))
     token.quarters = (1, 2) if token.month <= 6 else (3, 4)
-    return True
+    return token
 
 
-def _read_year_end(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    return True  # month 12, last day: the defaults of a token
+def _read_year_end(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    return token  # month 12, last day: the defaults of a token
 
 
-def _read_duration(eng: _Engine, token: _Token, groups: dict[str, str]) -> bool:
-    unit = int(token.rule.spec.get("units", {}).get(groups["unit"], 1))
-    raw = groups["n"]
-    count = _number(eng, raw)
+def _read_duration(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    at = token.rule.at
+    unit = int(token.rule.spec.get("units", {}).get(_given(values[at.unit], "unit"), 1))
+    count = _number(eng, _given(values[at.n], "n"))
     if count is None:  # 半年内: half of the unit
         token.months_ahead = unit // 2 or None
     else:
         token.months_ahead = count * unit
-    return bool(token.months_ahead)
+    return token if token.months_ahead else None
 
 
 _READERS = {
@@ -327,16 +711,16 @@ def _fits_context(eng: _Engine, s: str, token: _Token) -> bool:
 
 def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Token]:
     """Drop dates that spell out a repeat (每年3月底前): they follow a 每… marker in the same clause."""
-    marker_ends = [
-        m.end() for role, _, pattern in eng.markers if role == "recurring" for m in pattern.finditer(s)
-    ]
+    marker_ends = []
+    for scanner in eng.recurring:
+        if scanner.search(s) is not None:
+            marker_ends += [m.end() for m in scanner.matches(s)]
     if not marker_ends:
         return tokens
     kept = []
     for token in tokens:
         owned = any(
-            end <= token.start and not any(ch in eng.step_break for ch in s[end : token.start])
-            for end in marker_ends
+            end <= token.start and eng.step_breaks.search(s, end, token.start) is None for end in marker_ends
         )
         if not owned:
             kept.append(token)
@@ -345,19 +729,25 @@ def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Tok
 
 def _tokens(eng: _Engine, s: str, doc_year: int | None) -> list[_Token]:
     found = []
-    for match in eng.dates.finditer(s):
+    for match in eng.dates.matches(s):
         token = _read(eng, match, doc_year)
         if token is not None and _fits_context(eng, s, token):
             found.append(token)
-    return _owned_by_recurring(eng, s, found)
+    return _owned_by_recurring(eng, s, found) if found else found
 
 
 # ---------------------------------------------------------------------------------------------
 # Placing dates in years
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """As calendar.monthrange(year, month)[1], without its weekday arithmetic."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
 
 
 def _on(year: int, token: _Token) -> date | None:
@@ -379,17 +769,22 @@ def _add_months(ref: date, months: int) -> date | None:
 
 def _year_before(eng: _Engine, s: str, pos: int) -> int | None:
     """The nearest year stated before `pos` (the last fallback for a year-less phrase)."""
-    years = list(eng.year_mention.finditer(s, 0, pos))
+    years = eng.year_mention.matches(s, pos)
     return _number(eng, years[-1].group(1)) if years else None
 
 
-def _place(eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None) -> None:
-    """Give each token its year: stated, else the step before (rolling on), else the document's."""
+def _placed(
+    eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None
+) -> list[_Token]:
+    """Give each token its year: stated, else the step before (rolling on), else the document's.
+    Returns the tokens without those that name no real day (2月30日)."""
+    kept = []
     carry: int | None = None
     previous: date | None = None
     for token in tokens:
         if token.months_ahead is not None:
             token.resolved = _add_months(ref, token.months_ahead) if ref else None
+            kept.append(token)
             continue
         year = token.year
         if year is None and carry is not None:
@@ -400,19 +795,14 @@ def _place(eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref
         if year is None:
             year = doc_year if doc_year is not None else _year_before(eng, s, token.start)
         if year is None:
+            kept.append(token)  # no year anywhere: kept, with no end
             continue
         token.resolved_year = year
         token.resolved = _on(year, token)
         if token.resolved is not None:
             carry, previous = year, token.resolved
-
-
-def _placed(
-    eng: _Engine, s: str, tokens: list[_Token], doc_year: int | None, ref: date | None
-) -> list[_Token]:
-    """Tokens placed in their years, without those that name no real day (2月30日)."""
-    _place(eng, s, tokens, doc_year, ref)
-    return [t for t in tokens if t.resolved is not None or t.resolved_year is None]
+            kept.append(token)
+    return kept
 
 
 def _period(token: _Token) -> str | None:
@@ -437,7 +827,7 @@ def _period(token: _Token) -> str | None:
 # Steps: ranges merged, texts cut
 
 
-@dataclass
+@dataclass(slots=True)
 class _Step:
     start: int
     end: int
@@ -462,7 +852,7 @@ def _steps(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Step]:
 
 def _trim(eng: _Engine, s: str, start: int, end: int) -> tuple[int, int]:
     """A step's text span without separators, a dangling lead-in (到, 力争) or an unopened ')'."""
-    edges = " \t,:;、。" + eng.step_break
+    edges = eng.trim_edges
     while start < end and s[start] in edges:
         start += 1
     while True:
@@ -489,20 +879,19 @@ def _milestones(eng: _Engine, s: str, text: str, steps: list[_Step], stop: int) 
 
 
 def _rule_refs(tokens: list[_Token]) -> str:
-    refs: list[str] = []
-    for token in tokens:
-        if token.rule.ref not in refs:
-            refs.append(token.rule.ref)
-    return " + ".join(refs)
+    if len(tokens) == 1:
+        return tokens[0].rule.ref
+    return " + ".join(dict.fromkeys(token.rule.ref for token in tokens))
 
 
 def _dated(eng: _Engine, s: str, text: str, steps: list[_Step], shown: str, stop: int) -> DeadlineResult:
     """by_date for one step, milestones (end = the latest known step) for several."""
-    tokens = [t for step in steps for t in step.tokens]
-    rule = _rule_refs(tokens)
     if len(steps) == 1:
-        end = steps[0].last.resolved
+        tokens = steps[0].tokens
+        end = tokens[-1].resolved
+        rule = _rule_refs(tokens)
         return DeadlineResult(text=shown, kind="by_date", end=end.isoformat() if end else None, rule=rule)
+    rule = _rule_refs([t for step in steps for t in step.tokens])
     ends = [step.last.resolved for step in steps if step.last.resolved is not None]
     latest = max(ends).isoformat() if ends else None
     milestones = _milestones(eng, s, text, steps, stop)
@@ -526,15 +915,15 @@ def normalise(text: str, year: int | None = None, ref: date | None = None) -> De
 def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
     if year is None and ref is not None:
         year = ref.year
-    if not text or not text.strip():
+    if not text or text.isspace():
         return DeadlineResult(text=text, kind="none", end=None)
     eng = _engine()
     s = _prepare(eng, text)
-    tokens = _placed(eng, s, _tokens(eng, s, year), year, ref)
-    if tokens:
+    tokens = _tokens(eng, s, year)
+    if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
         return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
-    for role, ref_id, pattern in eng.markers:
-        if pattern.search(s):
+    for role, ref_id, scanner in eng.markers:
+        if scanner.search(s):
             kind = "none" if role == "processing" else role
             return DeadlineResult(text=text, kind=kind, end=None, rule=ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)
@@ -554,10 +943,8 @@ def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> boo
 
 
 def _clause_end(eng: _Engine, s: str, pos: int) -> int:
-    for index in range(pos, len(s)):
-        if s[index] in eng.clause_break:
-            return index
-    return len(s)
+    found = eng.clause_breaks.search(s, pos)
+    return len(s) if found is None else found.start()
 
 
 def _lead_start(eng: _Engine, s: str, start: int) -> int:
@@ -579,7 +966,12 @@ def _find_in_text(text: str, year: int | None, ref: date | None) -> DeadlineResu
     if not text:
         return None
     eng = _engine()
-    s = _prepare(eng, text)
+    if eng.date_starts is not None and eng.date_starts.search(text) is None:
+        return None  # no character that could start a date: skip folding and masking
+    s = _mask_titles(eng, _fold(eng, text))
+    if eng.dates.starts is not None and eng.dates.starts.search(s) is None:
+        return None  # the only ones were in titles: masking long numeral runs would add none
+    s = _mask_long_runs(s)
     targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, year)]
     tokens = _placed(eng, s, targets, year, ref)
     if not tokens:
