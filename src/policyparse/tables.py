@@ -221,6 +221,26 @@ def _column_splitter(gap: int) -> re.Pattern[str]:
     return re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
 
 
+_SPACE_PAIRS = ("  ", " \u3000", "\u3000 ", "\u3000\u3000")
+
+
+def _may_hold_table(structure: Structure, first: int, last: int, gap: int) -> bool:
+    """False when no line in [first, last) can hold a header: no tab and no run of `gap` spaces at all.
+
+    A few str.find scans over the whole range (indentation included, so this over-approximates)
+    spare the test of every line in the usual notice, which has no table.
+    """
+    if first >= last or gap < 1:
+        return first < last
+    lines = structure.lines
+    text = structure.text[lines[first].raw_start:lines[last - 1].raw_end]
+    if "\t" in text:
+        return True
+    if gap == 1:
+        return " " in text or "\u3000" in text
+    return any(pair in text for pair in _SPACE_PAIRS)  # a longer run holds one of these pairs
+
+
 def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
     """Every task table whose header lies in lines [first, last)."""
     lines = structure.lines
@@ -229,7 +249,8 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
     any_gap = gap < 1  # else a run of spaces needs a space: a cheap test before the regex
     # a header needs a tab or a run of spaces: only such lines are looked at
     candidates = [i for i in range(first, last)
-                  if "\t" in (text := lines[i].text) or any_gap or " " in text or "\u3000" in text]
+                  if "\t" in (text := lines[i].text) or any_gap or " " in text or "\u3000" in text
+                  ] if _may_hold_table(structure, first, last, gap) else []
     tables: list[_Table] = []
     index = first
     for candidate in candidates:
