@@ -629,7 +629,8 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                 text = text[:tail].rstrip()
         body.append(text)
         body_lines.append(index)
-        if _has_open(text) and (index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
+        if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
+                index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
             _read_line_groups(text, fields, grammars, year)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
             sentence = _role_sentence(text, rules, year)
@@ -657,13 +658,14 @@ def _closing_role_sentence(text: str, grammars: GrammarSet, year: int | None) ->
 
 
 def _role_sentence(text: str, rules: _FieldRules, year: int | None) -> _Fields | None:
-    body = text.rstrip("。；;！ ")
-    cut = body.rfind("。")
-    if cut < 0:
+    end = len(text.rstrip("。；;！ "))
+    cut = text.rfind("。", 0, end)
+    # parse_group reads nothing in a sentence without a role word: test that in place, before
+    # cutting the sentence out and asking parse_group's cache
+    if cut < 0 or not 0 < end - cut - 1 <= 200 or not rules.hint.search(text, cut + 1, end):
         return None
-    sentence = body[cut + 1:]
-    # parse_group reads nothing in a sentence without a role word: test that before its cache
-    if not sentence or len(sentence) > 200 or _has_open(sentence) or not rules.hint.search(sentence):
+    sentence = text[cut + 1:end]
+    if _has_open(sentence):
         return None
     parsed = parse_group(sentence, rules.grammars, year, at_end=False, strict=True)
     if parsed and (parsed.lead or parsed.responsible):
@@ -810,7 +812,9 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                     fielded.append(index)
             elif low <= index < high and _unlabelled_fields(text, True, rules, year):
                 fielded.append(index)
-        elif low <= index < high and _has_open(text) and _unlabelled_fields(text, False, rules, year):
+        elif low <= index < high and (  # _has_open, inlined: this runs for every line
+                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
+                text, False, rules, year):
             fielded.append(index)
     return fielded, measures
 
@@ -853,10 +857,15 @@ def _fallback_rank(part: DocumentPart) -> int | None:
 # ---------------------------------------------------------------- tasks
 
 _NOT_NUMBER = re.compile(r"[^0-9一二三四五六七八九十百①-⑳]")
+_NUMBER_CHARS = "0123456789一二三四五六七八九十百" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+_ORDINAL_MARKS = str.maketrans("", "", "（）().．、")  # what ordinals print around their number
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _number(ordinal: str) -> str:
+    core = ordinal.translate(_ORDINAL_MARKS)
+    if core and not core.strip(_NUMBER_CHARS):  # only number characters left: what the regex keeps
+        return core
     return _NOT_NUMBER.sub("", ordinal) or ordinal
 
 
@@ -947,7 +956,7 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
     span = (lines[first].start, lines[last_line].end)
     deadline = _deadline_for(fields, text, year, ref, grammars)
-    rules = dict(fields.rules)
+    rules = fields.rules  # the block's own dict: merged groups only ever copied entries into it
     if deadline.rule:
         rules["deadline_kind"] = deadline.rule
     if heading is not None:
@@ -955,6 +964,12 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     return RawTask(number=_number(heading.ordinal) if heading else None, heading=heading, section=section,
                    title=title, text=text, lead=fields.lead, responsible=fields.responsible,
                    deadline=deadline, span=span, rules=rules, evidence=fields.evidence)
+
+
+def _in_blocks(blocks: list[tuple[int, int]], line_index: int) -> bool:
+    """Is the line inside one of these disjoint [first, last) blocks (sorted by first)?"""
+    position = bisect.bisect_right(blocks, (line_index, float("inf"))) - 1
+    return position >= 0 and line_index < blocks[position][1]
 
 
 def _enclosing_heading(part: DocumentPart, line_index: int) -> Heading | None:
@@ -1012,13 +1027,15 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         rank = _fallback_rank(part)
     from .tables import extract_table_tasks
 
-    tasks, task_lines = extract_table_tasks(structure, part, grammars, year, ref)
-    table_starts = sorted(task_lines)  # a numbered item's block ends where a task table begins
+    tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    table_starts = sorted(table_lines)  # a numbered item's block ends where a task table begins
     warnings: list[tuple[str, int | None, str]] = []
     lines = structure.lines
+    blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
     if rank is not None:
         for index, heading in enumerate(part.headings):
-            if heading.rank != rank or heading.nontask or heading.line in task_lines:
+            # an earlier block of this level ends at or before this heading: only tables can hold it
+            if heading.rank != rank or heading.nontask or heading.line in table_lines:
                 continue
             end = ends[index]
             next_table = bisect.bisect_right(table_starts, heading.line)
@@ -1029,11 +1046,11 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
             if task:
                 tasks.append(task)
-                task_lines.update(range(heading.line, end))
+                blocks.append((heading.line, end))
     if measure_lines:
         stops = sorted({*measure_lines, *(h.line for h in part.headings), part.last})
         for start in measure_lines:
-            if start in task_lines:
+            if start in table_lines or _in_blocks(blocks, start):
                 continue
             end = stops[bisect.bisect_right(stops, start)]
             task_year = year or stated_years.before(lines[start].start)

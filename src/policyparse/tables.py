@@ -64,6 +64,7 @@ def _columns(grammars: GrammarSet) -> tuple[_Column, ...]:
                  if rule.extra("role") in ROLES and rule.pattern)
 
 
+@cache
 def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
     for grammar in grammars.family("tables"):
         if key in grammar.spec.vocab:
@@ -71,6 +72,7 @@ def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
     return default
 
 
+@cache
 def _table_ref(grammars: GrammarSet) -> str:
     for grammar, rule in grammars.rules("tables"):
         if rule.extra("kind") == "header":
@@ -221,24 +223,14 @@ def _column_splitter(gap: int) -> re.Pattern[str]:
     return re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
 
 
-_SPACE_PAIRS = ("  ", " \u3000", "\u3000 ", "\u3000\u3000")
-
-
-def _may_hold_table(structure: Structure, first: int, last: int, gap: int) -> bool:
-    """False when no line in [first, last) can hold a header: no tab and no run of `gap` spaces at all.
-
-    A few str.find scans over the whole range (indentation included, so this over-approximates)
-    spare the test of every line in the usual notice, which has no table.
-    """
-    if first >= last or gap < 1:
-        return first < last
+def _has_spacing(structure: Structure, first: int, last: int) -> bool:
+    """Does any of lines [first, last) hold a tab or a space? Three scans of the span in C beat a
+    test per line, and most notices (tidied, tables rendered with tabs only by loaders) have none."""
+    if first >= last:
+        return False
     lines = structure.lines
-    text = structure.text[lines[first].raw_start:lines[last - 1].raw_end]
-    if "\t" in text:
-        return True
-    if gap == 1:
-        return " " in text or "\u3000" in text
-    return any(pair in text for pair in _SPACE_PAIRS)  # a longer run holds one of these pairs
+    span = structure.text[lines[first].raw_start:lines[last - 1].raw_end]
+    return "\t" in span or " " in span or "\u3000" in span
 
 
 def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
@@ -250,7 +242,7 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
     # a header needs a tab or a run of spaces: only such lines are looked at
     candidates = [i for i in range(first, last)
                   if "\t" in (text := lines[i].text) or any_gap or " " in text or "\u3000" in text
-                  ] if _may_hold_table(structure, first, last, gap) else []
+                  ] if any_gap or _has_spacing(structure, first, last) else []
     tables: list[_Table] = []
     index = first
     for candidate in candidates:
@@ -380,6 +372,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     if in_order:
         firsts.append(part.first)
         totals.append(earlier + len(found))
+    if not found:
+        return [], set()
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
     tasks: list[RawTask] = []
