@@ -176,6 +176,7 @@ class _UnitVocab:
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     suffix_set: frozenset[str]
+    suffix_ends: frozenset[str]  # the last character of every suffix
     longest_suffix: int
     splitter: _Splitter
     joined: re.Pattern[str]  # a joiner after the first character: only then can _split_joined split
@@ -205,6 +206,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=tuple(sorted(merged("lead_markers"), key=len, reverse=True)),
         suffix_set=frozenset(suffixes),
+        suffix_ends=frozenset(suffix[-1:] for suffix in suffixes),
         longest_suffix=max(map(len, suffixes), default=0),
         splitter=_splitter(compiled),
         joined=re.compile("|".join(map(re.escape, joiners)) or "(?!)"),
@@ -221,6 +223,7 @@ class _FieldRules:
     anywhere: re.Pattern[str]
     inline: tuple[tuple[str, _Label], ...]
     inline_ends: tuple[str, ...]  # every inline suffix: one endswith() rules a clause out
+    inline_by_last: dict[str, tuple[tuple[str, _Label], ...]] | None  # `inline` by last character
     hint: re.Pattern[str]
     units: _UnitVocab
 
@@ -231,7 +234,16 @@ def _field_rules(grammars: GrammarSet) -> _FieldRules:
     inline = tuple(_inline_suffixes(grammars))
     return _FieldRules(grammars=grammars, labels=labels, start=start, anywhere=_label_anywhere(labels, anywhere),
                        inline=inline,
-                       inline_ends=tuple(s for s, _ in inline), hint=_role_hint(grammars), units=_units(grammars))
+                       inline_ends=tuple(s for s, _ in inline), inline_by_last=_by_last_character(inline),
+                       hint=_role_hint(grammars), units=_units(grammars))
+
+
+def _by_last_character(inline: tuple[tuple[str, _Label], ...]) -> dict[str, tuple[tuple[str, _Label], ...]] | None:
+    """The inline suffixes a clause ending in each character can end with, in their order (None
+    when one is empty, since it ends every clause)."""
+    if any(not suffix for suffix, _ in inline):
+        return None
+    return {last: tuple(item for item in inline if item[0][-1] == last) for last in {s[-1] for s, _ in inline}}
 
 
 # ---------------------------------------------------------------- cheap literal gates
@@ -321,7 +333,7 @@ def _split_top_level_by_char(text: str, separators: re.Pattern[str]) -> list[str
 def _is_unit_name(text: str, vocab: _UnitVocab) -> bool:
     """Ends with a unit suffix and has a name before it (单位 or 部门 alone is not a unit)."""
     core = _TRAILING_BRACKET.sub("", text) if text.endswith(("）", ")")) else text
-    if not core.endswith(vocab.suffixes):
+    if core[-1:] not in vocab.suffix_ends:  # no suffix ends with this character
         return False
     suffixes = vocab.suffix_set
     for size in range(1, min(len(core), vocab.longest_suffix) + 1):
@@ -426,7 +438,8 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
             return rules.labels[m.group("label")], clause[m.end():], True
     if not clause.endswith(rules.inline_ends):
         return None
-    for suffix, label in rules.inline:
+    by_last = rules.inline_by_last
+    for suffix, label in rules.inline if by_last is None else by_last[clause[-1]]:
         if clause.endswith(suffix) and len(clause) > len(suffix):
             units = clause[: -len(suffix)]
             if "。" not in units and len(units) <= 300 and _looks_like_units(units, rules, strict):
@@ -443,8 +456,12 @@ def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bo
     """Every listed name ends with a unit suffix or (unless strict) is a collective name (各…)."""
     vocab = rules.units
     names = _split_units(text, rules.grammars)
-    return bool(names) and all(
-        _is_unit_name(n, vocab) or (not strict and n.startswith(vocab.collective_prefixes)) for n in names)
+    if not names:
+        return False
+    for name in names:
+        if not _is_unit_name(name, vocab) and (strict or not name.startswith(vocab.collective_prefixes)):
+            return False
+    return True
 
 
 def _is_deadline_clause(clause: str, year: int | None) -> bool:
@@ -515,7 +532,10 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     stripped = [clause.strip() for clause in clauses]
     found = [_role_of(s, rules, strict) if s else None for s in stripped]
     first_is_deadline: bool | None = None
-    if not any(f is not None and f[0].role in _UNIT_ROLES for f in found):
+    for role in found:
+        if role is not None and role[0].role in _UNIT_ROLES:
+            break
+    else:
         # No role clause: the group counts only as a closing deadline that starts at its first
         # character, so at most the first clause needs reading as a date.
         if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
