@@ -193,8 +193,11 @@ def test_top_level_split_matches_the_character_loop(grammars) -> None:  # type: 
 def test_block_ends_match_a_scan_per_heading() -> None:
     import random
 
-    from policyparse.extract import _block_end, _block_ends
+    from policyparse.extract import _block_ends
     from policyparse.structure import DocumentPart, Heading
+
+    def scan(headings: list[Heading], index: int, part: DocumentPart) -> int:
+        return next((h.line for h in headings[index + 1:] if h.rank <= headings[index].rank), part.last)
 
     rnd = random.Random(7)
     for _ in range(300):
@@ -202,7 +205,7 @@ def test_block_ends_match_a_scan_per_heading() -> None:
         headings = [Heading(line=i * 2, ordinal="", rule="", rank=rnd.randrange(1, 5), title="", rest="")
                     for i in range(count)]
         part = DocumentPart(first=0, last=count * 2 + 1, headings=headings)
-        assert _block_ends(part) == [_block_end(headings, i, part) for i in range(count)]
+        assert _block_ends(part) == [scan(headings, i, part) for i in range(count)]
 
 
 def test_prefix_factored_patterns_match_like_flat_alternations(grammars) -> None:  # type: ignore[no-untyped-def]

@@ -232,15 +232,24 @@ class _FieldRules:
 def _field_rules(grammars: GrammarSet) -> _FieldRules:
     labels, start, anywhere = _label_table(grammars)
     inline = tuple(_inline_suffixes(grammars))
-    return _FieldRules(grammars=grammars, labels=labels, start=start, anywhere=_label_anywhere(labels, anywhere),
-                       inline=inline,
-                       inline_ends=tuple(s for s, _ in inline), inline_by_last=_by_last_character(inline),
-                       hint=_role_hint(grammars), units=_units(grammars))
+    return _FieldRules(
+        grammars=grammars,
+        labels=labels,
+        start=start,
+        anywhere=_label_anywhere(labels, anywhere),
+        inline=inline,
+        inline_ends=tuple(suffix for suffix, _ in inline),
+        inline_by_last=_by_last_character(inline),
+        hint=_role_hint(grammars),
+        units=_units(grammars),
+    )
 
 
 def _by_last_character(inline: tuple[tuple[str, _Label], ...]) -> dict[str, tuple[tuple[str, _Label], ...]] | None:
-    """The inline suffixes a clause ending in each character can end with, in their order (None
-    when one is empty, since it ends every clause)."""
+    """For each last character, the inline suffixes ending in it, in their order.
+
+    None when a suffix is empty: that one ends every clause.
+    """
     if any(not suffix for suffix, _ in inline):
         return None
     return {last: tuple(item for item in inline if item[0][-1] == last) for last in {s[-1] for s, _ in inline}}
@@ -254,6 +263,8 @@ _ANY_OPEN = re.compile(f"[{re.escape(_OPEN)}]")
 def _has_open(text: str) -> bool:
     """Does a bracket open in `text` (one of _OPEN)? Five `in` tests beat a regex on long lines."""
     return "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text
+
+
 _ANY_BRACKET = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
 _LETTERS_APART = re.compile(r"[A-Za-z0-9]\s+[A-Za-z0-9]")
 _WHITESPACE = re.compile(r"\s")
@@ -653,7 +664,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                 index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
             _read_line_groups(text, fields, grammars, year)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
-            sentence = _role_sentence(text, rules, year)
+            sentence = _closing_role_sentence(text, rules, year)
             if sentence:
                 _merge(fields, sentence)
     return fields, body, body_lines
@@ -668,16 +679,12 @@ def _read_line_groups(text: str, fields: _Fields, grammars: GrammarSet, year: in
             _merge(fields, parsed)
 
 
-def _closing_role_sentence(text: str, grammars: GrammarSet, year: int | None) -> _Fields | None:
+def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None) -> _Fields | None:
     """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
 
     Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
     各部门要按照职责分工负责落实 is not read as a field.
     """
-    return _role_sentence(text, _field_rules(grammars), year)
-
-
-def _role_sentence(text: str, rules: _FieldRules, year: int | None) -> _Fields | None:
     end = len(text.rstrip("。；;！ "))
     cut = text.rfind("。", 0, end)
     # parse_group reads nothing in a sentence without a role word: test that in place, before
@@ -754,17 +761,11 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
 # ---------------------------------------------------------------- task level
 
 
-def _block_end(headings: list[Heading], index: int, part: DocumentPart) -> int:
-    """Line index where heading `index`'s scope ends (next heading of the same or outer level)."""
-    rank = headings[index].rank
-    for later in range(index + 1, len(headings)):  # no slice: copying the tail per heading is quadratic
-        if headings[later].rank <= rank:
-            return headings[later].line
-    return part.last
-
-
 def _block_ends(part: DocumentPart) -> list[int]:
-    """`_block_end` of every heading in one pass from the back (a stack of open candidates)."""
+    """Line index where each heading's scope ends: the next heading of the same or an outer level.
+
+    One pass from the back with a stack of candidates, instead of a scan forward per heading.
+    """
     headings = part.headings
     ends = [part.last] * len(headings)
     later: list[Heading] = []  # candidates after the current heading, nearest last; outer levels below
@@ -778,21 +779,8 @@ def _block_ends(part: DocumentPart) -> list[int]:
     return ends
 
 
-def _line_has_fields(text: str, grammars: GrammarSet, year: int | None) -> bool:
-    """Does one line carry task fields (a label line, trailing labels, or a field group)?"""
-    rules = _field_rules(grammars)
-    colon = "：" in text or ":" in text
-    if colon:
-        m = rules.start.match(text)
-        if m:
-            return rules.labels[m.group("label")].role != "measure"
-    elif not _has_open(text):  # neither a label nor a group can be on this line
-        return False
-    return _unlabelled_fields(text, colon, rules, year)
-
-
 def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None) -> bool:
-    """_line_has_fields for a line that does not start with a label: trailing labels or a field group."""
+    """Does a line that does not start with a label carry fields (trailing labels or a field group)?"""
     if text[-1:] not in _CLOSE and not rules.hint.search(text):
         return False
     if colon and _trailing_labels(text, rules) is not None:
