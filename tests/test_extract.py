@@ -142,3 +142,115 @@ def test_label_with_its_value_on_the_next_line() -> None:
     assert tasks[0]["responsible_units"] == ["市财政局", "市税务局"]
     assert tasks[0]["deadline"]["end"] == "2023-06-30"
     assert tasks[0]["text"] == "推行告知承诺制。全面梳理事项。"
+
+
+# ---------------------------------------------------------------- fast paths give what the plain forms give
+
+_FAST_PATH_CHARS = "（）()〔〕【】[]、，,；;/ 　\t甲乙局牵头负责2020年月底前和及等"
+
+
+def _random_texts(count: int, chars: str = _FAST_PATH_CHARS, longest: int = 24) -> list[str]:
+    import random
+
+    rnd = random.Random(20240601)
+    return ["".join(rnd.choice(chars) for _ in range(rnd.randrange(longest))) for _ in range(count)]
+
+
+def _groups_by_depth(text: str) -> list[tuple[int, int, str]]:
+    """bracket_groups as first written: depth counted over every bracket of the text."""
+    from policyparse.extract import _CLOSE, _OPEN
+
+    groups, depth, start = [], 0, 0
+    for pos, ch in enumerate(text):
+        if ch in _OPEN:
+            if depth == 0:
+                start = pos
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, pos + 1, text[start + 1:pos]))
+    return groups
+
+
+def test_bracket_groups_match_depth_counting() -> None:
+    from policyparse.extract import bracket_groups
+
+    for text in _random_texts(3000):
+        assert bracket_groups(text) == _groups_by_depth(text), text
+
+
+def test_top_level_split_matches_the_character_loop(grammars) -> None:  # type: ignore[no-untyped-def]
+    from policyparse.extract import _CLAUSES, _split_top_level, _split_top_level_by_char, _units
+
+    units = _units(grammars).splitter
+    assert units.split is not None and _CLAUSES.split is not None  # the plain-class fast path is in use
+    for text in _random_texts(3000):
+        for splitter in (units, _CLAUSES):
+            assert _split_top_level(text, splitter) == _split_top_level_by_char(text, splitter.separators), text
+
+
+def test_block_ends_match_a_scan_per_heading() -> None:
+    import random
+
+    from policyparse.extract import _block_ends
+    from policyparse.structure import DocumentPart, Heading
+
+    def scan(headings: list[Heading], index: int, part: DocumentPart) -> int:
+        return next((h.line for h in headings[index + 1:] if h.rank <= headings[index].rank), part.last)
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        count = rnd.randrange(12)
+        headings = [Heading(line=i * 2, ordinal="", rule="", rank=rnd.randrange(1, 5), title="", rest="")
+                    for i in range(count)]
+        part = DocumentPart(first=0, last=count * 2 + 1, headings=headings)
+        assert _block_ends(part) == [scan(headings, i, part) for i in range(count)]
+
+
+def test_prefix_factored_patterns_match_like_flat_alternations(grammars) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from policyparse.extract import _field_rules, _inline_suffixes, _label_table
+
+    rules = _field_rules(grammars)
+    table, _, anywhere = _label_table(grammars)
+    words = sorted({s for s, _ in _inline_suffixes(grammars)} | set(table), key=len, reverse=True)
+    flat_hint = re.compile("|".join(map(re.escape, words)))
+    assert rules.anywhere is not anywhere  # the factored form is in use
+    pieces = [*table, *words, "：", ":", " ", "。", "；", "甲局", "，", "（"]
+    import random
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(8)))
+        assert bool(rules.hint.search(text)) == bool(flat_hint.search(text)), text
+        assert [(m.span(), m.group("label")) for m in rules.anywhere.finditer(text)] == \
+            [(m.span(), m.group("label")) for m in anywhere.finditer(text)], text
+
+
+def test_bodies_the_date_gate_skips_hold_no_dated_target(grammars) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from policyparse import deadlines
+    from policyparse.extract import _date_gate
+
+    gate = _date_gate(grammars)
+    assert gate is not None
+    chars = "项目建设地点变更的，；。（）、每月起至内前后底旬季度半年上下第本今明次来去當來兩個時內週　０１２３４５６７８９" \
+            "0123456789〇零一二两三四五六七八九十日号月年《》“”持续推进常态化长期按"
+    skipped = 0
+    for text in _random_texts(6000, chars, 12):
+        if gate.search(text) is None:
+            skipped += 1
+            assert deadlines.find_in_text(text, year=2020, ref=date(2020, 5, 1)) is None, text
+            assert deadlines.find_in_text(text) is None, text
+    assert skipped > 100
+
+
+def test_ordinal_numbers_match_the_regex() -> None:
+    from policyparse.extract import _NOT_NUMBER, _number
+
+    for ordinal in [*_random_texts(3000, "0123456789一二三四五六七八九十百①⑤⑳（）().．、第部分Ａa１ ", 6),
+                    "1.", "（一）", "一、", "(1)", "①", "二十一、", "第一部分", ""]:
+        assert _number(ordinal) == (_NOT_NUMBER.sub("", ordinal) or ordinal), ordinal

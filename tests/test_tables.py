@@ -108,3 +108,12 @@ def test_group_rows_are_sections_with_ids() -> None:
     row = next(t for t in document.tasks if t.table == 1)
     section = next(s for s in document.sections if s.id == row.section_id)
     assert section.title == "优化审批服务" and row.section_path[-1] == "一、优化审批服务"
+
+
+def test_fragment_texts_are_the_texts_of_fragments() -> None:
+    from policyparse.tables import _fragment_texts, _fragments
+
+    for raw in ["序号  重点任务                    牵头单位        责任单位", "  1     推行电子证照。  政务服务局  ",
+                "a\tb  c\u3000\u3000d", "", "   ", "一、优化审批服务", "x  \u3000 y"]:
+        for gap in (1, 2, 3):
+            assert _fragment_texts(raw, gap) == [text for _, text in _fragments(raw, gap)], (raw, gap)

@@ -64,6 +64,7 @@ def _columns(grammars: GrammarSet) -> tuple[_Column, ...]:
                  if rule.extra("role") in ROLES and rule.pattern)
 
 
+@cache
 def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
     for grammar in grammars.family("tables"):
         if key in grammar.spec.vocab:
@@ -71,6 +72,7 @@ def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
     return default
 
 
+@cache
 def _table_ref(grammars: GrammarSet) -> str:
     for grammar, rule in grammars.rules("tables"):
         if rule.extra("kind") == "header":
@@ -137,7 +139,7 @@ def _display_width(text: str) -> int:
 def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
     """Runs of text separated by `gap`+ spaces, with their display column."""
     found: list[tuple[int, str]] = []
-    splitter = re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
+    splitter = _column_splitter(gap)
     pos = 0
     measured, width = 0, 0  # display width of raw[:measured], extended as we go (a rescan is quadratic)
     for piece in splitter.split(raw.rstrip()):
@@ -149,6 +151,11 @@ def _fragments(raw: str, gap: int) -> list[tuple[int, str]]:
             found.append((width, piece.strip(" \u3000")))
         pos = start + len(piece)
     return found
+
+
+def _fragment_texts(raw: str, gap: int) -> list[str]:
+    """The texts of `_fragments(raw, gap)` alone (measuring display widths is the slow part)."""
+    return [piece.strip(" \u3000") for piece in _column_splitter(gap).split(raw.rstrip()) if piece.strip()]
 
 
 def _raw_line(structure: Structure, line: Line) -> str:
@@ -180,7 +187,7 @@ def _space_table(structure: Structure, header: int, last: int, roles: list[str |
             cells[column] = f"{cells[column]}{text}"
         if len(parts) == 1 and len(bounds) > 1 and parts[0][0] < bounds[1]:
             ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
-            if ahead is None or len(_fragments(_raw_line(structure, ahead), gap)) < 2:
+            if ahead is None or len(_fragment_texts(_raw_line(structure, ahead), gap)) < 2:
                 break
             cells = [parts[0][1]] * len(starts)  # a group row: one value across the table
         table.rows.append(_Row(lines=[index], cells=cells))
@@ -205,23 +212,55 @@ def _caption_lines(lines: list[Line], first: int, header: int, grammars: Grammar
     return found
 
 
+@cache
+def _space_run(gap: int) -> re.Pattern[str]:
+    """`gap` or more spaces: the column separator of a whitespace-aligned table."""
+    return re.compile(rf"[ \u3000]{{{gap},}}")
+
+
+@cache
+def _column_splitter(gap: int) -> re.Pattern[str]:
+    return re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
+
+
+def _has_spacing(structure: Structure, first: int, last: int) -> bool:
+    """Does any of lines [first, last) hold a tab or a space? Three scans of the span in C beat a
+    test per line, and most notices (tidied, tables rendered with tabs only by loaders) have none."""
+    if first >= last:
+        return False
+    lines = structure.lines
+    span = structure.text[lines[first].raw_start:lines[last - 1].raw_end]
+    return "\t" in span or " " in span or "\u3000" in span
+
+
 def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
     """Every task table whose header lies in lines [first, last)."""
     lines = structure.lines
     gap = _vocab(grammars, "column_gap", 2)
+    space_run = _space_run(gap)
+    any_gap = gap < 1  # else a run of spaces needs a space: a cheap test before the regex
+    # a header needs a tab or a run of spaces: only such lines are looked at
+    candidates = [i for i in range(first, last)
+                  if "\t" in (text := lines[i].text) or any_gap or " " in text or "\u3000" in text
+                  ] if any_gap or _has_spacing(structure, first, last) else []
     tables: list[_Table] = []
     index = first
-    while index < last:
+    for candidate in candidates:
+        if candidate < index:  # inside a table found above
+            continue
+        index = candidate
         text = lines[index].text
         table: _Table | None = None
         if "\t" in text:
             roles = header_roles(_raw_line(structure, lines[index]).split("\t"), grammars)
             if roles:
                 table = _tab_table(structure, index, last, roles)
-        elif re.search(rf"[ \u3000]{{{gap},}}", text):
-            parts = _fragments(_raw_line(structure, lines[index]), gap)
-            roles = header_roles([p for _, p in parts], grammars) if len(parts) >= 2 else None
+        elif (any_gap or " " in text or "\u3000" in text) and space_run.search(text):
+            raw = _raw_line(structure, lines[index])
+            cells = _fragment_texts(raw, gap)  # display columns are only needed for a header
+            roles = header_roles(cells, grammars) if len(cells) >= 2 else None
             if roles:
+                parts = _fragments(raw, gap)
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
                 table = _space_table(structure, index, last, roles, starts, ends, gap)
@@ -229,8 +268,6 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
             table.lines |= _caption_lines(lines, first, index, grammars)
             tables.append(table)
             index = max(table.lines) + 1
-        else:
-            index += 1
     return tables
 
 
@@ -335,6 +372,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     if in_order:
         firsts.append(part.first)
         totals.append(earlier + len(found))
+    if not found:
+        return [], set()
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
     tasks: list[RawTask] = []
