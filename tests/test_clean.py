@@ -232,3 +232,124 @@ def test_samples_are_idempotent(name: str) -> None:
     text, _, _, _ = _pipeline(name)
     assert tidy(text)[0] == text
     assert repair(text)[0] == text
+
+
+# ---- fast paths: each must decide exactly what the plain form decides ------------------------------
+
+def _reference_strip_pinyin(text: str) -> tuple[str, int, int]:
+    """strip_pinyin as first written: match any bracketed syllable, decide in Python."""
+    grammars = load_grammars()
+    tones = grammars.vocab_map("artefacts", "pinyin_tone_vowels")
+
+    def spell(final: str) -> str:
+        return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
+
+    initials = sorted(map(str, grammars.vocab("artefacts", "pinyin_initials")), key=len, reverse=True)
+    finals = sorted(map(str, grammars.vocab("artefacts", "pinyin_finals")), key=len, reverse=True)
+    syllable = f"(?:{'|'.join(map(re.escape, initials))})?(?:{'|'.join(map(spell, finals))})[1-5]?"
+    opener = "[" + "".join(re.escape(str(c)) for c in grammars.vocab("artefacts", "pinyin_open")) + "]"
+    closer = "[" + "".join(re.escape(str(c)) for c in grammars.vocab("artefacts", "pinyin_close")) + "]"
+    toned = re.compile(f"[{re.escape(''.join(tones.values()))}1-5]")
+    neutral = set(map(str, grammars.vocab("artefacts", "pinyin_neutral")))
+    cjk = re.compile(f"[{clean.CJK}]")
+    dropped = lost = 0
+
+    def annotation(m: re.Match[str]) -> str:
+        nonlocal dropped
+        if m.start() == 0 or not cjk.match(m.string, m.start() - 1):
+            return m.group(0)
+        if toned.search(m.group(1)) is None and m.group(1) not in neutral:
+            return m.group(0)
+        dropped += 1
+        return ""
+
+    def orphan(m: re.Match[str]) -> str:
+        nonlocal lost
+        if not toned.search(m.group(1)):
+            return m.group(0)
+        lost += 1
+        return "\ufffd"
+
+    text = re.sub(f"{opener} ?({syllable}) ?{closer}", annotation, text)
+    text = re.sub(rf"\?({syllable})\)", orphan, text)
+    return text, dropped, lost
+
+
+PINYIN_PIECES = ["區", "社會", "(", ")", "（", "）", "[", "]", "【", "】", " ", "?", "qū", "qu1", "huì", "zhe", "de",
+                 "zhí", "e", "an", "PPP", "Ma", "ü", "x", "ng", "ián", "1", "9", "a"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PINYIN_PIECES), max_size=14).map("".join))
+def test_strip_pinyin_matches_the_per_match_decision(text: str) -> None:
+    repairs: Counter[str] = Counter()
+    expected, dropped, lost = _reference_strip_pinyin(text)
+    assert clean.strip_pinyin(text, repairs) == expected
+    assert repairs["pinyin_annotations"] == dropped and repairs["pinyin_orphans"] == lost
+
+
+def test_xixian_pinyin_matches_the_per_match_decision() -> None:
+    text = _sample("xixian-2017-plan-traditional")
+    repairs: Counter[str] = Counter()
+    expected, dropped, _ = _reference_strip_pinyin(text)
+    assert clean.strip_pinyin(text, repairs) == expected
+    assert repairs["pinyin_annotations"] == dropped == 580
+
+
+@pytest.mark.parametrize(
+    ("pattern", "gate"),
+    [
+        (r"字(?:号|体)\s*", {"字号", "字体"}),
+        (r"</?(?:b|i)>|/(?:b|i)>", {"<b>", "<i>", "/b>", "/i>"}),
+        (r"a?b", {"b"}),
+        (r"x*", None),
+        (r"(?i)abc", None),
+        (r"\?(?<= \?)(?= )", {" ?"}),
+        (r"[^a]+", None),
+    ],
+)
+def test_literal_gate(pattern: str, gate: set[str] | None) -> None:
+    found = clean.literal_gate(re.compile(pattern))
+    assert (None if found is None else set(found)) == gate
+
+
+def _grammar_patterns() -> list[re.Pattern[str]]:
+    grammars = load_grammars()
+    return [g.pattern(r.id) for fam in ("artefacts", "boilerplate") for g, r in grammars.rules(fam) if r.pattern]
+
+
+GATE_PIECES = ["来源", "：", ":", " ", "字号", "[", "]", "打印", "关闭", "首页", ">", "-", "第", "3", "页", "ICP备",
+               "x.docx", "甘政办发", "2022", "194", "号", "(", ")", "国办发", "无障碍", "<br/>", "&nbsp;", "</strong>",
+               "?", "昆明", "市", "©", "|", "共"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(GATE_PIECES), max_size=12).map("".join))
+def test_gates_admit_every_text_a_rule_matches(text: str) -> None:
+    for pattern in _grammar_patterns():
+        if pattern.search(text) is not None:
+            assert clean.Gate.of(pattern).admits(text), pattern.pattern
+            assert clean.Gate(clean.literal_gate(pattern)).admits(text), pattern.pattern
+
+
+def _repair_looking_everywhere(text: str) -> tuple[str, Counter[str]]:
+    """repair() without the one-scan shortcut: every byte-level step looks at the text."""
+    rules = clean._rules()
+    repairs: Counter[str] = Counter()
+    text = clean._NEWLINES.sub("\n", text)
+    text, removed = clean._CONTROL.subn("", text)
+    if removed:
+        repairs["control_chars"] += removed
+    text = clean._repair_mojibake(text, repairs, rules, None)
+    text = clean._run_subs(text, "repair", rules, repairs)
+    return clean.strip_pinyin(text, repairs, rules), repairs
+
+
+RARE_PIECES = ["a", "中文", "\x85", "\x01", "é", "è", "·", "\r", "\n", "\u200b", "锛堜竴", "锛夋寚瀵", "浏", "Í¨Öª", "±",
+               "?", "。ㄒ唬┐龠M"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(RARE_PIECES), max_size=10).map("".join))
+def test_rare_character_scan_misses_nothing(text: str) -> None:
+    assert repair(text) == _repair_looking_everywhere(text)

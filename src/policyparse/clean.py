@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
+from re import _constants as _sre
+from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
@@ -37,20 +39,193 @@ _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A
                        for c in range(r[0], r[1] + 1)}
 _ODD_SPACES = re.compile("[\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_NEWLINE_CHARS = "\r\u2028\u2029\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
 _SPLIT_SPACE = re.compile(rf"(?<=[{CJK}。；：！？）)”》…]) (?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 # NBSP (A0) is left out: tidy turns it into a space, and a run that only becomes repairable once its
 # NBSP is gone would make cleaning change a text again on a second pass.
-_LATIN1_RUN = re.compile("[\u0080-\u009f\u00a1-\u00ff]{2,}")
+_LATIN1_CHARS = "\u0080-\u009f\u00a1-\u00ff"
+_LATIN1_RUN = re.compile(f"[{_LATIN1_CHARS}][{_LATIN1_CHARS}]+")  # = {2,}, led by a class: a fast scan
 # F1: '?' marks the lost lead byte; the run ends at a resynchronising ASCII trail byte, a '?'
 # (an invalid pair whose next byte was swallowed) or anything else (trail lost).
 _F1_RUN = re.compile(r"\?((?:[^\x00-\x7f\s\ufffd\u3000]|[!,:;()]){2,})([@-~?])?")
 _F1_ASCII_BACK = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 
 Counts = Counter[str]
+
+
+# ---------------------------------------------------------------------------------------------
+# literal gates: strings one of which every match of a pattern holds, read off the pattern itself
+#
+# `in` on a str runs at memchr speed, a regex scan of the same text is ~30x slower; most rules find
+# nothing in most notices, so a rule whose gate strings are all absent is skipped for almost nothing.
+
+_GATE_CLASS_MAX = 16  # a character class wider than this gives no gate
+_GATE_PRODUCT_MAX = 64  # exact-string sets (字(?:号|体) → 字号, 字体) are expanded up to this size
+_GATE_IN_MAX = 8  # up to this many characters are tested with `in`; more with one alternation
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_Node = tuple[Any, Any]
+
+
+class Gate:
+    """A necessary condition for a pattern to match: one of `strings` occurs in the subject.
+
+    `strings` is None when the pattern shows no such literal, or starts with one (the regex engine
+    then scans for it as fast as a gate could): the gate admits everything. Lookaround contents
+    count, as they are read from the same subject.
+    """
+
+    __slots__ = ("chars", "finder", "strings")
+
+    def __init__(self, strings: Iterable[str] | None) -> None:
+        self.strings = None if strings is None else tuple(sorted(strings, key=lambda s: (-len(s), s)))
+        chars = [s for s in self.strings or () if len(s) == 1]
+        words = [s for s in self.strings or () if len(s) > 1]
+        if len(chars) > _GATE_IN_MAX:
+            words, chars = words + chars, []
+        self.chars = tuple(chars)  # `in` on one character: a memchr scan
+        self.finder = re.compile("|".join(map(re.escape, words))) if words else None  # faster than `in` on words
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> Gate:
+        return cls(None if _literal_prefix(pattern) else literal_gate(pattern))
+
+    def admits(self, text: str) -> bool:
+        if self.strings is None:
+            return True
+        return (any(c in text for c in self.chars)
+                or (self.finder is not None and self.finder.search(text) is not None))
+
+
+def _literal_prefix(pattern: re.Pattern[str]) -> bool:
+    """Whether the pattern starts with a literal character, which the engine finds at memchr speed."""
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):
+        return False
+    return bool(tree) and tree[0][0] is _sre.LITERAL and not pattern.flags & re.IGNORECASE
+
+
+def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains; None if the pattern shows none."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    return _sequence_gate(list(tree))
+
+
+def _gate_cost(strings: frozenset[str]) -> int:
+    """Lower is better: a single character (：, -) occurs far more often than a word."""
+    return sum(1 if len(s) >= 2 else 20 for s in strings)
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    """Drop strings holding another one of the set: where they occur, so does the shorter one."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+def _sequence_gate(items: list[_Node]) -> frozenset[str] | None:
+    """The cheapest gate among the items, runs of exact items joined into longer strings."""
+    best: frozenset[str] | None = None
+    run: frozenset[str] | None = None  # exact strings of the current run of exact items
+
+    def consider(gate: frozenset[str] | None) -> None:
+        nonlocal best
+        if gate and "" not in gate and (best is None or _gate_cost(gate) < _gate_cost(best)):
+            best = _minimal(gate)
+
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is not None:
+            joined = exact if run is None else frozenset(a + b for a in run for b in exact)
+            if len(joined) <= _GATE_PRODUCT_MAX:
+                run = joined
+                continue
+            consider(run)
+            run = exact
+            continue
+        consider(run)
+        run = None
+        consider(_node_gate(op, av))
+    consider(run)
+    return best
+
+
+def _exact(op: Any, av: Any) -> frozenset[str] | None:
+    """Every string the node can match, when there are few (a literal, a small class, word choices)."""
+    if op is _sre.LITERAL:
+        return frozenset(chr(av))
+    if op is _sre.IN:
+        return _class_chars(av)
+    if op is _sre.BRANCH:
+        alternatives = [_exact_sequence(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        merged = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return merged if len(merged) <= _GATE_PRODUCT_MAX else None
+    if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _exact_sequence(list(av[3]))
+    if op in _REPEATS and av[1] - av[0] <= 1 and av[1] <= 4:
+        inner = _exact_sequence(list(av[2]))
+        if inner is None:
+            return None
+        out: set[str] = set()
+        for count in range(av[0], av[1] + 1):
+            product = frozenset([""])
+            for _ in range(count):
+                product = frozenset(a + b for a in product for b in inner)
+            out |= product
+        return frozenset(out) if len(out) <= _GATE_PRODUCT_MAX else None
+    return None
+
+
+def _exact_sequence(items: list[_Node]) -> frozenset[str] | None:
+    product = frozenset([""])
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is None:
+            return None
+        product = frozenset(a + b for a in product for b in exact)
+        if len(product) > _GATE_PRODUCT_MAX:
+            return None
+    return product
+
+
+def _class_chars(items: list[_Node]) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < _GATE_CLASS_MAX:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # NEGATE, CATEGORY (\s, \d), wide ranges
+            return None
+    return frozenset(chars) if 0 < len(chars) <= _GATE_CLASS_MAX else None
+
+
+def _node_gate(op: Any, av: Any) -> frozenset[str] | None:
+    """Gate of a node that is not exact: what one of its required parts must contain."""
+    if op is _sre.BRANCH:
+        alternatives = [_sequence_gate(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return _minimal(frozenset().union(*alternatives))  # type: ignore[arg-type]
+    if op is _sre.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_gate(list(av[3]))
+    if op is _sre.ATOMIC_GROUP:
+        return _sequence_gate(list(av))
+    if op in _REPEATS:
+        return _sequence_gate(list(av[2])) if av[0] >= 1 else None
+    if op is _sre.ASSERT:  # a lookahead or lookbehind reads the subject too
+        return _sequence_gate(list(av[1]))
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,6 +238,11 @@ class Substitution:
     pattern: re.Pattern[str]
     replace: str
     count: str
+    gate: Gate = field(default_factory=lambda: Gate(None))
+
+    def expand(self, match: re.Match[str]) -> str:
+        """The replacement for one match; a template without group references needs no parsing."""
+        return match.expand(self.replace) if "\\" in self.replace else self.replace
 
 
 @dataclass(frozen=True)
@@ -71,8 +251,8 @@ class CleanRules:
 
     settings: dict[str, Any]
     subs: dict[str, list[Substitution]]
-    pinyin: re.Pattern[str]
-    pinyin_orphan: re.Pattern[str]
+    pinyin: re.Pattern[str]  # only annotations to drop: after an ideograph, toned or a neutral particle
+    pinyin_orphan: re.Pattern[str]  # only toned orphans
     neutral: frozenset[str]
     toned: re.Pattern[str]
     numerals: tuple[str, ...]
@@ -82,6 +262,11 @@ class CleanRules:
     split_marker: re.Pattern[str]
     boilerplate: re.Pattern[str]
     f2_markers: re.Pattern[str]
+    f2_pairs: re.Pattern[str] = re.compile("(?!)")
+    pinyin_gates: tuple[re.Pattern[str], ...] = ()  # one literal-led scan per opener
+    rare_chars: re.Pattern[str] = re.compile("(?!)")  # anything repair's byte-level steps act on
+    boilerplate_rules: tuple[tuple[re.Pattern[str], Gate], ...] = ()
+    boilerplate_lines: re.Pattern[str] = re.compile("[^\n]+")  # finds lines a boilerplate rule may match
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -91,36 +276,144 @@ def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
     return merged
 
 
-def _pinyin_syllable(grammars: GrammarSet) -> str:
+@dataclass(frozen=True)
+class _Pinyin:
+    """Pinyin spelling data from the grammar: syllable pattern, its characters, tone marks."""
+
+    syllable: str
+    letters: str  # class body: every character a syllable can hold
+    starts: str  # class body: every character a syllable can start with
+    toned: str  # class body: a tone-marked vowel or a tone digit
+
+
+def _pinyin(grammars: GrammarSet) -> _Pinyin:
     """initial? + final, each vowel of the final allowed to carry its tone mark, + tone digit?"""
     tones = grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels")
 
-    def spell(final: str) -> str:
-        return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
+    def spell(final: str) -> list[str]:
+        return [f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final]
 
-    initials = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_initials")), key=len, reverse=True)
-    finals = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")), key=len, reverse=True)
-    return f"(?:{'|'.join(map(re.escape, initials))})?(?:{'|'.join(map(spell, finals))})[1-5]?"
+    def variants(ch: str) -> str:
+        return ch + tones.get(ch, "")
+
+    initials = [[re.escape(ch) for ch in str(i)] for i in grammars.vocab(ARTEFACTS, "pinyin_initials")]
+    finals = list(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")))
+    letters = {c for word in (*initials, *finals) for ch in word for c in variants(ch)} | set("12345")
+    starts = {c for word in finals for c in variants(word[0])} | {word[0] for word in initials}
+    # as a trie: the engine tries a handful of first letters, not forty finals one after another;
+    # the strings matched are the same, and a syllable is always a whole run of letters
+    return _Pinyin(
+        syllable=f"(?:{_trie([*initials])})?(?:{_trie([spell(f) for f in finals])})[1-5]?",
+        letters=_class_body(letters), starts=_class_body(starts),
+        toned=re.escape("".join(tones.values())) + "1-5")
+
+
+def _trie(words: list[list[str]]) -> str:
+    """An alternation of token sequences with shared prefixes factored out: (?:a(?:n(?:g)?|i)?|…)."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for token in word:
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _trie_body(tree)
+
+
+def _trie_body(node: dict[str, Any]) -> str:
+    branches = [token + _trie_group(child) for token, child in node.items() if token]
+    return "|".join(branches)
+
+
+def _trie_group(node: dict[str, Any]) -> str:
+    body = _trie_body(node)
+    if not body:
+        return ""
+    return f"(?:{body})?" if "" in node else f"(?:{body})"
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(set(chars)))
+
+
+def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The annotation and orphan patterns with the keep-or-drop test written into them.
+
+    A syllable is the whole run of pinyin letters between the brackets (a bracket or space ends
+    it), so lookaheads over that run decide exactly what testing the matched syllable would: no
+    callback per match, one C-level subn.
+    """
+    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    neutral = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral")), key=len, reverse=True)
+    letters, toned = spelling.letters, spelling.toned
+    neutral_word = f"(?:{'|'.join(map(re.escape, neutral))})(?![{letters}])" if neutral else "(?!)"
+    droppable = f"(?=[{letters}]*?[{toned}]|{neutral_word})"
+    annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}")
+    orphan = re.compile(rf"\?(?=[{letters}]*?[{toned}])({spelling.syllable})\)")
+    return annotation, orphan
+
+
+def _pinyin_gates(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], ...]:
+    """Opener after an ideograph, then a letter a syllable starts with: most （ hold （一）, （2020）."""
+    gates = []
+    for opener in map(str, grammars.vocab(ARTEFACTS, "pinyin_open")):
+        mark = re.escape(opener)
+        gates.append(re.compile(f"{mark}(?<=[{CJK}]{mark}) ?[{spelling.starts}]"))
+    return tuple(gates)
 
 
 def _bracket_class(grammars: GrammarSet, key: str) -> str:
     return "[" + "".join(re.escape(str(c)) for c in grammars.vocab(ARTEFACTS, key)) + "]"
 
 
-def _f2_markers() -> re.Pattern[str]:
+def _f2_chars() -> set[str]:
     """Characters that UTF-8 lead + continuation bytes become when read as GBK (锛, 銆, 鈥 …);
     rare in real text, so a line without two of them is not checked for F2 at all."""
     pairs = [(lead, trail) for lead in range(0xE2, 0xF0) for trail in range(0x80, 0xC0)]
     pairs += [(cont, lead) for cont in range(0x81, 0xC0) for lead in range(0xE2, 0xF0)]
-    chars = set(_decodable(iter(pairs)))
-    chars -= common_chars()
-    return re.compile("[" + "".join(sorted(chars)) + "]")
+    return set(_decodable(iter(pairs))) - common_chars()
+
+
+def _f2_markers() -> re.Pattern[str]:
+    return re.compile(f"[{_class_body(_f2_chars())}]")
+
+
+def _f2_pairs() -> re.Pattern[str]:
+    """Two marker characters on one line: only such lines are re-read."""
+    markers = _class_body(_f2_chars())
+    return re.compile(f"[{markers}][^\\n]*?[{markers}]")
+
+
+def _rare_chars() -> re.Pattern[str]:
+    """Where a byte-level repair step could start: a control character or odd newline, a run of
+    two Latin-1 characters, a second F2 marker on a line. One scan finds none in nearly every
+    notice, and newline, control-character, F2 and F3 repairs are then skipped."""
+    markers = _class_body(_f2_chars())
+    plain = f"{_CONTROL_CHARS}{_NEWLINE_CHARS}"
+    return re.compile(f"[{plain}{_LATIN1_CHARS}{markers}]"
+                      f"(?:(?<=[{plain}])|(?<=[{_LATIN1_CHARS}])(?=[{_LATIN1_CHARS}])"
+                      f"|(?<=[{markers}])(?=[^\\n]*?[{markers}]))")
 
 
 def _boilerplate(grammars: GrammarSet) -> re.Pattern[str]:
     """Every boilerplate rule as one alternation: one fullmatch per line."""
     patterns = [g.pattern(r.id).pattern for g, r in grammars.rules(BOILERPLATE) if r.pattern]
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+def _boilerplate_rules(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], Gate], ...]:
+    return tuple((g.pattern(r.id), Gate.of(g.pattern(r.id))) for g, r in grammars.rules(BOILERPLATE) if r.pattern)
+
+
+def _boilerplate_lines(rules: tuple[tuple[re.Pattern[str], Gate], ...]) -> re.Pattern[str]:
+    """The rest of a line from its first gate string or space on: one match per line that a rule
+    may fullmatch, before or after tidying (a space is what tidying removes)."""
+    strings: set[str] = {" "}
+    for _, gate in rules:
+        if gate.strings is None:
+            return re.compile("[^\n]+")
+        strings.update(gate.strings)
+    words = sorted(_minimal(frozenset(strings)), key=lambda s: (-len(s), s))
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))})[^\n]*")
 
 
 def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
@@ -130,8 +423,9 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
             continue
         phase = str(rule.extra("phase", "tidy"))
         count = str(rule.extra("count", rule.id.replace("-", "_")))
+        pattern = grammar.pattern(rule.id)
         subs.setdefault(phase, []).append(
-            Substitution(rule.id, grammar.pattern(rule.id), str(rule.extra("replace")), count))
+            Substitution(rule.id, pattern, str(rule.extra("replace")), count, Gate.of(pattern)))
     return subs
 
 
@@ -147,25 +441,29 @@ def _rules() -> CleanRules:
     from .grammar import load_grammars
 
     grammars = load_grammars()
-    syllable = _pinyin_syllable(grammars)
-    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
-    toned = "".join(grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels").values())
+    spelling = _pinyin(grammars)
+    annotation, orphan = _pinyin_patterns(grammars, spelling)
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
-    combined = _boilerplate(grammars)
+    boilerplate_rules = _boilerplate_rules(grammars)
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
-        pinyin=re.compile(f"{opener} ?({syllable}) ?{closer}"),
-        pinyin_orphan=re.compile(rf"\?({syllable})\)"),
+        pinyin=annotation,
+        pinyin_orphan=orphan,
         neutral=frozenset(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral"))),
-        toned=re.compile(f"[{re.escape(toned)}1-5]"),
+        toned=re.compile(f"[{spelling.toned}]"),
         numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
         join_block=re.compile(blockers),
         split_marker=_rule_pattern(grammars, "flattened-split"),
-        boilerplate=combined,
+        boilerplate=_boilerplate(grammars),
         f2_markers=_f2_markers(),
+        f2_pairs=_f2_pairs(),
+        pinyin_gates=_pinyin_gates(grammars, spelling),
+        rare_chars=_rare_chars(),
+        boilerplate_rules=boilerplate_rules,
+        boilerplate_lines=_boilerplate_lines(boilerplate_rules),
     )
 
 
@@ -188,8 +486,8 @@ def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], 
 
 def _run_subs(text: str, phase: str, rules: CleanRules, repairs: Counts) -> str:
     for sub in rules.subs.get(phase, []):
-        if sub.pattern.search(text) is not None:
-            text = _count_subn(sub.pattern, sub.replace, text, repairs, sub.count)
+        if sub.gate.admits(text) and sub.pattern.search(text) is not None:
+            text = _count_subn(sub.pattern, sub.expand, text, repairs, sub.count)
     return text
 
 
@@ -201,36 +499,48 @@ def repair(text: str) -> tuple[str, Counts]:
     """Undo decoding and markup damage before conversion (pinyin needs the original characters)."""
     repairs: Counts = Counter()
     rules = _rules()
-    if _NEWLINES.search(text) is not None:
+    found: set[str] | None = _rare_kinds(text, rules)
+    if "newline" in found:
         text = _NEWLINES.sub("\n", text)
-    if _CONTROL.search(text) is not None:
-        text = _count_subn(_CONTROL, "", text, repairs, "control_chars")
-    text = repair_mojibake(text, repairs, rules)
+    if "control" in found:
+        text, removed = _CONTROL.subn("", text)
+        repairs["control_chars"] += removed
+        found = None  # removing one may join two Latin-1 characters into a run
+    text = _repair_mojibake(text, repairs, rules, found)
     text = _run_subs(text, "repair", rules, repairs)
     text = strip_pinyin(text, repairs, rules)
     return text, repairs
 
 
+def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
+    """Which byte-level repairs the text needs a look at, from one scan: {newline, control, latin1, f2}."""
+    found: set[str] = set()
+    for match in rules.rare_chars.finditer(text):
+        char = match.group()
+        if char in _NEWLINE_CHARS:
+            found.add("newline")
+        elif _CONTROL.match(char):
+            found.add("control")
+        elif _LATIN1_RUN.match(text, match.start()):
+            found.add("latin1")
+        else:
+            found.add("f2")
+        if len(found) == 4:
+            break
+    return found
+
+
 def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
     """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe."""
     rules = rules or _rules()
-
-    def annotation(match: re.Match[str]) -> str:
-        start = match.start()
-        syllable = match.group(1)
-        if start == 0 or not _CJK_CHAR.match(match.string, start - 1):
-            return match.group(0)
-        if rules.toned.search(syllable) is None and syllable not in rules.neutral:
-            return match.group(0)
-        return ""
-
-    text = _count_subn(rules.pinyin, annotation, text, repairs, "pinyin_annotations")
-
-    def orphan(match: re.Match[str]) -> str:
-        return "\ufffd" if rules.toned.search(match.group(1)) else match.group(0)
-
+    if any(gate.search(text) is not None for gate in rules.pinyin_gates):
+        text, dropped = rules.pinyin.subn("", text)
+        if dropped:
+            repairs["pinyin_annotations"] += dropped
     if "?" in text:
-        text = _count_subn(rules.pinyin_orphan, orphan, text, repairs, "pinyin_orphans")
+        text, lost = rules.pinyin_orphan.subn("\ufffd", text)
+        if lost:
+            repairs["pinyin_orphans"] += lost
     return text
 
 
@@ -282,11 +592,12 @@ class _Guesser:
         if not self.enabled or self.left <= 0 or not prev:
             return "\ufffd"
         self.left -= 1
-        following = self._following(prev)
+        count = self._following(prev).get  # dict.get: Counter's __missing__ is a Python call per miss
         best, best_n = "\ufffd", 0
         for cand in candidates:
-            if following[cand] > best_n:
-                best, best_n = cand, following[cand]
+            n = count(cand, 0)
+            if n > best_n:
+                best, best_n = cand, n
         return best
 
     def _following(self, prev: str) -> Counter[str]:
@@ -384,7 +695,11 @@ def _repair_f3(run: str) -> str | None:
 
 def repair_mojibake(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
     """Byte-exact re-reading of three garbling forms; a text that reads better stays as is."""
-    rules = rules or _rules()
+    return _repair_mojibake(text, repairs, rules or _rules(), None)
+
+
+def _repair_mojibake(text: str, repairs: Counts, rules: CleanRules, found: set[str] | None) -> str:
+    """`found`: what `_rare_kinds` saw in the text, None to look for everything."""
     counts: Counts = Counter()
     if "?" in text:
         guesser = _Guesser(text, rules, counts)
@@ -397,9 +712,11 @@ def repair_mojibake(text: str, repairs: Counts, rules: CleanRules | None = None)
             return fixed
 
         text = _F1_RUN.sub(f1, text)
-    if rules.f2_markers.search(text) is not None:
+        if counts["mojibake"]:  # a re-read run may hold anything
+            found = _rare_kinds(text, rules)
+    if (found is None or "f2" in found) and rules.f2_pairs.search(text) is not None:
         text = _repair_f2_lines(text, rules, counts)
-    if _LATIN1_RUN.search(text) is not None:
+    if (found is None or "latin1" in found) and _LATIN1_RUN.search(text) is not None:
         text = _LATIN1_RUN.sub(lambda m: _counted(_repair_f3(m.group(0)), m.group(0), counts), text)
     repairs.update({key: n for key, n in counts.items() if n})
     return text
@@ -414,16 +731,14 @@ def _counted(fixed: str | None, original: str, counts: Counts) -> str:
 
 def _repair_f2_lines(text: str, rules: CleanRules, counts: Counts) -> str:
     """Only lines holding two or more marker characters are re-read; real text has almost none."""
-    hits: Counter[tuple[int, int]] = Counter()
-    for match in rules.f2_markers.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        hits[(start, len(text) if end < 0 else end)] += 1
     pieces: list[str] = []
     done = 0
-    for (start, end), n in sorted(hits.items()):
-        if n < 2:
+    for match in rules.f2_pairs.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start < done:  # a further pair on a line already re-read
             continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
         fixed = _NON_ASCII_RUN.sub(
             lambda m: _counted(_repair_f2(m.group(0), counts), m.group(0), counts), text[start:end])
         pieces += [text[done:start], fixed]
