@@ -353,3 +353,114 @@ RARE_PIECES = ["a", "中文", "\x85", "\x01", "é", "è", "·", "\r", "\n", "\u2
 @given(st.lists(st.sampled_from(RARE_PIECES), max_size=10).map("".join))
 def test_rare_character_scan_misses_nothing(text: str) -> None:
     assert repair(text) == _repair_looking_everywhere(text)
+
+
+# the tidy steps as first written, line by line: the fast forms must agree with them
+
+def _reference_widths(text: str) -> tuple[str, Counter[str]]:
+    repairs: Counter[str] = Counter()
+    text, n = clean._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(clean._FULLWIDTH_TO_ASCII), text)
+    if n:
+        repairs["fullwidth_alnum"] += n
+    text = clean._ODD_SPACES.sub(" ", text)
+    changed = True
+    while changed:
+        changed = False
+        for pattern, full in clean._PUNCT_NEAR_CJK:
+            text, n = pattern.subn(full, text)
+            if n:
+                repairs["punctuation_width"] += n
+                changed = True
+    return text, repairs
+
+
+def _reference_split_line(line: str, window: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in re.finditer(rf"(?<=[{clean.CJK}。；：！？）)”》…]) (?=[{clean.CJK}（(“《]|\d{{1,2}}[.．、])", line):
+        cut = match.start()
+        if clean._open_depth(line[max(start, cut - window):cut]) > 0 and clean._open_depth(line[start:cut]) > 0:
+            continue
+        pieces.append(line[start:cut])
+        start = cut + 1
+    pieces.append(line[start:])
+    return [p for p in pieces if p]
+
+
+def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
+    rules = clean._rules()
+    kept, dropped = [], []
+    for line in lines:
+        if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
+                rules.boilerplate.fullmatch(line)
+                or (" " in line and rules.boilerplate.fullmatch(clean._run_subs(line, "tidy", rules, Counter())))):
+            dropped.append(line)
+        else:
+            kept.append(line)
+    return kept, dropped
+
+
+def _reference_join(lines: list[str]) -> tuple[list[str], int]:
+    rules = clean._rules()
+    out: list[str] = []
+    joined = 0
+    for line in lines:
+        if out and _reference_joins(out[-1], line, rules):
+            out[-1] += line
+            joined += 1
+        else:
+            out.append(line)
+    return out, joined
+
+
+def _reference_joins(current: str, following: str, rules: clean.CleanRules) -> bool:
+    if "\t" in current or "\t" in following or "\f" in current or "\f" in following:
+        return False
+    if "  " in current.strip(" ") or following.startswith(" "):
+        return False
+    return (rules.join_end.search(current, len(current) - 1) is not None
+            and rules.join_start.match(following) is not None
+            and rules.join_block.search(following) is None
+            and (len(current) >= 40 or len(clean._run_subs(current, "tidy", rules, Counter())) >= 40))
+
+
+TIDY_PIECES = ["各部门", "建立联", "席会议", "（一）", "(", ")", "（", "）", ",", ":", "：", "，", "、", " ", "  ", "\n", "\n",
+               "\t", "\u3000", "１２", "来源", "时间", "2020-05-13", "字号", "[]", "无障碍", "第3页", "- 3 -", "x.docx", "ICP备",
+               "甘政办发", "2022194号", "1.", "一、", "附件", "责任单位", "。", "“", "”", "a", "…", "\f", "牵头单位：", "首页 >"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TIDY_PIECES), max_size=40).map("".join))
+def test_tidy_steps_match_the_line_by_line_forms(text: str) -> None:
+    rules = clean._rules()
+    repairs: Counter[str] = Counter()
+    widened = clean.normalise_widths(text, repairs)
+    assert (widened, repairs) == _reference_widths(text)
+    lines = clean._stripped_lines(widened)
+    assert lines == clean._strip_lines(widened.split("\n"))
+    assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
+    counts: Counter[str] = Counter()
+    assert (clean.join_broken_lines(lines, counts, rules), counts["lines_joined"]) == _reference_join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["改革", "（一）", "（", "）", "(", ")", " ", "1.", "12.", "。", "“", "”", "》", "a"]),
+                max_size=60).map("".join), st.integers(min_value=1, max_value=30))
+def test_split_line_matches_the_plain_depth_counts(line: str, window: int) -> None:
+    assert clean._split_line(line, window) == _reference_split_line(line, window)
+
+
+@pytest.mark.parametrize("name", ["lanzhou-2020-workpoints", "ganyu-quarterly-plan", "jiayuguan-siyou-flattened-docx",
+                                  "lanzhou-95-measures-news", "xixian-2017-plan-traditional"])
+def test_tidy_steps_match_on_the_samples(name: str) -> None:
+    rules = clean._rules()
+    simplified, _, _ = to_simplified(repair(_sample(name))[0])
+    widened = clean.normalise_widths(simplified, Counter())
+    assert widened == _reference_widths(simplified)[0]
+    lines = clean.split_flattened(clean._stripped_lines(widened), Counter(), rules)
+    assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
+    kept = clean.drop_boilerplate(lines, rules)[0]
+    assert clean.join_broken_lines(kept, Counter(), rules) == _reference_join(kept)[0]
+    long_lines = [line for line in clean._stripped_lines(widened) if len(line) >= 2000]
+    for line in long_lines:
+        assert clean._split_line(line, 200) == _reference_split_line(line, 200)

@@ -11,10 +11,12 @@ engine. Each step is linear in the text (regex scans, translate, one pass over l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from re import _constants as _sre
 from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
@@ -29,22 +31,32 @@ MAX_BOILERPLATE_LINE = 300
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # one literal-led pattern per mark: a C-speed scan with a plain replacement, no Python callback
+_PUNCT_MARKS = (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"), ("!", "！"))
 _PUNCT_NEAR_CJK = tuple(
     (re.compile(rf"{re.escape(half)}(?:(?<=[{CJK}）”]{re.escape(half)})|(?=[{CJK}（“]))"), full)
-    for half, full in (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"),
-                       ("!", "！"))
+    for half, full in _PUNCT_MARKS
 )
+# the same marks where they stay half-width: none found, every one of them changes (a plain replace)
+_PUNCT_APART = tuple(
+    re.compile(rf"{re.escape(half)}(?<![{CJK}）”]{re.escape(half)})(?![{CJK}（“])") for half, _ in _PUNCT_MARKS
+)
+_BRACKET_MARKS = "()"  # their full forms are the only ones that make a neighbour CJK-adjacent
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
                        for c in range(r[0], r[1] + 1)}
-_ODD_SPACES = re.compile("[\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]")
+_ODD_SPACE_CHARS = "\u3000\u00a0\u2002\u2003\u2009\u200a\u202f"
+_ODD_SPACES = re.compile(f"[{_ODD_SPACE_CHARS}]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff"
 _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _NEWLINE_CHARS = "\r\u2028\u2029\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
-_SPLIT_SPACE = re.compile(rf"(?<=[{CJK}。；：！？）)”》…]) (?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
+_SPLIT_SPACE = re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")  # space-led: fast
+_BRACKETS = re.compile(f"[{re.escape(_OPENERS + _CLOSERS)}]")
+_BRACKET_DEPTH = {**dict.fromkeys(_OPENERS, 1), **dict.fromkeys(_CLOSERS, -1)}
+# a run of 2+ spaces with something on both sides on its line: maybe a space-aligned table row
+_INNER_SPACES = re.compile(r"  (?<=[^ \n]  ) *[^ \n]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 # NBSP (A0) is left out: tidy turns it into a space, and a run that only becomes repairable once its
 # NBSP is gone would make cleaning change a text again on a second pass.
@@ -228,6 +240,180 @@ def _node_gate(op: Any, av: Any) -> frozenset[str] | None:
     return None
 
 
+_CATEGORY_CLASS = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+                   _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+_BROAD_FIRST = {r"\d", r"\D", r"\S", r"\w", r"\W"}  # lines starting so are too many to be worth telling apart
+
+
+class LineMatcher:
+    """Which lines some pattern fullmatches, for patterns only ever fullmatched on a whole line.
+
+    A line can only fullmatch an alternative if it starts with a character the alternative can
+    start with; an alternative that may start with nearly anything (.{0,80}ICP备) needs one of its
+    gate strings somewhere in the line instead. So `lines` finds the candidate lines of a text in
+    a few scans, and `fullmatch` tries a candidate only against the patterns it may match: those
+    told by first character alone, and the others when their first characters or words are there.
+    """
+
+    __slots__ = ("first", "loose", "loose_first", "loose_words", "starts", "strict", "strict_first", "words")
+
+    def __init__(self, patterns: list[re.Pattern[str]], extra_words: Iterable[str] = ()) -> None:
+        strict: list[str] = []
+        loose: list[str] = []
+        strict_first: set[str] = set()
+        loose_first: set[str] = set()
+        loose_words: set[str] = set()
+        everything = False
+        for pattern in patterns:
+            starts = _alternative_starts(pattern)
+            if starts is None:
+                everything = True
+                loose.append(pattern.pattern)
+                continue
+            firsts = set().union(*(first for first, _ in starts if first is not None))
+            words = set().union(*(gate for first, gate in starts if first is None and gate is not None))
+            if all(first is not None for first, _ in starts):
+                strict.append(pattern.pattern)
+                strict_first |= firsts
+            else:
+                loose.append(pattern.pattern)
+                loose_first |= firsts
+                loose_words |= words
+        self.strict = _alternation_of(strict)
+        self.strict_first = _first_class(strict_first)
+        self.loose = _alternation_of(loose)
+        self.loose_first = None if everything else _first_class(loose_first)
+        self.loose_words = None if everything or not loose_words else _words(loose_words)
+        first = "".join(sorted(strict_first | loose_first))
+        self.first = None if everything else re.compile(f"[{first}]" if first else "(?!)")
+        # an empty line never matches: \s must not take the next newline for a first character
+        self.starts = None if everything else re.compile(f"\\n(?!\\n)(?=[{first}])" if first else "(?!)")
+        words_anywhere = loose_words | set(extra_words)
+        self.words = None if everything or not words_anywhere else re.compile(
+            f"(?:{_words(words_anywhere).pattern})[^\\n]*")
+
+    def lines(self, text: str) -> list[int] | None:
+        """Indexes of the lines of `text` that may match, in order; None: every line may."""
+        if self.first is None or self.starts is None:
+            return None
+        found = [0] if self.first.match(text) else []
+        index = done = 0
+        for match in self.starts.finditer(text):
+            index += text.count("\n", done, match.start()) + 1
+            done = match.start() + 1
+            found.append(index)
+        if self.words is not None:
+            index = done = 0
+            for match in self.words.finditer(text):
+                index += text.count("\n", done, match.start())
+                done = match.start()
+                found.append(index)
+        return sorted(set(found))
+
+    def fullmatch(self, line: str) -> bool:
+        """Whether one of the patterns fullmatches the line."""
+        if self.strict is not None and self.strict_first.match(line) and self.strict.fullmatch(line):
+            return True
+        if self.loose is None:
+            return False
+        if self.loose_first is not None and not self.loose_first.match(line) and (
+                self.loose_words is None or self.loose_words.search(line) is None):
+            return False
+        return self.loose.fullmatch(line) is not None
+
+
+def _alternation_of(sources: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
+
+
+def _first_class(pieces: set[str]) -> re.Pattern[str]:
+    return re.compile(f"[{''.join(sorted(pieces))}]" if pieces else "(?!)")
+
+
+def _words(strings: set[str]) -> re.Pattern[str]:
+    ordered = sorted(_minimal(frozenset(strings)), key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+def _alternative_starts(pattern: re.Pattern[str]) -> list[tuple[set[str] | None, frozenset[str] | None]] | None:
+    """Per top-level alternative: its first characters (None if nearly any), else its gate strings.
+
+    None when some alternative shows neither.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is _sre.BRANCH else [tree]
+    out: list[tuple[set[str] | None, frozenset[str] | None]] = []
+    for alternative in alternatives:
+        first, _ = _first_chars(list(alternative))
+        if first is not None and not first & _BROAD_FIRST:
+            out.append((first, None))
+            continue
+        gate = _sequence_gate(list(alternative))
+        if gate is None:
+            return None
+        out.append((None, gate))
+    return out
+
+
+def _first_chars(items: list[_Node]) -> tuple[set[str] | None, bool]:
+    """Class pieces (regex source) a non-empty match can start with, and whether it can be empty.
+
+    Lookarounds and anchors are read as empty: the set is then larger, never smaller.
+    """
+    first: set[str] = set()
+    for op, av in items:
+        piece, nullable = _node_first(op, av)
+        if piece is None:
+            return None, False
+        first |= piece
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _node_first(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op is _sre.LITERAL:
+        return {re.escape(chr(av))}, False
+    if op is _sre.IN:
+        return _class_pieces(av), False
+    if op is _sre.BRANCH:
+        first: set[str] = set()
+        nullable = False
+        for alternative in av[1]:
+            piece, empty = _first_chars(list(alternative))
+            if piece is None:
+                return None, False
+            first |= piece
+            nullable = nullable or empty
+        return first, nullable
+    if op is _sre.SUBPATTERN:
+        return (None, False) if av[1] & re.IGNORECASE else _first_chars(list(av[3]))
+    if op is _sre.ATOMIC_GROUP:
+        return _first_chars(list(av))
+    if op in _REPEATS:
+        piece, empty = _first_chars(list(av[2]))
+        return piece, empty or av[0] == 0
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return set(), True
+    return None, False
+
+
+def _class_pieces(items: list[_Node]) -> set[str] | None:
+    pieces: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            pieces.add(re.escape(chr(av)))
+        elif op is _sre.RANGE:
+            pieces.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _sre.CATEGORY and av in _CATEGORY_CLASS:
+            pieces.add(_CATEGORY_CLASS[av])
+        else:  # NEGATE and the rest
+            return None
+    return pieces
+
+
 # ---------------------------------------------------------------------------------------------
 # grammar data, compiled once on first use
 
@@ -240,9 +426,36 @@ class Substitution:
     count: str
     gate: Gate = field(default_factory=lambda: Gate(None))
 
+    template: tuple[str | int, ...] | None = None  # `replace` as literals and group numbers
+
     def expand(self, match: re.Match[str]) -> str:
-        """The replacement for one match; a template without group references needs no parsing."""
-        return match.expand(self.replace) if "\\" in self.replace else self.replace
+        """The replacement for one match: `match.expand` parses the template on every call."""
+        if "\\" not in self.replace:
+            return self.replace
+        if self.template is None:
+            return match.expand(self.replace)
+        return "".join(part if isinstance(part, str) else (match.group(part) or "") for part in self.template)
+
+
+_TEMPLATE_PART = re.compile(r"\\g<(\w+)>|\\([1-9])(?!\d)|(\\)|([^\\]+)")
+
+
+def _compile_template(template: str, pattern: re.Pattern[str]) -> tuple[str | int, ...] | None:
+    """Literals and \\1 / \\g<name> references; None for anything else (escapes), left to re."""
+    parts: list[str | int] = []
+    for match in _TEMPLATE_PART.finditer(template):
+        name, digit, escape, literal = match.groups()
+        if escape is not None:
+            return None
+        if literal is not None:
+            parts.append(literal)
+            continue
+        ref = name if name is not None else digit
+        group = int(ref) if ref.isdigit() else pattern.groupindex.get(ref, -1)
+        if not 0 <= group <= pattern.groups:
+            return None
+        parts.append(group)
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -265,8 +478,10 @@ class CleanRules:
     f2_pairs: re.Pattern[str] = re.compile("(?!)")
     pinyin_gates: tuple[re.Pattern[str], ...] = ()  # one literal-led scan per opener
     rare_chars: re.Pattern[str] = re.compile("(?!)")  # anything repair's byte-level steps act on
-    boilerplate_rules: tuple[tuple[re.Pattern[str], Gate], ...] = ()
-    boilerplate_lines: re.Pattern[str] = re.compile("[^\n]+")  # finds lines a boilerplate rule may match
+    boilerplate_lines: LineMatcher = field(default_factory=lambda: LineMatcher([]))
+    join_boundary: re.Pattern[str] | None = None  # newlines where join_end and join_start both hold
+    join_block_start: re.Pattern[str] | None = None  # the ^-anchored blockers: tried at the start only
+    join_block_rest: re.Pattern[str] | None = None  # the others: searched
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -400,20 +615,38 @@ def _boilerplate(grammars: GrammarSet) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
 
 
-def _boilerplate_rules(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], Gate], ...]:
-    return tuple((g.pattern(r.id), Gate.of(g.pattern(r.id))) for g, r in grammars.rules(BOILERPLATE) if r.pattern)
+def _boilerplate_lines(grammars: GrammarSet) -> LineMatcher:
+    """Lines a boilerplate rule may fullmatch, before or after tidying (a space is what tidying removes)."""
+    return LineMatcher([g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern], {" "})
 
 
-def _boilerplate_lines(rules: tuple[tuple[re.Pattern[str], Gate], ...]) -> re.Pattern[str]:
-    """The rest of a line from its first gate string or space on: one match per line that a rule
-    may fullmatch, before or after tidying (a space is what tidying removes)."""
-    strings: set[str] = {" "}
-    for _, gate in rules:
-        if gate.strings is None:
-            return re.compile("[^\n]+")
-        strings.update(gate.strings)
-    words = sorted(_minimal(frozenset(strings)), key=lambda s: (-len(s), s))
-    return re.compile(f"(?:{'|'.join(map(re.escape, words))})[^\n]*")
+def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
+    """Join blockers that start with ^ (a match can only start at 0: `match`, not a scan of the
+    line), or the others; together they decide what `join_block.search` decides."""
+    chosen = [str(b) for b in grammars.vocab(ARTEFACTS, "join_blockers")
+              if _starts_anchored(re.compile(str(b))) == anchored]
+    return re.compile("|".join(f"(?:{b})" for b in chosen)) if chosen else None
+
+
+def _starts_anchored(pattern: re.Pattern[str]) -> bool:
+    if pattern.flags & re.MULTILINE:
+        return False
+    tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    return bool(tree) and tree[0][0] is _sre.AT and tree[0][1] in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+
+
+_CLASS_AT_END = re.compile(r"(\[(?:[^\]\\]|\\.)+\])\$")
+_CLASS_AT_START = re.compile(r"\^(\[(?:[^\]\\]|\\.)+\])")
+
+
+def _join_boundary(ends: list[str], starts: list[str]) -> re.Pattern[str] | None:
+    """When every line-end test is `[…]$` and every line-start test `^[…]`, the newlines between
+    such characters, found in one scan (a newline-led pattern); else None: every line is tried."""
+    end_classes = [m.group(1) for m in map(_CLASS_AT_END.fullmatch, ends) if m]
+    start_classes = [m.group(1) for m in map(_CLASS_AT_START.fullmatch, starts) if m]
+    if not ends or not starts or len(end_classes) < len(ends) or len(start_classes) < len(starts):
+        return None
+    return re.compile(f"\\n(?<=(?:{'|'.join(end_classes)})\\n)(?=(?:{'|'.join(start_classes)}))")
 
 
 def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
@@ -424,8 +657,9 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
         phase = str(rule.extra("phase", "tidy"))
         count = str(rule.extra("count", rule.id.replace("-", "_")))
         pattern = grammar.pattern(rule.id)
-        subs.setdefault(phase, []).append(
-            Substitution(rule.id, pattern, str(rule.extra("replace")), count, Gate.of(pattern)))
+        replace = str(rule.extra("replace"))
+        subs.setdefault(phase, []).append(Substitution(
+            rule.id, pattern, replace, count, Gate.of(pattern), _compile_template(replace, pattern)))
     return subs
 
 
@@ -444,7 +678,6 @@ def _rules() -> CleanRules:
     spelling = _pinyin(grammars)
     annotation, orphan = _pinyin_patterns(grammars, spelling)
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
-    boilerplate_rules = _boilerplate_rules(grammars)
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
@@ -456,14 +689,17 @@ def _rules() -> CleanRules:
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
         join_block=re.compile(blockers),
+        join_block_start=_blockers(grammars, anchored=True),
+        join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         boilerplate=_boilerplate(grammars),
         f2_markers=_f2_markers(),
         f2_pairs=_f2_pairs(),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
-        boilerplate_rules=boilerplate_rules,
-        boilerplate_lines=_boilerplate_lines(boilerplate_rules),
+        boilerplate_lines=_boilerplate_lines(grammars),
+        join_boundary=_join_boundary(list(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))),
+                                     list(map(str, grammars.vocab(ARTEFACTS, "join_next_start")))),
     )
 
 
@@ -755,7 +991,7 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
     repairs: Counts = Counter()
     rules = _rules()
     text = normalise_widths(text, repairs)
-    lines = split_flattened(_strip_lines(text.split("\n")), repairs, rules)
+    lines = split_flattened(_stripped_lines(text), repairs, rules)
     lines, dropped = drop_boilerplate(lines, rules)
     if dropped:
         repairs["boilerplate_lines"] += len(dropped)
@@ -765,6 +1001,16 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
         text = _BLANK_RUNS.sub("\n\n", text)
     text = text.strip("\n")
     return text, repairs, dropped
+
+
+def _stripped_lines(text: str) -> list[str]:
+    """`_strip_lines` of the text's lines; without tabs or inner space runs, every line is just stripped."""
+    if "\t" in text or _INNER_SPACES.search(text) is not None:
+        return _strip_lines(text.split("\n"))
+    lines = text.split("\n")
+    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return [line.strip(" ") for line in lines]
+    return lines
 
 
 def _strip_lines(lines: list[str]) -> list[str]:
@@ -792,8 +1038,9 @@ def _strip_lines(lines: list[str]) -> list[str]:
 
 def _tidy_subs(lines: list[str], rules: CleanRules, repairs: Counts) -> str:
     """Text-level substitutions, except inside table rows (a space there separates cell items)."""
-    if not any("\t" in line for line in lines):
-        return _run_subs("\n".join(lines), "tidy", rules, repairs)
+    text = "\n".join(lines)
+    if "\t" not in text:
+        return _run_subs(text, "tidy", rules, repairs)
     out: list[str] = []
     prose: list[str] = []
     for line in lines:
@@ -812,19 +1059,54 @@ def _tidy_subs(lines: list[str], rules: CleanRules, repairs: Counts) -> str:
 def normalise_widths(text: str, repairs: Counts) -> str:
     """One spelling for grammars: ASCII digits/letters, full-width punctuation beside CJK, no odd spaces."""
     if _FULLWIDTH_ALNUM.search(text) is not None:
-        text = _count_subn(_FULLWIDTH_ALNUM, lambda m: m.group(0).translate(_FULLWIDTH_TO_ASCII), text,
-                           repairs, "fullwidth_alnum")
-    if _ODD_SPACES.search(text) is not None:
-        text = _ODD_SPACES.sub(" ", text)
-    changed = True
-    while changed:  # again: a new （ makes its neighbour CJK-adjacent
-        changed = False
-        for pattern, full in _PUNCT_NEAR_CJK:
-            text, n = pattern.subn(full, text)
-            if n:
-                repairs["punctuation_width"] += n
-                changed = True
+        text, n = _FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(_FULLWIDTH_TO_ASCII), text)
+        repairs["fullwidth_alnum"] += n
+    for space in _ODD_SPACE_CHARS:
+        if space in text:
+            text = text.replace(space, " ")
+    return _punctuation_widths(text, repairs)
+
+
+def _punctuation_widths(text: str, repairs: Counts) -> str:
+    """Half-width marks beside CJK become full-width, until nothing changes.
+
+    Only a new （ or ） can make a neighbour CJK-adjacent. The other marks run after the brackets
+    and so have seen every bracket of their pass: a further pass starts with the brackets alone,
+    and the others follow only if a bracket changed. A mark absent from the text is not scanned for.
+    """
+    present = [(half, index) for index, (half, _) in enumerate(_PUNCT_MARKS) if half in text]
+    brackets = [mark for mark in present if mark[0] in _BRACKET_MARKS]
+    others = [mark for mark in present if mark[0] not in _BRACKET_MARKS]
+    count = 0
+    first_pass = True
+    while brackets or others:
+        changed = 0
+        for _, index in brackets:
+            text, n = _widen(text, index)
+            changed += n
+        if not changed and not first_pass:
+            break
+        count += changed
+        for _, index in others:
+            text, n = _widen(text, index)
+            count += n
+        if not changed:
+            break
+        first_pass = False
+        brackets = [mark for mark in brackets if mark[0] in text]
+        others = [mark for mark in others if mark[0] in text]
+    if count:
+        repairs["punctuation_width"] += count
     return text
+
+
+def _widen(text: str, index: int) -> tuple[str, int]:
+    """One mark's pass: where every occurrence is beside CJK (the usual case), a C-speed replace."""
+    half, full = _PUNCT_MARKS[index]
+    if _PUNCT_APART[index].search(text) is None:
+        return text.replace(half, full), text.count(half)
+    pattern, full = _PUNCT_NEAR_CJK[index]
+    return pattern.subn(full, text)
 
 
 def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
@@ -833,6 +1115,8 @@ def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
     min_length = int(rules.settings.get("split_min_length", 2000)) if min_length is None else min_length
     min_markers = int(rules.settings.get("split_min_markers", 10)) if min_markers is None else min_markers
     window = int(rules.settings.get("split_bracket_window", 200))
+    if not lines or max(map(len, lines)) < min_length:
+        return list(lines)
     out: list[str] = []
     for line in lines:
         if len(line) < min_length or len(rules.split_marker.findall(line)) < min_markers:
@@ -849,43 +1133,111 @@ def _open_depth(segment: str) -> int:
 
 
 def _split_line(line: str, window: int) -> list[str]:
+    """Cut at each split space unless an opener before it, both within `window` and since the
+    last cut, is still unclosed (`_open_depth` of those stretches, read off running bracket sums)."""
+    cuts = [match.start() for match in _SPLIT_SPACE.finditer(line)]
+    if not cuts:
+        return [line] if line else []
+    marks = [(match.start(), _BRACKET_DEPTH[match.group()]) for match in _BRACKETS.finditer(line)]
+    positions = [pos for pos, _ in marks]
+    sums = list(accumulate((delta for _, delta in marks), initial=0))
+
+    # bracket balance of line[:x] is sums[bisect_left(positions, x)]
+    at_cut = [sums[bisect_left(positions, cut)] for cut in cuts]
+    at_window = [sums[bisect_left(positions, cut - window)] for cut in cuts]
+    after_cut = [sums[bisect_left(positions, cut + 1)] for cut in cuts]
     pieces: list[str] = []
-    start = 0
-    for match in _SPLIT_SPACE.finditer(line):
-        cut = match.start()
-        if _open_depth(line[max(start, cut - window):cut]) > 0 and _open_depth(line[start:cut]) > 0:
+    start = start_depth = 0
+    for cut, depth, window_depth, next_depth in zip(cuts, at_cut, at_window, after_cut, strict=True):
+        nearby = start_depth if start > cut - window else window_depth  # balance at max(start, cut - window)
+        if depth - nearby > 0 and depth - start_depth > 0:
             continue
         pieces.append(line[start:cut])
-        start = cut + 1
+        start, start_depth = cut + 1, next_depth
     pieces.append(line[start:])
     return [p for p in pieces if p]
 
 
 def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], list[str]]:
-    """Site chrome and download-site blurb: whole short lines only, never content."""
+    """Site chrome and download-site blurb: whole short lines only, never content.
+
+    Only the lines `rules.boilerplate_lines` finds in the joined text are tried.
+    """
+    candidates = rules.boilerplate_lines.lines("\n".join(lines))
+    drop = [i for i in (range(len(lines)) if candidates is None else candidates) if _is_boilerplate(lines[i], rules)]
     kept: list[str] = []
     dropped: list[str] = []
-    for line in lines:
-        if line and len(line) <= MAX_BOILERPLATE_LINE and (
-                rules.boilerplate.fullmatch(line)
-                or (" " in line and rules.boilerplate.fullmatch(_run_subs(line, "tidy", rules, Counter())))):
-            dropped.append(line)  # also as it will read once tidied, so that tidy is idempotent
-        else:
-            kept.append(line)
+    begin = 0
+    for index in drop:
+        kept += lines[begin:index]
+        dropped.append(lines[index])
+        begin = index + 1
+    kept += lines[begin:]
     return kept, dropped
+
+
+def _is_boilerplate(line: str, rules: CleanRules) -> bool:
+    """Also as the line will read once tidied, so that tidy is idempotent."""
+    if not line or len(line) > MAX_BOILERPLATE_LINE:
+        return False
+    if rules.boilerplate_lines.fullmatch(line):
+        return True
+    if " " not in line:
+        return False
+    tidied = _run_subs(line, "tidy", rules, Counter())
+    return tidied != line and rules.boilerplate.fullmatch(tidied) is not None
 
 
 def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> list[str]:
     """Join a line broken mid-sentence to the next one, adding nothing; chains, so it is idempotent."""
     min_length = int(rules.settings.get("join_min_length", 40))
+    joins: list[int] = []  # i: line i+1 is joined onto the line i ends
+    current, current_end = "", -1
+    for i in _join_candidates(lines, rules):
+        head = current if current_end == i else lines[i]
+        if _joins(head, lines[i + 1], min_length, rules):
+            current, current_end = head + lines[i + 1], i + 1
+            joins.append(i)
+    if not joins:
+        return list(lines)
+    repairs["lines_joined"] += len(joins)
     out: list[str] = []
-    for line in lines:
-        if out and _joins(out[-1], line, min_length, rules):
-            out[-1] += line
-            repairs["lines_joined"] += 1
-        else:
-            out.append(line)
+    begin = k = 0
+    while k < len(joins):
+        first = last = joins[k]
+        while k + 1 < len(joins) and joins[k + 1] == last + 1:
+            k += 1
+            last += 1
+        out += lines[begin:first]
+        out.append("".join(lines[first:last + 2]))
+        begin = last + 2
+        k += 1
+    out += lines[begin:]
     return out
+
+
+def _join_candidates(lines: list[str], rules: CleanRules) -> Iterable[int]:
+    """Indexes i where lines i and i+1 may join: every one, unless the grammar's line-end and
+    line-start tests are single character classes, when one scan finds the newlines between them."""
+    if rules.join_boundary is None:
+        return range(len(lines) - 1)
+    text = "\n".join(lines)
+    found: list[int] = []
+    index = done = 0
+    for match in rules.join_boundary.finditer(text):
+        index += text.count("\n", done, match.start())
+        done = match.end()
+        found.append(index)
+        index += 1
+    return found
+
+
+def _blocked(following: str, rules: CleanRules) -> bool:
+    """`join_block.search(following)`, the ^-anchored blockers tried at the start only."""
+    if rules.join_block_start is None and rules.join_block_rest is None:
+        return rules.join_block.search(following) is not None
+    return ((rules.join_block_start is not None and rules.join_block_start.match(following) is not None)
+            or (rules.join_block_rest is not None and rules.join_block_rest.search(following) is not None))
 
 
 def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> bool:
@@ -896,7 +1248,7 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     return (rules.join_end.search(current, len(current) - 1) is not None
             and rules.join_start.match(following) is not None
-            and rules.join_block.search(following) is None
+            and not _blocked(following, rules)
             # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
             and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
 
