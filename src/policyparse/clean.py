@@ -46,7 +46,7 @@ _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A
                        for c in range(r[0], r[1] + 1)}
 _ODD_SPACE_CHARS = "\u3000\u00a0\u2002\u2003\u2009\u200a\u202f"
 _ODD_SPACES = re.compile(f"[{_ODD_SPACE_CHARS}]")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_BLANK_RUNS = re.compile(r"\n\n\n+")  # = \n{3,}, but literal-led: the engine scans for it at memchr speed
 _CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff"
 _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _NEWLINE_CHARS = "\r\u2028\u2029\x85"
@@ -292,8 +292,9 @@ class LineMatcher:
         self.words = None if everything or not words_anywhere else re.compile(
             f"(?:{_words(words_anywhere).pattern})[^\\n]*")
 
-    def lines(self, text: str) -> list[int] | None:
-        """Indexes of the lines of `text` that may match, in order; None: every line may."""
+    def lines(self, text: str) -> tuple[list[int], set[int]] | None:
+        """Indexes of the lines of `text` that may match, in order, and those of them holding a gate
+        word (or an extra word); None: every line may match."""
         if self.first is None or self.starts is None:
             return None
         found = [0] if self.first.match(text) else []
@@ -302,22 +303,24 @@ class LineMatcher:
             index += text.count("\n", done, match.start()) + 1
             done = match.start() + 1
             found.append(index)
+        worded: set[int] = set()
         if self.words is not None:
             index = done = 0
             for match in self.words.finditer(text):
                 index += text.count("\n", done, match.start())
                 done = match.start()
-                found.append(index)
-        return sorted(set(found))
+                worded.add(index)
+        return sorted(worded.union(found)), worded
 
-    def fullmatch(self, line: str) -> bool:
-        """Whether one of the patterns fullmatches the line."""
+    def fullmatch(self, line: str, worded: bool = True) -> bool:
+        """Whether one of the patterns fullmatches the line; `worded` False: `lines` found no gate
+        word in it, so the patterns that need one are not tried."""
         if self.strict is not None and self.strict_first.match(line) and self.strict.fullmatch(line):
             return True
         if self.loose is None:
             return False
         if self.loose_first is not None and not self.loose_first.match(line) and (
-                self.loose_words is None or self.loose_words.search(line) is None):
+                not worded or self.loose_words is None or self.loose_words.search(line) is None):
             return False
         return self.loose.fullmatch(line) is not None
 
@@ -1163,8 +1166,12 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
 
     Only the lines `rules.boilerplate_lines` finds in the joined text are tried.
     """
-    candidates = rules.boilerplate_lines.lines("\n".join(lines))
-    drop = [i for i in (range(len(lines)) if candidates is None else candidates) if _is_boilerplate(lines[i], rules)]
+    found = rules.boilerplate_lines.lines("\n".join(lines))
+    if found is None:
+        drop = [i for i, line in enumerate(lines) if _is_boilerplate(line, rules, True)]
+    else:
+        candidates, worded = found
+        drop = [i for i in candidates if _is_boilerplate(lines[i], rules, i in worded)]
     kept: list[str] = []
     dropped: list[str] = []
     begin = 0
@@ -1176,13 +1183,14 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
     return kept, dropped
 
 
-def _is_boilerplate(line: str, rules: CleanRules) -> bool:
-    """Also as the line will read once tidied, so that tidy is idempotent."""
+def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:
+    """Also as the line will read once tidied, so that tidy is idempotent (a space is a gate word:
+    a line holding one is `worded`)."""
     if not line or len(line) > MAX_BOILERPLATE_LINE:
         return False
-    if rules.boilerplate_lines.fullmatch(line):
+    if rules.boilerplate_lines.fullmatch(line, worded):
         return True
-    if " " not in line:
+    if not worded or " " not in line:
         return False
     tidied = _run_subs(line, "tidy", rules, Counter())
     return tidied != line and rules.boilerplate.fullmatch(tidied) is not None
