@@ -10,13 +10,14 @@ engine. Each step is linear in the text (regex scans, translate, one pass over l
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, count, repeat
 from re import _constants as _sre
 from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
@@ -53,8 +54,6 @@ _NEWLINE_CHARS = "\r\u2028\u2029\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
 _SPLIT_SPACE = re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")  # space-led: fast
-_BRACKETS = re.compile(f"[{re.escape(_OPENERS + _CLOSERS)}]")
-_BRACKET_DEPTH = {**dict.fromkeys(_OPENERS, 1), **dict.fromkeys(_CLOSERS, -1)}
 # a run of 2+ spaces with something on both sides on its line: maybe a space-aligned table row
 _INNER_SPACES = re.compile(r"  (?<=[^ \n]  ) *[^ \n]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -1137,28 +1136,35 @@ def _open_depth(segment: str) -> int:
 
 def _split_line(line: str, window: int) -> list[str]:
     """Cut at each split space unless an opener before it, both within `window` and since the
-    last cut, is still unclosed (`_open_depth` of those stretches, read off running bracket sums)."""
+    last cut, is still unclosed (`_open_depth` of those stretches, read off bracket positions)."""
     cuts = [match.start() for match in _SPLIT_SPACE.finditer(line)]
     if not cuts:
         return [line] if line else []
-    marks = [(match.start(), _BRACKET_DEPTH[match.group()]) for match in _BRACKETS.finditer(line)]
-    positions = [pos for pos, _ in marks]
-    sums = list(accumulate((delta for _, delta in marks), initial=0))
-
-    # bracket balance of line[:x] is sums[bisect_left(positions, x)]
-    at_cut = [sums[bisect_left(positions, cut)] for cut in cuts]
-    at_window = [sums[bisect_left(positions, cut - window)] for cut in cuts]
-    after_cut = [sums[bisect_left(positions, cut + 1)] for cut in cuts]
+    opens, closes = _positions(line, _OPENERS), _positions(line, _CLOSERS)
+    # bracket balance of line[:cut]; the same at cut + 1, as line[cut] is the space
+    balances = list(map(operator.sub, map(bisect_left, repeat(opens), cuts), map(bisect_left, repeat(closes), cuts)))
     pieces: list[str] = []
-    start = start_depth = 0
-    for cut, depth, window_depth, next_depth in zip(cuts, at_cut, at_window, after_cut, strict=True):
-        nearby = start_depth if start > cut - window else window_depth  # balance at max(start, cut - window)
-        if depth - nearby > 0 and depth - start_depth > 0:
-            continue
+    start = start_balance = 0
+    for cut, balance in zip(cuts, balances, strict=True):
+        if balance - start_balance > 0:  # an opener since the last cut is unclosed: is it near?
+            near = max(start, cut - window)
+            if balance - (bisect_left(opens, near) - bisect_left(closes, near)) > 0:
+                continue
         pieces.append(line[start:cut])
-        start, start_depth = cut + 1, next_depth
+        start, start_balance = cut + 1, balance
     pieces.append(line[start:])
     return [p for p in pieces if p]
+
+
+def _positions(line: str, chars: str) -> list[int]:
+    """Sorted positions of these characters: per character present, one C-level split."""
+    found: list[int] = []
+    for char in chars:
+        if char in line:
+            parts = line.split(char)
+            found += map(operator.add, accumulate(map(len, parts[:-1])), count())
+    found.sort()
+    return found
 
 
 def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], list[str]]:
