@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, count, repeat
+from re import _compiler as _sre_compiler
 from re import _constants as _sre
 from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
@@ -87,13 +88,15 @@ class Gate:
 
     `strings` is None when the pattern shows no such literal, or starts with one (the regex engine
     then scans for it as fast as a gate could): the gate admits everything. Lookaround contents
-    count, as they are read from the same subject.
+    count, as they are read from the same subject. `parts`, when set, is the pattern itself as one
+    literal-led pattern per choice of its leading class or alternation: searched instead of it.
     """
 
-    __slots__ = ("chars", "finder", "strings")
+    __slots__ = ("chars", "finder", "parts", "strings")
 
-    def __init__(self, strings: Iterable[str] | None) -> None:
+    def __init__(self, strings: Iterable[str] | None, parts: tuple[re.Pattern[str], ...] | None = None) -> None:
         self.strings = None if strings is None else tuple(sorted(strings, key=lambda s: (-len(s), s)))
+        self.parts = parts
         chars = [s for s in self.strings or () if len(s) == 1]
         words = [s for s in self.strings or () if len(s) > 1]
         if len(chars) > _GATE_IN_MAX:
@@ -103,13 +106,26 @@ class Gate:
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gate:
-        return cls(None if _literal_prefix(pattern) else literal_gate(pattern))
+        if _literal_prefix(pattern):
+            return cls(None)
+        strings, parts = literal_gate(pattern), _literal_led_parts(pattern)
+        if parts is not None and strings is not None and any(len(s) > 1 for s in strings):
+            strings = None  # words need a scan of their own: the literal-led parts are as cheap
+        return cls(strings, parts)
 
     def admits(self, text: str) -> bool:
         if self.strings is None:
             return True
         return (any(c in text for c in self.chars)
                 or (self.finder is not None and self.finder.search(text) is not None))
+
+    def finds(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether `pattern` (the gate's own) matches somewhere in `text`."""
+        if not self.admits(text):
+            return False
+        if self.parts is not None:
+            return any(part.search(text) is not None for part in self.parts)
+        return pattern.search(text) is not None
 
 
 def _literal_prefix(pattern: re.Pattern[str]) -> bool:
@@ -119,6 +135,47 @@ def _literal_prefix(pattern: re.Pattern[str]) -> bool:
     except (re.error, TypeError, ValueError):
         return False
     return bool(tree) and tree[0][0] is _sre.LITERAL and not pattern.flags & re.IGNORECASE
+
+
+def _literal_led_parts(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
+    """(19|20)X as 19X and 20X, [（(]X as （X and (X: the same matches between them, each led by a
+    literal the engine scans for at memchr speed, where the class or alternation costs a slow
+    test per character. None when the pattern does not start so, or has more than a few choices.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+        if not tree:
+            return None
+        choices = _leading_choices(tree.state, tree[0])
+        if choices is None or not 1 < len(choices) <= _GATE_IN_MAX:
+            return None
+        rest = list(tree)[1:]
+        return tuple(_sre_compiler.compile(_sre_parser.SubPattern(tree.state, [head, *rest]), pattern.flags)
+                     for head in choices)
+    except Exception:  # the engine's internals: without them the pattern is just searched
+        return None
+
+
+def _leading_choices(state: Any, node: _Node) -> list[_Node] | None:
+    """The node as one literal-led node per choice: the characters of a small class, the
+    alternatives of an alternation that each start with a literal, inside a plain group too."""
+    op, av = node
+    if op is _sre.IN:
+        chars = _class_chars(av)
+        return None if chars is None else [(_sre.LITERAL, ord(c)) for c in sorted(chars)]
+    if op is _sre.BRANCH:
+        alternatives = [list(alt) for alt in av[1]]
+        if not all(alt and alt[0][0] is _sre.LITERAL for alt in alternatives):
+            return None
+        return [(_sre.SUBPATTERN, (None, 0, 0, _sre_parser.SubPattern(state, alt))) for alt in alternatives]
+    if op is _sre.SUBPATTERN and not av[1] and not av[2] and len(av[3]) == 1:
+        inner = _leading_choices(state, av[3][0])
+        if inner is None:
+            return None
+        return [(_sre.SUBPATTERN, (av[0], 0, 0, _sre_parser.SubPattern(state, [choice]))) for choice in inner]
+    return None
 
 
 def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
@@ -724,7 +781,7 @@ def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], 
 
 def _run_subs(text: str, phase: str, rules: CleanRules, repairs: Counts) -> str:
     for sub in rules.subs.get(phase, []):
-        if sub.gate.admits(text) and sub.pattern.search(text) is not None:
+        if sub.gate.finds(sub.pattern, text):
             text = _count_subn(sub.pattern, sub.expand, text, repairs, sub.count)
     return text
 
@@ -942,22 +999,41 @@ def _repair_mojibake(text: str, repairs: Counts, rules: CleanRules, found: set[s
     if "?" in text:
         guesser = _Guesser(text, rules, counts)
 
+        spans: list[tuple[int, int, int]] = []  # (start, end, length of the re-reading) in the old text
+
         def f1(match: re.Match[str]) -> str:
             fixed = _repair_f1(match, guesser, counts)
             if fixed is None:
                 return match.group(0)
             counts["mojibake"] += 1
+            spans.append((match.start(), match.end(), len(fixed)))
             return fixed
 
         text = _F1_RUN.sub(f1, text)
-        if counts["mojibake"]:  # a re-read run may hold anything
-            found = _rare_kinds(text, rules)
+        if spans and found is not None:  # a re-read run may hold anything: look at its lines again
+            found = found | _rare_kinds(_lines_around(text, spans), rules)
     if (found is None or "f2" in found) and rules.f2_pairs.search(text) is not None:
         text = _repair_f2_lines(text, rules, counts)
     if (found is None or "latin1" in found) and _LATIN1_RUN.search(text) is not None:
         text = _LATIN1_RUN.sub(lambda m: _counted(_repair_f3(m.group(0)), m.group(0), counts), text)
     repairs.update({key: n for key, n in counts.items() if n})
     return text
+
+
+def _lines_around(text: str, spans: list[tuple[int, int, int]]) -> str:
+    """The lines of the new text that hold the replaced spans, joined by newlines."""
+    lines: list[str] = []
+    shift = done = 0
+    for start, end, length in spans:
+        begin = start + shift
+        shift += length - (end - start)
+        if begin < done:  # on the line already taken
+            continue
+        first = text.rfind("\n", 0, begin) + 1
+        last = text.find("\n", begin + length)
+        done = len(text) if last < 0 else last
+        lines.append(text[first:done])
+    return "\n".join(lines)
 
 
 def _counted(fixed: str | None, original: str, counts: Counts) -> str:
