@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import operator
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, count, repeat
+from itertools import accumulate, repeat
 from re import _compiler as _sre_compiler
 from re import _constants as _sre
 from re import _parser as _sre_parser
@@ -1212,35 +1211,37 @@ def _open_depth(segment: str) -> int:
 
 def _split_line(line: str, window: int) -> list[str]:
     """Cut at each split space unless an opener before it, both within `window` and since the
-    last cut, is still unclosed (`_open_depth` of those stretches, read off bracket positions)."""
-    cuts = [match.start() for match in _SPLIT_SPACE.finditer(line)]
-    if not cuts:
-        return [line] if line else []
-    opens, closes = _positions(line, _OPENERS), _positions(line, _CLOSERS)
-    # bracket balance of line[:cut]; the same at cut + 1, as line[cut] is the space
-    balances = list(map(operator.sub, map(bisect_left, repeat(opens), cuts), map(bisect_left, repeat(closes), cuts)))
+    last cut, is still unclosed (`_open_depth` of those stretches).
+
+    The stretches between split spaces come from one C-level split, their bracket balances from
+    C-level counts; only where an opener since the last cut is open is the window looked at.
+    """
+    segments = _SPLIT_SPACE.split(line)
+    balances = list(accumulate(_balances(segments, line)))  # balance of line[:cut k] = balances[k]
     pieces: list[str] = []
+    current = [segments[0]]
     start = start_balance = 0
-    for cut, balance in zip(cuts, balances, strict=True):
-        if balance - start_balance > 0:  # an opener since the last cut is unclosed: is it near?
-            near = max(start, cut - window)
-            if balance - (bisect_left(opens, near) - bisect_left(closes, near)) > 0:
-                continue
-        pieces.append(line[start:cut])
-        start, start_balance = cut + 1, balance
-    pieces.append(line[start:])
+    cut = len(segments[0])
+    for segment, balance in zip(segments[1:], balances, strict=False):
+        if balance - start_balance > 0 and _open_depth(line[max(start, cut - window):cut]) > 0:
+            current.append(segment)  # the space stays inside the piece
+        else:
+            pieces.append(" ".join(current))
+            current = [segment]
+            start, start_balance = cut + 1, balance
+        cut += 1 + len(segment)
+    pieces.append(" ".join(current))
     return [p for p in pieces if p]
 
 
-def _positions(line: str, chars: str) -> list[int]:
-    """Sorted positions of these characters: per character present, one C-level split."""
-    found: list[int] = []
-    for char in chars:
-        if char in line:
-            parts = line.split(char)
-            found += map(operator.add, accumulate(map(len, parts[:-1])), count())
-    found.sort()
-    return found
+def _balances(segments: list[str], line: str) -> list[int]:
+    """Openers minus closers in each segment, counted per bracket the line holds."""
+    totals = [0] * len(segments)
+    for chars, sign in ((_OPENERS, operator.add), (_CLOSERS, operator.sub)):
+        for char in chars:
+            if char in line:
+                totals = list(map(sign, totals, map(str.count, segments, repeat(char))))
+    return totals
 
 
 def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], list[str]]:

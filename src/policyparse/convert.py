@@ -364,9 +364,8 @@ def _fix_chars(text: str, tables: Tables, repairs: Counter[str]) -> str:
         return text.translate(tables.char_fixes)
     count = 0
     for key, value in tables.char_pairs:
-        n = text.count(key)
-        if n:
-            count += n
+        if key in text:  # a memchr scan; count() is a slower loop
+            count += text.count(key)
             text = text.replace(key, value)
     if count:
         repairs["conversion_variants"] += count
