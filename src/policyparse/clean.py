@@ -882,16 +882,17 @@ class _Guesser:
         self.left = int(rules.settings.get("mojibake_max_guesses", 50))
         self.bigrams: dict[str, Counter[str]] = {}
 
-    def _pick(self, candidates: list[str], prev: str) -> str:
+    def _pick(self, ranks: dict[str, int], prev: str) -> str:
+        """The candidate most often following `prev`, the earliest on a tie: the few followers are
+        looked up among the candidates (`ranks`: candidate → position), not the other way round."""
         if not self.enabled or self.left <= 0 or not prev:
             return "\ufffd"
         self.left -= 1
-        count = self._following(prev).get  # dict.get: Counter's __missing__ is a Python call per miss
-        best, best_n = "\ufffd", 0
-        for cand in candidates:
-            n = count(cand, 0)
-            if n > best_n:
-                best, best_n = cand, n
+        best, best_key = "\ufffd", (0, 0)
+        for char, n in self._following(prev).items():
+            rank = ranks.get(char)
+            if rank is not None and (n, -rank) > best_key:
+                best, best_key = char, (n, -rank)
         return best
 
     def _following(self, prev: str) -> Counter[str]:
@@ -904,7 +905,7 @@ class _Guesser:
         """Lead byte lost: at a line start A1xx can only be the indent 　 (A1A1)."""
         if at_line_start and trail == 0xA1 and self.enabled:
             return "\u3000"
-        return self._pick(_with_trail(trail), prev)
+        return self._pick(_trail_ranks(trail), prev)
 
     def last(self, lead: int, prev: str, open_bracket: bool, at_line_end: bool) -> str:
         """Trail byte lost: a numeral inside （ ）, 。 at a line end, else the document's bigram."""
@@ -915,7 +916,22 @@ class _Guesser:
                 return numerals[0]
         if self.enabled and at_line_end and lead == 0xA1:
             return "\u3002"
-        return self._pick(candidates, prev)
+        return self._pick(_lead_ranks(lead), prev)
+
+
+@cache
+def _trail_ranks(trail: int) -> dict[str, int]:
+    return _ranks(_with_trail(trail))
+
+
+@cache
+def _lead_ranks(lead: int) -> dict[str, int]:
+    return _ranks(_with_lead(lead))
+
+
+def _ranks(candidates: list[str]) -> dict[str, int]:
+    """Position of each candidate (the first, should one repeat)."""
+    return {c: i for i, c in reversed(list(enumerate(candidates)))}
 
 
 @cache
