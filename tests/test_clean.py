@@ -327,9 +327,22 @@ GATE_PIECES = ["来源", "：", ":", " ", "字号", "[", "]", "打印", "关闭"
 @given(st.lists(st.sampled_from(GATE_PIECES), max_size=12).map("".join))
 def test_gates_admit_every_text_a_rule_matches(text: str) -> None:
     for pattern in _grammar_patterns():
-        if pattern.search(text) is not None:
-            assert clean.Gate.of(pattern).admits(text), pattern.pattern
+        found = pattern.search(text) is not None
+        assert clean.Gate.of(pattern).finds(pattern, text) == found, pattern.pattern
+        if found:
             assert clean.Gate(clean.literal_gate(pattern)).admits(text), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "parts"),
+    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None)],
+)
+def test_literal_led_parts_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
+    compiled = re.compile(pattern)
+    split = clean._literal_led_parts(compiled)
+    assert (None if split is None else len(split)) == parts
+    for text in ["甘政办发2022194号", "发2019号", "办(2020", "办（1", "a</b>", "x/b>", "<b>", "a1", "xb", ""]:
+        assert clean.Gate.of(compiled).finds(compiled, text) == (compiled.search(text) is not None)
 
 
 def _repair_looking_everywhere(text: str) -> tuple[str, Counter[str]]:
@@ -362,7 +375,7 @@ def _reference_widths(text: str) -> tuple[str, Counter[str]]:
     text, n = clean._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(clean._FULLWIDTH_TO_ASCII), text)
     if n:
         repairs["fullwidth_alnum"] += n
-    text = clean._ODD_SPACES.sub(" ", text)
+    text = re.sub(f"[{clean._ODD_SPACE_CHARS}]", " ", text)
     changed = True
     while changed:
         changed = False
@@ -464,3 +477,16 @@ def test_tidy_steps_match_on_the_samples(name: str) -> None:
     long_lines = [line for line in clean._stripped_lines(widened) if len(line) >= 2000]
     for line in long_lines:
         assert clean._split_line(line, 200) == _reference_split_line(line, 200)
+
+
+@pytest.mark.parametrize("template", [r"〔\1\2〕\3号", r"\g<1>-\g<year>", "plain", r"\n\1", r"\12", r"\g<0>!"])
+def test_compiled_templates_expand_like_re(template: str) -> None:
+    pattern = re.compile(r"(?P<year>\d\d)(\d)?(x)?(\d)")
+    match = pattern.search("ab 2023 cd")
+    assert match is not None
+    sub = clean.Substitution("t", pattern, template, "t", clean.Gate(None), clean._compile_template(template, pattern))
+    try:
+        expected = match.expand(template)
+    except (re.error, IndexError):
+        return
+    assert sub.expand(match) == expected

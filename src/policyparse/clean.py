@@ -6,6 +6,12 @@ layout: widths, site chrome, broken lines, flattened documents, lost 〔〕 in d
 Both return the new text and a Counter of repairs for `source.repairs`. Every word list and
 pattern lives in `grammars/artefacts.yaml` and `grammars/boilerplate.yaml`; this module is the
 engine. Each step is linear in the text (regex scans, translate, one pass over lines).
+
+Most rules find nothing in most notices, so the engine first asks cheaply whether a rule could
+fire: `Gate` reads off each pattern the literals every match must hold (tested with `in`, at
+memchr speed) or splits a class-led pattern into literal-led ones; `LineMatcher` finds the few
+lines a fullmatch-only pattern could match by their first character; one class scan tells which
+byte-level repairs a text needs at all.
 """
 
 from __future__ import annotations
@@ -46,7 +52,6 @@ _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
                        for c in range(r[0], r[1] + 1)}
 _ODD_SPACE_CHARS = "\u3000\u00a0\u2002\u2003\u2009\u200a\u202f"
-_ODD_SPACES = re.compile(f"[{_ODD_SPACE_CHARS}]")
 _BLANK_RUNS = re.compile(r"\n\n\n+")  # = \n{3,}, but literal-led: the engine scans for it at memchr speed
 _CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff"
 _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
@@ -483,7 +488,6 @@ class Substitution:
     replace: str
     count: str
     gate: Gate = field(default_factory=lambda: Gate(None))
-
     template: tuple[str | int, ...] | None = None  # `replace` as literals and group numbers
 
     def expand(self, match: re.Match[str]) -> str:
@@ -524,22 +528,19 @@ class CleanRules:
     subs: dict[str, list[Substitution]]
     pinyin: re.Pattern[str]  # only annotations to drop: after an ideograph, toned or a neutral particle
     pinyin_orphan: re.Pattern[str]  # only toned orphans
-    neutral: frozenset[str]
-    toned: re.Pattern[str]
     numerals: tuple[str, ...]
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
     join_block: re.Pattern[str]
     split_marker: re.Pattern[str]
     boilerplate: re.Pattern[str]
-    f2_markers: re.Pattern[str]
-    f2_pairs: re.Pattern[str] = re.compile("(?!)")
-    pinyin_gates: tuple[re.Pattern[str], ...] = ()  # one literal-led scan per opener
-    rare_chars: re.Pattern[str] = re.compile("(?!)")  # anything repair's byte-level steps act on
-    boilerplate_lines: LineMatcher = field(default_factory=lambda: LineMatcher([]))
-    join_boundary: re.Pattern[str] | None = None  # newlines where join_end and join_start both hold
-    join_block_start: re.Pattern[str] | None = None  # the ^-anchored blockers: tried at the start only
-    join_block_rest: re.Pattern[str] | None = None  # the others: searched
+    f2_pairs: re.Pattern[str]  # two F2 marker characters on one line
+    pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
+    rare_chars: re.Pattern[str]  # where a byte-level repair step could start
+    boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
+    join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
+    join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
+    join_block_rest: re.Pattern[str] | None  # the others: searched
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -569,14 +570,15 @@ def _pinyin(grammars: GrammarSet) -> _Pinyin:
     def variants(ch: str) -> str:
         return ch + tones.get(ch, "")
 
-    initials = [[re.escape(ch) for ch in str(i)] for i in grammars.vocab(ARTEFACTS, "pinyin_initials")]
+    initials = list(map(str, grammars.vocab(ARTEFACTS, "pinyin_initials")))
     finals = list(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")))
     letters = {c for word in (*initials, *finals) for ch in word for c in variants(ch)} | set("12345")
     starts = {c for word in finals for c in variants(word[0])} | {word[0] for word in initials}
     # as a trie: the engine tries a handful of first letters, not forty finals one after another;
     # the strings matched are the same, and a syllable is always a whole run of letters
+    initial_tokens = [[re.escape(ch) for ch in word] for word in initials]
     return _Pinyin(
-        syllable=f"(?:{_trie([*initials])})?(?:{_trie([spell(f) for f in finals])})[1-5]?",
+        syllable=f"(?:{_trie(initial_tokens)})?(?:{_trie([spell(f) for f in finals])})[1-5]?",
         letters=_class_body(letters), starts=_class_body(starts),
         toned=re.escape("".join(tones.values())) + "1-5")
 
@@ -638,16 +640,13 @@ def _bracket_class(grammars: GrammarSet, key: str) -> str:
     return "[" + "".join(re.escape(str(c)) for c in grammars.vocab(ARTEFACTS, key)) + "]"
 
 
-def _f2_chars() -> set[str]:
+@cache
+def _f2_chars() -> frozenset[str]:
     """Characters that UTF-8 lead + continuation bytes become when read as GBK (锛, 銆, 鈥 …);
     rare in real text, so a line without two of them is not checked for F2 at all."""
     pairs = [(lead, trail) for lead in range(0xE2, 0xF0) for trail in range(0x80, 0xC0)]
     pairs += [(cont, lead) for cont in range(0x81, 0xC0) for lead in range(0xE2, 0xF0)]
-    return set(_decodable(iter(pairs))) - common_chars()
-
-
-def _f2_markers() -> re.Pattern[str]:
-    return re.compile(f"[{_class_body(_f2_chars())}]")
+    return frozenset(_decodable(iter(pairs))) - common_chars()
 
 
 def _f2_pairs() -> re.Pattern[str]:
@@ -741,8 +740,6 @@ def _rules() -> CleanRules:
         subs=_substitutions(grammars),
         pinyin=annotation,
         pinyin_orphan=orphan,
-        neutral=frozenset(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral"))),
-        toned=re.compile(f"[{spelling.toned}]"),
         numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
@@ -751,7 +748,6 @@ def _rules() -> CleanRules:
         join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         boilerplate=_boilerplate(grammars),
-        f2_markers=_f2_markers(),
         f2_pairs=_f2_pairs(),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
@@ -1167,30 +1163,29 @@ def _punctuation_widths(text: str, repairs: Counts) -> str:
     and so have seen every bracket of their pass: a further pass starts with the brackets alone,
     and the others follow only if a bracket changed. A mark absent from the text is not scanned for.
     """
-    present = [(half, index) for index, (half, _) in enumerate(_PUNCT_MARKS) if half in text]
-    brackets = [mark for mark in present if mark[0] in _BRACKET_MARKS]
-    others = [mark for mark in present if mark[0] not in _BRACKET_MARKS]
-    count = 0
-    first_pass = True
-    while brackets or others:
-        changed = 0
-        for _, index in brackets:
-            text, n = _widen(text, index)
-            changed += n
-        if not changed and not first_pass:
-            break
-        count += changed
-        for _, index in others:
-            text, n = _widen(text, index)
-            count += n
-        if not changed:
-            break
-        first_pass = False
-        brackets = [mark for mark in brackets if mark[0] in text]
-        others = [mark for mark in others if mark[0] in text]
+    present = [index for index, (half, _) in enumerate(_PUNCT_MARKS) if half in text]
+    brackets = [index for index in present if _PUNCT_MARKS[index][0] in _BRACKET_MARKS]
+    others = [index for index in present if index not in brackets]
+    text, changed = _widen_each(text, brackets)
+    text, count = _widen_each(text, others)
+    count += changed
+    while changed:
+        text, changed = _widen_each(text, brackets)
+        if changed:
+            text, widened = _widen_each(text, others)
+            count += changed + widened
     if count:
         repairs["punctuation_width"] += count
     return text
+
+
+def _widen_each(text: str, indexes: list[int]) -> tuple[str, int]:
+    total = 0
+    for index in indexes:
+        if _PUNCT_MARKS[index][0] in text:
+            text, n = _widen(text, index)
+            total += n
+    return text, total
 
 
 def _widen(text: str, index: int) -> tuple[str, int]:

@@ -189,11 +189,11 @@ class Tables:
     taiwan_map: dict[str, str]
     # what a text must hold for anything here to change it: traditional or variant characters, or
     # a phrase-fix key or Taiwan marker (first character, then the rest of one of the words)
-    anything: re.Pattern[str] = re.compile("")
-    words: re.Pattern[str] | None = None  # the same for phrase-fix keys and Taiwan markers only
-    char_pairs: tuple[tuple[str, str], ...] | None = None  # char fixes as (key, value) when replace() is exact
-    simplified_set: frozenset[str] = frozenset()
-    neither: re.Pattern[str] = re.compile("(?!)")  # simplified-only, or neither GB2312 nor traditional
+    anything: re.Pattern[str]
+    words: re.Pattern[str] | None  # the same for phrase-fix keys and Taiwan markers only
+    char_pairs: tuple[tuple[str, str], ...] | None  # char fixes as (key, value) when replace() is exact
+    simplified_set: frozenset[str]
+    neither: re.Pattern[str]  # simplified-only, or neither GB2312 nor traditional
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
