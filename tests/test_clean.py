@@ -232,3 +232,261 @@ def test_samples_are_idempotent(name: str) -> None:
     text, _, _, _ = _pipeline(name)
     assert tidy(text)[0] == text
     assert repair(text)[0] == text
+
+
+# ---- fast paths: each must decide exactly what the plain form decides ------------------------------
+
+def _reference_strip_pinyin(text: str) -> tuple[str, int, int]:
+    """strip_pinyin as first written: match any bracketed syllable, decide in Python."""
+    grammars = load_grammars()
+    tones = grammars.vocab_map("artefacts", "pinyin_tone_vowels")
+
+    def spell(final: str) -> str:
+        return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
+
+    initials = sorted(map(str, grammars.vocab("artefacts", "pinyin_initials")), key=len, reverse=True)
+    finals = sorted(map(str, grammars.vocab("artefacts", "pinyin_finals")), key=len, reverse=True)
+    syllable = f"(?:{'|'.join(map(re.escape, initials))})?(?:{'|'.join(map(spell, finals))})[1-5]?"
+    opener = "[" + "".join(re.escape(str(c)) for c in grammars.vocab("artefacts", "pinyin_open")) + "]"
+    closer = "[" + "".join(re.escape(str(c)) for c in grammars.vocab("artefacts", "pinyin_close")) + "]"
+    toned = re.compile(f"[{re.escape(''.join(tones.values()))}1-5]")
+    neutral = set(map(str, grammars.vocab("artefacts", "pinyin_neutral")))
+    cjk = re.compile(f"[{clean.CJK}]")
+    dropped = lost = 0
+
+    def annotation(m: re.Match[str]) -> str:
+        nonlocal dropped
+        if m.start() == 0 or not cjk.match(m.string, m.start() - 1):
+            return m.group(0)
+        if toned.search(m.group(1)) is None and m.group(1) not in neutral:
+            return m.group(0)
+        dropped += 1
+        return ""
+
+    def orphan(m: re.Match[str]) -> str:
+        nonlocal lost
+        if not toned.search(m.group(1)):
+            return m.group(0)
+        lost += 1
+        return "\ufffd"
+
+    text = re.sub(f"{opener} ?({syllable}) ?{closer}", annotation, text)
+    text = re.sub(rf"\?({syllable})\)", orphan, text)
+    return text, dropped, lost
+
+
+PINYIN_PIECES = ["區", "社會", "(", ")", "（", "）", "[", "]", "【", "】", " ", "?", "qū", "qu1", "huì", "zhe", "de",
+                 "zhí", "e", "an", "PPP", "Ma", "ü", "x", "ng", "ián", "1", "9", "a"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PINYIN_PIECES), max_size=14).map("".join))
+def test_strip_pinyin_matches_the_per_match_decision(text: str) -> None:
+    repairs: Counter[str] = Counter()
+    expected, dropped, lost = _reference_strip_pinyin(text)
+    assert clean.strip_pinyin(text, repairs) == expected
+    assert repairs["pinyin_annotations"] == dropped and repairs["pinyin_orphans"] == lost
+
+
+def test_xixian_pinyin_matches_the_per_match_decision() -> None:
+    text = _sample("xixian-2017-plan-traditional")
+    repairs: Counter[str] = Counter()
+    expected, dropped, _ = _reference_strip_pinyin(text)
+    assert clean.strip_pinyin(text, repairs) == expected
+    assert repairs["pinyin_annotations"] == dropped == 580
+
+
+@pytest.mark.parametrize(
+    ("pattern", "gate"),
+    [
+        (r"字(?:号|体)\s*", {"字号", "字体"}),
+        (r"</?(?:b|i)>|/(?:b|i)>", {"<b>", "<i>", "/b>", "/i>"}),
+        (r"a?b", {"b"}),
+        (r"x*", None),
+        (r"(?i)abc", None),
+        (r"\?(?<= \?)(?= )", {" ?"}),
+        (r"[^a]+", None),
+    ],
+)
+def test_literal_gate(pattern: str, gate: set[str] | None) -> None:
+    found = clean.literal_gate(re.compile(pattern))
+    assert (None if found is None else set(found)) == gate
+
+
+def _grammar_patterns() -> list[re.Pattern[str]]:
+    grammars = load_grammars()
+    return [g.pattern(r.id) for fam in ("artefacts", "boilerplate") for g, r in grammars.rules(fam) if r.pattern]
+
+
+GATE_PIECES = ["来源", "：", ":", " ", "字号", "[", "]", "打印", "关闭", "首页", ">", "-", "第", "3", "页", "ICP备",
+               "x.docx", "甘政办发", "2022", "194", "号", "(", ")", "国办发", "无障碍", "<br/>", "&nbsp;", "</strong>",
+               "?", "昆明", "市", "©", "|", "共"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(GATE_PIECES), max_size=12).map("".join))
+def test_gates_admit_every_text_a_rule_matches(text: str) -> None:
+    for pattern in _grammar_patterns():
+        found = pattern.search(text) is not None
+        assert clean.Gate.of(pattern).finds(pattern, text) == found, pattern.pattern
+        if found:
+            assert clean.Gate(clean.literal_gate(pattern)).admits(text), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("pattern", "parts"),
+    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None)],
+)
+def test_literal_led_parts_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
+    compiled = re.compile(pattern)
+    split = clean._literal_led_parts(compiled)
+    assert (None if split is None else len(split)) == parts
+    for text in ["甘政办发2022194号", "发2019号", "办(2020", "办（1", "a</b>", "x/b>", "<b>", "a1", "xb", ""]:
+        assert clean.Gate.of(compiled).finds(compiled, text) == (compiled.search(text) is not None)
+
+
+def _repair_looking_everywhere(text: str) -> tuple[str, Counter[str]]:
+    """repair() without the one-scan shortcut: every byte-level step looks at the text."""
+    rules = clean._rules()
+    repairs: Counter[str] = Counter()
+    text = clean._NEWLINES.sub("\n", text)
+    text, removed = clean._CONTROL.subn("", text)
+    if removed:
+        repairs["control_chars"] += removed
+    text = clean._repair_mojibake(text, repairs, rules, None)
+    text = clean._run_subs(text, "repair", rules, repairs)
+    return clean.strip_pinyin(text, repairs, rules), repairs
+
+
+RARE_PIECES = ["a", "中文", "\x85", "\x01", "é", "è", "·", "\r", "\n", "\u200b", "锛堜竴", "锛夋寚瀵", "浏", "Í¨Öª", "±",
+               "?", "。ㄒ唬┐龠M"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(RARE_PIECES), max_size=10).map("".join))
+def test_rare_character_scan_misses_nothing(text: str) -> None:
+    assert repair(text) == _repair_looking_everywhere(text)
+
+
+# the tidy steps as first written, line by line: the fast forms must agree with them
+
+def _reference_widths(text: str) -> tuple[str, Counter[str]]:
+    repairs: Counter[str] = Counter()
+    text, n = clean._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(clean._FULLWIDTH_TO_ASCII), text)
+    if n:
+        repairs["fullwidth_alnum"] += n
+    text = re.sub(f"[{clean._ODD_SPACE_CHARS}]", " ", text)
+    changed = True
+    while changed:
+        changed = False
+        for pattern, full in clean._PUNCT_NEAR_CJK:
+            text, n = pattern.subn(full, text)
+            if n:
+                repairs["punctuation_width"] += n
+                changed = True
+    return text, repairs
+
+
+def _reference_split_line(line: str, window: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in re.finditer(rf"(?<=[{clean.CJK}。；：！？）)”》…]) (?=[{clean.CJK}（(“《]|\d{{1,2}}[.．、])", line):
+        cut = match.start()
+        if clean._open_depth(line[max(start, cut - window):cut]) > 0 and clean._open_depth(line[start:cut]) > 0:
+            continue
+        pieces.append(line[start:cut])
+        start = cut + 1
+    pieces.append(line[start:])
+    return [p for p in pieces if p]
+
+
+def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
+    rules = clean._rules()
+    kept, dropped = [], []
+    for line in lines:
+        if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
+                rules.boilerplate.fullmatch(line)
+                or (" " in line and rules.boilerplate.fullmatch(clean._run_subs(line, "tidy", rules, Counter())))):
+            dropped.append(line)
+        else:
+            kept.append(line)
+    return kept, dropped
+
+
+def _reference_join(lines: list[str]) -> tuple[list[str], int]:
+    rules = clean._rules()
+    out: list[str] = []
+    joined = 0
+    for line in lines:
+        if out and _reference_joins(out[-1], line, rules):
+            out[-1] += line
+            joined += 1
+        else:
+            out.append(line)
+    return out, joined
+
+
+def _reference_joins(current: str, following: str, rules: clean.CleanRules) -> bool:
+    if "\t" in current or "\t" in following or "\f" in current or "\f" in following:
+        return False
+    if "  " in current.strip(" ") or following.startswith(" "):
+        return False
+    return (rules.join_end.search(current, len(current) - 1) is not None
+            and rules.join_start.match(following) is not None
+            and rules.join_block.search(following) is None
+            and (len(current) >= 40 or len(clean._run_subs(current, "tidy", rules, Counter())) >= 40))
+
+
+TIDY_PIECES = ["各部门", "建立联", "席会议", "（一）", "(", ")", "（", "）", ",", ":", "：", "，", "、", " ", "  ", "\n", "\n",
+               "\t", "\u3000", "１２", "来源", "时间", "2020-05-13", "字号", "[]", "无障碍", "第3页", "- 3 -", "x.docx", "ICP备",
+               "甘政办发", "2022194号", "1.", "一、", "附件", "责任单位", "。", "“", "”", "a", "…", "\f", "牵头单位：", "首页 >"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TIDY_PIECES), max_size=40).map("".join))
+def test_tidy_steps_match_the_line_by_line_forms(text: str) -> None:
+    rules = clean._rules()
+    repairs: Counter[str] = Counter()
+    widened = clean.normalise_widths(text, repairs)
+    assert (widened, repairs) == _reference_widths(text)
+    lines = clean._stripped_lines(widened)
+    assert lines == clean._strip_lines(widened.split("\n"))
+    assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
+    counts: Counter[str] = Counter()
+    assert (clean.join_broken_lines(lines, counts, rules), counts["lines_joined"]) == _reference_join(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["改革", "（一）", "（", "）", "(", ")", " ", "1.", "12.", "。", "“", "”", "》", "a"]),
+                max_size=60).map("".join), st.integers(min_value=1, max_value=30))
+def test_split_line_matches_the_plain_depth_counts(line: str, window: int) -> None:
+    assert clean._split_line(line, window) == _reference_split_line(line, window)
+
+
+@pytest.mark.parametrize("name", ["lanzhou-2020-workpoints", "ganyu-quarterly-plan", "jiayuguan-siyou-flattened-docx",
+                                  "lanzhou-95-measures-news", "xixian-2017-plan-traditional"])
+def test_tidy_steps_match_on_the_samples(name: str) -> None:
+    rules = clean._rules()
+    simplified, _, _ = to_simplified(repair(_sample(name))[0])
+    widened = clean.normalise_widths(simplified, Counter())
+    assert widened == _reference_widths(simplified)[0]
+    lines = clean.split_flattened(clean._stripped_lines(widened), Counter(), rules)
+    assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
+    kept = clean.drop_boilerplate(lines, rules)[0]
+    assert clean.join_broken_lines(kept, Counter(), rules) == _reference_join(kept)[0]
+    long_lines = [line for line in clean._stripped_lines(widened) if len(line) >= 2000]
+    for line in long_lines:
+        assert clean._split_line(line, 200) == _reference_split_line(line, 200)
+
+
+@pytest.mark.parametrize("template", [r"〔\1\2〕\3号", r"\g<1>-\g<year>", "plain", r"\n\1", r"\12", r"\g<0>!"])
+def test_compiled_templates_expand_like_re(template: str) -> None:
+    pattern = re.compile(r"(?P<year>\d\d)(\d)?(x)?(\d)")
+    match = pattern.search("ab 2023 cd")
+    assert match is not None
+    sub = clean.Substitution("t", pattern, template, "t", clean.Gate(None), clean._compile_template(template, pattern))
+    try:
+        expected = match.expand(template)
+    except (re.error, IndexError):
+        return
+    assert sub.expand(match) == expected

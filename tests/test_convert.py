@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from policyparse import convert
 from policyparse.clean import repair
 from policyparse.convert import detect_script, to_simplified
 
@@ -90,3 +94,71 @@ def test_reimplemented_config_name_is_accepted(monkeypatch: pytest.MonkeyPatch) 
         assert calls == ["tw2s", "tw2s.json"]
     finally:
         convert._converter.cache_clear()
+
+
+# ---- fast paths: each must decide exactly what the plain form decides ------------------------------
+
+def _reference_to_simplified(text: str) -> tuple[str, str, Counter[str]]:
+    """to_simplified as first written: findall counts, a translate, every fix searched for."""
+    tables = convert._tables()
+    repairs: Counter[str] = Counter()
+    script = "simplified"
+    if tables.traditional.search(text) is not None:
+        trad = len(tables.traditional.findall(text))
+        simp = len(tables.simplified_only.findall(text))
+        script = "traditional" if trad / (trad + simp) >= convert.MIXED_SHARE else "mixed"
+    out = text
+    if script != "simplified":
+        out = convert._convert(text)
+        repairs["traditional_to_simplified"] += len(tables.traditional.findall(text))
+    if tables.char_fix_keys.search(out) is not None:
+        repairs["conversion_variants"] += len(tables.char_fix_keys.findall(out))
+        out = out.translate(tables.char_fixes)
+    if tables.phrase_fixes is not None:
+        out, n = tables.phrase_fixes.subn(lambda m: tables.phrase_map[m.group(0)], out)
+        if n:
+            repairs["conversion_phrases"] += n
+    if tables.taiwan_markers is not None and tables.taiwan_phrases is not None \
+            and tables.taiwan_markers.search(out) is not None:
+        new = tables.taiwan_phrases.sub(lambda m: tables.taiwan_map[m.group(0)], out)
+        changed = sum(tables.taiwan_map[w] != w for w in tables.taiwan_phrases.findall(out))
+        if changed:
+            repairs["taiwan_wording"] += changed
+        out = new
+    return out, script, repairs
+
+
+CONVERT_PIECES = ["這", "是", "们", "说", "著", "卓", "论", "着", "「", "」", "陜", "衞", "最佳化", "網際網路", "入口網站", "程式",
+                  "程式化", "é", "·", "𠀀", "\n", "，", "a", "专", "编", "網", "际", "網路"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CONVERT_PIECES), max_size=16).map("".join))
+def test_to_simplified_matches_the_plain_form(text: str) -> None:
+    assert to_simplified(text) == _reference_to_simplified(text)
+
+
+def test_xixian_matches_the_plain_form() -> None:
+    text, _ = repair(_sample("xixian-2017-plan-traditional"))
+    assert to_simplified(text) == _reference_to_simplified(text)
+
+
+def test_gb2312_table_is_what_the_codec_encodes() -> None:
+    encodable = set()
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        try:
+            chr(code).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        encodable.add(chr(code))
+    assert encodable == convert._gb2312_chars()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CONVERT_PIECES), max_size=20).map("".join))
+def test_script_counts_equal_findall(text: str) -> None:
+    tables = convert._tables()
+    assert convert._script_counts(text, tables) == (len(tables.traditional.findall(text)),
+                                                  len(tables.simplified_only.findall(text)))

@@ -6,15 +6,26 @@ layout: widths, site chrome, broken lines, flattened documents, lost 〔〕 in d
 Both return the new text and a Counter of repairs for `source.repairs`. Every word list and
 pattern lives in `grammars/artefacts.yaml` and `grammars/boilerplate.yaml`; this module is the
 engine. Each step is linear in the text (regex scans, translate, one pass over lines).
+
+Most rules find nothing in most notices, so the engine first asks cheaply whether a rule could
+fire: `Gate` reads off each pattern the literals every match must hold (tested with `in`, at
+memchr speed) or splits a class-led pattern into literal-led ones; `LineMatcher` finds the few
+lines a fullmatch-only pattern could match by their first character; one class scan tells which
+byte-level repairs a text needs at all.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate, repeat
+from re import _compiler as _sre_compiler
+from re import _constants as _sre
+from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
@@ -27,30 +38,443 @@ MAX_BOILERPLATE_LINE = 300
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # one literal-led pattern per mark: a C-speed scan with a plain replacement, no Python callback
+_PUNCT_MARKS = (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"), ("!", "！"))
 _PUNCT_NEAR_CJK = tuple(
     (re.compile(rf"{re.escape(half)}(?:(?<=[{CJK}）”]{re.escape(half)})|(?=[{CJK}（“]))"), full)
-    for half, full in (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"),
-                       ("!", "！"))
+    for half, full in _PUNCT_MARKS
 )
+# the same marks where they stay half-width: none found, every one of them changes (a plain replace)
+_PUNCT_APART = tuple(
+    re.compile(rf"{re.escape(half)}(?<![{CJK}）”]{re.escape(half)})(?![{CJK}（“])") for half, _ in _PUNCT_MARKS
+)
+_BRACKET_MARKS = "()"  # their full forms are the only ones that make a neighbour CJK-adjacent
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
                        for c in range(r[0], r[1] + 1)}
-_ODD_SPACES = re.compile("[\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]")
-_BLANK_RUNS = re.compile(r"\n{3,}")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+_ODD_SPACE_CHARS = "\u3000\u00a0\u2002\u2003\u2009\u200a\u202f"
+_BLANK_RUNS = re.compile(r"\n\n\n+")  # = \n{3,}, but literal-led: the engine scans for it at memchr speed
+_CONTROL_CHARS = "\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_NEWLINE_CHARS = "\r\u2028\u2029\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
-_SPLIT_SPACE = re.compile(rf"(?<=[{CJK}。；：！？）)”》…]) (?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
+_SPLIT_SPACE = re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")  # space-led: fast
+# a run of 2+ spaces with something on both sides on its line: maybe a space-aligned table row
+_INNER_SPACES = re.compile(r"  (?<=[^ \n]  ) *[^ \n]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 # NBSP (A0) is left out: tidy turns it into a space, and a run that only becomes repairable once its
 # NBSP is gone would make cleaning change a text again on a second pass.
-_LATIN1_RUN = re.compile("[\u0080-\u009f\u00a1-\u00ff]{2,}")
+_LATIN1_CHARS = "\u0080-\u009f\u00a1-\u00ff"
+_LATIN1_RUN = re.compile(f"[{_LATIN1_CHARS}][{_LATIN1_CHARS}]+")  # = {2,}, led by a class: a fast scan
 # F1: '?' marks the lost lead byte; the run ends at a resynchronising ASCII trail byte, a '?'
 # (an invalid pair whose next byte was swallowed) or anything else (trail lost).
 _F1_RUN = re.compile(r"\?((?:[^\x00-\x7f\s\ufffd\u3000]|[!,:;()]){2,})([@-~?])?")
 _F1_ASCII_BACK = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 
 Counts = Counter[str]
+
+
+# ---------------------------------------------------------------------------------------------
+# literal gates: strings one of which every match of a pattern holds, read off the pattern itself
+#
+# `in` on a str runs at memchr speed, a regex scan of the same text is ~30x slower; most rules find
+# nothing in most notices, so a rule whose gate strings are all absent is skipped for almost nothing.
+
+_GATE_CLASS_MAX = 16  # a character class wider than this gives no gate
+_GATE_PRODUCT_MAX = 64  # exact-string sets (字(?:号|体) → 字号, 字体) are expanded up to this size
+_GATE_IN_MAX = 8  # up to this many characters are tested with `in`; more with one alternation
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_Node = tuple[Any, Any]
+
+
+class Gate:
+    """A necessary condition for a pattern to match: one of `strings` occurs in the subject.
+
+    `strings` is None when the pattern shows no such literal, or starts with one (the regex engine
+    then scans for it as fast as a gate could): the gate admits everything. Lookaround contents
+    count, as they are read from the same subject. `parts`, when set, is the pattern itself as one
+    literal-led pattern per choice of its leading class or alternation: searched instead of it.
+    """
+
+    __slots__ = ("chars", "finder", "parts", "strings")
+
+    def __init__(self, strings: Iterable[str] | None, parts: tuple[re.Pattern[str], ...] | None = None) -> None:
+        self.strings = None if strings is None else tuple(sorted(strings, key=lambda s: (-len(s), s)))
+        self.parts = parts
+        chars = [s for s in self.strings or () if len(s) == 1]
+        words = [s for s in self.strings or () if len(s) > 1]
+        if len(chars) > _GATE_IN_MAX:
+            words, chars = words + chars, []
+        self.chars = tuple(chars)  # `in` on one character: a memchr scan
+        self.finder = re.compile("|".join(map(re.escape, words))) if words else None  # faster than `in` on words
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> Gate:
+        if _literal_prefix(pattern):
+            return cls(None)
+        strings, parts = literal_gate(pattern), _literal_led_parts(pattern)
+        if parts is not None and strings is not None and any(len(s) > 1 for s in strings):
+            strings = None  # words need a scan of their own: the literal-led parts are as cheap
+        return cls(strings, parts)
+
+    def admits(self, text: str) -> bool:
+        if self.strings is None:
+            return True
+        return (any(c in text for c in self.chars)
+                or (self.finder is not None and self.finder.search(text) is not None))
+
+    def finds(self, pattern: re.Pattern[str], text: str) -> bool:
+        """Whether `pattern` (the gate's own) matches somewhere in `text`."""
+        if not self.admits(text):
+            return False
+        if self.parts is not None:
+            return any(part.search(text) is not None for part in self.parts)
+        return pattern.search(text) is not None
+
+
+def _literal_prefix(pattern: re.Pattern[str]) -> bool:
+    """Whether the pattern starts with a literal character, which the engine finds at memchr speed."""
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):
+        return False
+    return bool(tree) and tree[0][0] is _sre.LITERAL and not pattern.flags & re.IGNORECASE
+
+
+def _literal_led_parts(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
+    """(19|20)X as 19X and 20X, [（(]X as （X and (X: the same matches between them, each led by a
+    literal the engine scans for at memchr speed, where the class or alternation costs a slow
+    test per character. None when the pattern does not start so, or has more than a few choices.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+        if not tree:
+            return None
+        choices = _leading_choices(tree.state, tree[0])
+        if choices is None or not 1 < len(choices) <= _GATE_IN_MAX:
+            return None
+        rest = list(tree)[1:]
+        return tuple(_sre_compiler.compile(_sre_parser.SubPattern(tree.state, [head, *rest]), pattern.flags)
+                     for head in choices)
+    except Exception:  # the engine's internals: without them the pattern is just searched
+        return None
+
+
+def _leading_choices(state: Any, node: _Node) -> list[_Node] | None:
+    """The node as one literal-led node per choice: the characters of a small class, the
+    alternatives of an alternation that each start with a literal, inside a plain group too."""
+    op, av = node
+    if op is _sre.IN:
+        chars = _class_chars(av)
+        return None if chars is None else [(_sre.LITERAL, ord(c)) for c in sorted(chars)]
+    if op is _sre.BRANCH:
+        alternatives = [list(alt) for alt in av[1]]
+        if not all(alt and alt[0][0] is _sre.LITERAL for alt in alternatives):
+            return None
+        return [(_sre.SUBPATTERN, (None, 0, 0, _sre_parser.SubPattern(state, alt))) for alt in alternatives]
+    if op is _sre.SUBPATTERN and not av[1] and not av[2] and len(av[3]) == 1:
+        inner = _leading_choices(state, av[3][0])
+        if inner is None:
+            return None
+        return [(_sre.SUBPATTERN, (av[0], 0, 0, _sre_parser.SubPattern(state, [choice]))) for choice in inner]
+    return None
+
+
+def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains; None if the pattern shows none."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):
+        return None
+    return _sequence_gate(list(tree))
+
+
+def _gate_cost(strings: frozenset[str]) -> int:
+    """Lower is better: a single character (：, -) occurs far more often than a word."""
+    return sum(1 if len(s) >= 2 else 20 for s in strings)
+
+
+def _minimal(strings: frozenset[str]) -> frozenset[str]:
+    """Drop strings holding another one of the set: where they occur, so does the shorter one."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+def _sequence_gate(items: list[_Node]) -> frozenset[str] | None:
+    """The cheapest gate among the items, runs of exact items joined into longer strings."""
+    best: frozenset[str] | None = None
+    run: frozenset[str] | None = None  # exact strings of the current run of exact items
+
+    def consider(gate: frozenset[str] | None) -> None:
+        nonlocal best
+        if gate and "" not in gate and (best is None or _gate_cost(gate) < _gate_cost(best)):
+            best = _minimal(gate)
+
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is not None:
+            joined = exact if run is None else frozenset(a + b for a in run for b in exact)
+            if len(joined) <= _GATE_PRODUCT_MAX:
+                run = joined
+                continue
+            consider(run)
+            run = exact
+            continue
+        consider(run)
+        run = None
+        consider(_node_gate(op, av))
+    consider(run)
+    return best
+
+
+def _exact(op: Any, av: Any) -> frozenset[str] | None:
+    """Every string the node can match, when there are few (a literal, a small class, word choices)."""
+    if op is _sre.LITERAL:
+        return frozenset(chr(av))
+    if op is _sre.IN:
+        return _class_chars(av)
+    if op is _sre.BRANCH:
+        alternatives = [_exact_sequence(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        merged = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        return merged if len(merged) <= _GATE_PRODUCT_MAX else None
+    if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+        return _exact_sequence(list(av[3]))
+    if op in _REPEATS and av[1] - av[0] <= 1 and av[1] <= 4:
+        inner = _exact_sequence(list(av[2]))
+        if inner is None:
+            return None
+        out: set[str] = set()
+        for count in range(av[0], av[1] + 1):
+            product = frozenset([""])
+            for _ in range(count):
+                product = frozenset(a + b for a in product for b in inner)
+            out |= product
+        return frozenset(out) if len(out) <= _GATE_PRODUCT_MAX else None
+    return None
+
+
+def _exact_sequence(items: list[_Node]) -> frozenset[str] | None:
+    product = frozenset([""])
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is None:
+            return None
+        product = frozenset(a + b for a in product for b in exact)
+        if len(product) > _GATE_PRODUCT_MAX:
+            return None
+    return product
+
+
+def _class_chars(items: list[_Node]) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] < _GATE_CLASS_MAX:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # NEGATE, CATEGORY (\s, \d), wide ranges
+            return None
+    return frozenset(chars) if 0 < len(chars) <= _GATE_CLASS_MAX else None
+
+
+def _node_gate(op: Any, av: Any) -> frozenset[str] | None:
+    """Gate of a node that is not exact: what one of its required parts must contain."""
+    if op is _sre.BRANCH:
+        alternatives = [_sequence_gate(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return _minimal(frozenset().union(*alternatives))  # type: ignore[arg-type]
+    if op is _sre.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_gate(list(av[3]))
+    if op is _sre.ATOMIC_GROUP:
+        return _sequence_gate(list(av))
+    if op in _REPEATS:
+        return _sequence_gate(list(av[2])) if av[0] >= 1 else None
+    if op is _sre.ASSERT:  # a lookahead or lookbehind reads the subject too
+        return _sequence_gate(list(av[1]))
+    return None
+
+
+_CATEGORY_CLASS = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
+                   _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+_BROAD_FIRST = {r"\d", r"\D", r"\S", r"\w", r"\W"}  # lines starting so are too many to be worth telling apart
+
+
+class LineMatcher:
+    """Which lines some pattern fullmatches, for patterns only ever fullmatched on a whole line.
+
+    A line can only fullmatch an alternative if it starts with a character the alternative can
+    start with; an alternative that may start with nearly anything (.{0,80}ICP备) needs one of its
+    gate strings somewhere in the line instead. So `lines` finds the candidate lines of a text in
+    a few scans, and `fullmatch` tries a candidate only against the patterns it may match: those
+    told by first character alone, and the others when their first characters or words are there.
+    """
+
+    __slots__ = ("first", "loose", "loose_first", "loose_words", "starts", "strict", "strict_first", "words")
+
+    def __init__(self, patterns: list[re.Pattern[str]], extra_words: Iterable[str] = ()) -> None:
+        strict: list[str] = []
+        loose: list[str] = []
+        strict_first: set[str] = set()
+        loose_first: set[str] = set()
+        loose_words: set[str] = set()
+        everything = False
+        for pattern in patterns:
+            starts = _alternative_starts(pattern)
+            if starts is None:
+                everything = True
+                loose.append(pattern.pattern)
+                continue
+            firsts = set().union(*(first for first, _ in starts if first is not None))
+            words = set().union(*(gate for first, gate in starts if first is None and gate is not None))
+            if all(first is not None for first, _ in starts):
+                strict.append(pattern.pattern)
+                strict_first |= firsts
+            else:
+                loose.append(pattern.pattern)
+                loose_first |= firsts
+                loose_words |= words
+        self.strict = _alternation_of(strict)
+        self.strict_first = _first_class(strict_first)
+        self.loose = _alternation_of(loose)
+        self.loose_first = None if everything else _first_class(loose_first)
+        self.loose_words = None if everything or not loose_words else _words(loose_words)
+        first = "".join(sorted(strict_first | loose_first))
+        self.first = None if everything else re.compile(f"[{first}]" if first else "(?!)")
+        # an empty line never matches: \s must not take the next newline for a first character
+        self.starts = None if everything else re.compile(f"\\n(?!\\n)(?=[{first}])" if first else "(?!)")
+        words_anywhere = loose_words | set(extra_words)
+        self.words = None if everything or not words_anywhere else re.compile(
+            f"(?:{_words(words_anywhere).pattern})[^\\n]*")
+
+    def lines(self, text: str) -> tuple[list[int], set[int]] | None:
+        """Indexes of the lines of `text` that may match, in order, and those of them holding a gate
+        word (or an extra word); None: every line may match."""
+        if self.first is None or self.starts is None:
+            return None
+        found = [0] if self.first.match(text) else []
+        index = done = 0
+        for match in self.starts.finditer(text):
+            index += text.count("\n", done, match.start()) + 1
+            done = match.start() + 1
+            found.append(index)
+        worded: set[int] = set()
+        if self.words is not None:
+            index = done = 0
+            for match in self.words.finditer(text):
+                index += text.count("\n", done, match.start())
+                done = match.start()
+                worded.add(index)
+        return sorted(worded.union(found)), worded
+
+    def fullmatch(self, line: str, worded: bool = True) -> bool:
+        """Whether one of the patterns fullmatches the line; `worded` False: `lines` found no gate
+        word in it, so the patterns that need one are not tried."""
+        if self.strict is not None and self.strict_first.match(line) and self.strict.fullmatch(line):
+            return True
+        if self.loose is None:
+            return False
+        if self.loose_first is not None and not self.loose_first.match(line) and (
+                not worded or self.loose_words is None or self.loose_words.search(line) is None):
+            return False
+        return self.loose.fullmatch(line) is not None
+
+
+def _alternation_of(sources: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
+
+
+def _first_class(pieces: set[str]) -> re.Pattern[str]:
+    return re.compile(f"[{''.join(sorted(pieces))}]" if pieces else "(?!)")
+
+
+def _words(strings: set[str]) -> re.Pattern[str]:
+    ordered = sorted(_minimal(frozenset(strings)), key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, ordered)))
+
+
+def _alternative_starts(pattern: re.Pattern[str]) -> list[tuple[set[str] | None, frozenset[str] | None]] | None:
+    """Per top-level alternative: its first characters (None if nearly any), else its gate strings.
+
+    None when some alternative shows neither.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is _sre.BRANCH else [tree]
+    out: list[tuple[set[str] | None, frozenset[str] | None]] = []
+    for alternative in alternatives:
+        first, _ = _first_chars(list(alternative))
+        if first is not None and not first & _BROAD_FIRST:
+            out.append((first, None))
+            continue
+        gate = _sequence_gate(list(alternative))
+        if gate is None:
+            return None
+        out.append((None, gate))
+    return out
+
+
+def _first_chars(items: list[_Node]) -> tuple[set[str] | None, bool]:
+    """Class pieces (regex source) a non-empty match can start with, and whether it can be empty.
+
+    Lookarounds and anchors are read as empty: the set is then larger, never smaller.
+    """
+    first: set[str] = set()
+    for op, av in items:
+        piece, nullable = _node_first(op, av)
+        if piece is None:
+            return None, False
+        first |= piece
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _node_first(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    if op is _sre.LITERAL:
+        return {re.escape(chr(av))}, False
+    if op is _sre.IN:
+        return _class_pieces(av), False
+    if op is _sre.BRANCH:
+        first: set[str] = set()
+        nullable = False
+        for alternative in av[1]:
+            piece, empty = _first_chars(list(alternative))
+            if piece is None:
+                return None, False
+            first |= piece
+            nullable = nullable or empty
+        return first, nullable
+    if op is _sre.SUBPATTERN:
+        return (None, False) if av[1] & re.IGNORECASE else _first_chars(list(av[3]))
+    if op is _sre.ATOMIC_GROUP:
+        return _first_chars(list(av))
+    if op in _REPEATS:
+        piece, empty = _first_chars(list(av[2]))
+        return piece, empty or av[0] == 0
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return set(), True
+    return None, False
+
+
+def _class_pieces(items: list[_Node]) -> set[str] | None:
+    pieces: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            pieces.add(re.escape(chr(av)))
+        elif op is _sre.RANGE:
+            pieces.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _sre.CATEGORY and av in _CATEGORY_CLASS:
+            pieces.add(_CATEGORY_CLASS[av])
+        else:  # NEGATE and the rest
+            return None
+    return pieces
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,6 +487,37 @@ class Substitution:
     pattern: re.Pattern[str]
     replace: str
     count: str
+    gate: Gate = field(default_factory=lambda: Gate(None))
+    template: tuple[str | int, ...] | None = None  # `replace` as literals and group numbers
+
+    def expand(self, match: re.Match[str]) -> str:
+        """The replacement for one match: `match.expand` parses the template on every call."""
+        if "\\" not in self.replace:
+            return self.replace
+        if self.template is None:
+            return match.expand(self.replace)
+        return "".join(part if isinstance(part, str) else (match.group(part) or "") for part in self.template)
+
+
+_TEMPLATE_PART = re.compile(r"\\g<(\w+)>|\\([1-9])(?!\d)|(\\)|([^\\]+)")
+
+
+def _compile_template(template: str, pattern: re.Pattern[str]) -> tuple[str | int, ...] | None:
+    """Literals and \\1 / \\g<name> references; None for anything else (escapes), left to re."""
+    parts: list[str | int] = []
+    for match in _TEMPLATE_PART.finditer(template):
+        name, digit, escape, literal = match.groups()
+        if escape is not None:
+            return None
+        if literal is not None:
+            parts.append(literal)
+            continue
+        ref = name if name is not None else digit
+        group = int(ref) if ref.isdigit() else pattern.groupindex.get(ref, -1)
+        if not 0 <= group <= pattern.groups:
+            return None
+        parts.append(group)
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -71,17 +526,21 @@ class CleanRules:
 
     settings: dict[str, Any]
     subs: dict[str, list[Substitution]]
-    pinyin: re.Pattern[str]
-    pinyin_orphan: re.Pattern[str]
-    neutral: frozenset[str]
-    toned: re.Pattern[str]
+    pinyin: re.Pattern[str]  # only annotations to drop: after an ideograph, toned or a neutral particle
+    pinyin_orphan: re.Pattern[str]  # only toned orphans
     numerals: tuple[str, ...]
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
     join_block: re.Pattern[str]
     split_marker: re.Pattern[str]
     boilerplate: re.Pattern[str]
-    f2_markers: re.Pattern[str]
+    f2_pairs: re.Pattern[str]  # two F2 marker characters on one line
+    pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
+    rare_chars: re.Pattern[str]  # where a byte-level repair step could start
+    boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
+    join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
+    join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
+    join_block_rest: re.Pattern[str] | None  # the others: searched
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -91,36 +550,160 @@ def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
     return merged
 
 
-def _pinyin_syllable(grammars: GrammarSet) -> str:
+@dataclass(frozen=True)
+class _Pinyin:
+    """Pinyin spelling data from the grammar: syllable pattern, its characters, tone marks."""
+
+    syllable: str
+    letters: str  # class body: every character a syllable can hold
+    starts: str  # class body: every character a syllable can start with
+    toned: str  # class body: a tone-marked vowel or a tone digit
+
+
+def _pinyin(grammars: GrammarSet) -> _Pinyin:
     """initial? + final, each vowel of the final allowed to carry its tone mark, + tone digit?"""
     tones = grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels")
 
-    def spell(final: str) -> str:
-        return "".join(f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final)
+    def spell(final: str) -> list[str]:
+        return [f"[{re.escape(ch + tones[ch])}]" if ch in tones else re.escape(ch) for ch in final]
 
-    initials = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_initials")), key=len, reverse=True)
-    finals = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")), key=len, reverse=True)
-    return f"(?:{'|'.join(map(re.escape, initials))})?(?:{'|'.join(map(spell, finals))})[1-5]?"
+    def variants(ch: str) -> str:
+        return ch + tones.get(ch, "")
+
+    initials = list(map(str, grammars.vocab(ARTEFACTS, "pinyin_initials")))
+    finals = list(map(str, grammars.vocab(ARTEFACTS, "pinyin_finals")))
+    letters = {c for word in (*initials, *finals) for ch in word for c in variants(ch)} | set("12345")
+    starts = {c for word in finals for c in variants(word[0])} | {word[0] for word in initials}
+    # as a trie: the engine tries a handful of first letters, not forty finals one after another;
+    # the strings matched are the same, and a syllable is always a whole run of letters
+    initial_tokens = [[re.escape(ch) for ch in word] for word in initials]
+    return _Pinyin(
+        syllable=f"(?:{_trie(initial_tokens)})?(?:{_trie([spell(f) for f in finals])})[1-5]?",
+        letters=_class_body(letters), starts=_class_body(starts),
+        toned=re.escape("".join(tones.values())) + "1-5")
+
+
+def _trie(words: list[list[str]]) -> str:
+    """An alternation of token sequences with shared prefixes factored out: (?:a(?:n(?:g)?|i)?|…)."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for token in word:
+            node = node.setdefault(token, {})
+        node[""] = {}
+    return _trie_body(tree)
+
+
+def _trie_body(node: dict[str, Any]) -> str:
+    branches = [token + _trie_group(child) for token, child in node.items() if token]
+    return "|".join(branches)
+
+
+def _trie_group(node: dict[str, Any]) -> str:
+    body = _trie_body(node)
+    if not body:
+        return ""
+    return f"(?:{body})?" if "" in node else f"(?:{body})"
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(set(chars)))
+
+
+def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The annotation and orphan patterns with the keep-or-drop test written into them.
+
+    A syllable is the whole run of pinyin letters between the brackets (a bracket or space ends
+    it), so lookaheads over that run decide exactly what testing the matched syllable would: no
+    callback per match, one C-level subn.
+    """
+    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    neutral = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral")), key=len, reverse=True)
+    letters, toned = spelling.letters, spelling.toned
+    neutral_word = f"(?:{'|'.join(map(re.escape, neutral))})(?![{letters}])" if neutral else "(?!)"
+    droppable = f"(?=[{letters}]*?[{toned}]|{neutral_word})"
+    annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}")
+    orphan = re.compile(rf"\?(?=[{letters}]*?[{toned}])({spelling.syllable})\)")
+    return annotation, orphan
+
+
+def _pinyin_gates(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], ...]:
+    """Opener after an ideograph, then a letter a syllable starts with: most （ hold （一）, （2020）."""
+    gates = []
+    for opener in map(str, grammars.vocab(ARTEFACTS, "pinyin_open")):
+        mark = re.escape(opener)
+        gates.append(re.compile(f"{mark}(?<=[{CJK}]{mark}) ?[{spelling.starts}]"))
+    return tuple(gates)
 
 
 def _bracket_class(grammars: GrammarSet, key: str) -> str:
     return "[" + "".join(re.escape(str(c)) for c in grammars.vocab(ARTEFACTS, key)) + "]"
 
 
-def _f2_markers() -> re.Pattern[str]:
+@cache
+def _f2_chars() -> frozenset[str]:
     """Characters that UTF-8 lead + continuation bytes become when read as GBK (锛, 銆, 鈥 …);
     rare in real text, so a line without two of them is not checked for F2 at all."""
     pairs = [(lead, trail) for lead in range(0xE2, 0xF0) for trail in range(0x80, 0xC0)]
     pairs += [(cont, lead) for cont in range(0x81, 0xC0) for lead in range(0xE2, 0xF0)]
-    chars = set(_decodable(iter(pairs)))
-    chars -= common_chars()
-    return re.compile("[" + "".join(sorted(chars)) + "]")
+    return frozenset(_decodable(iter(pairs))) - common_chars()
+
+
+def _f2_pairs() -> re.Pattern[str]:
+    """Two marker characters on one line: only such lines are re-read."""
+    markers = _class_body(_f2_chars())
+    return re.compile(f"[{markers}][^\\n]*?[{markers}]")
+
+
+def _rare_chars() -> re.Pattern[str]:
+    """Where a byte-level repair step could start: a control character or odd newline, a run of
+    two Latin-1 characters, a second F2 marker on a line. One scan finds none in nearly every
+    notice, and newline, control-character, F2 and F3 repairs are then skipped."""
+    markers = _class_body(_f2_chars())
+    plain = f"{_CONTROL_CHARS}{_NEWLINE_CHARS}"
+    return re.compile(f"[{plain}{_LATIN1_CHARS}{markers}]"
+                      f"(?:(?<=[{plain}])|(?<=[{_LATIN1_CHARS}])(?=[{_LATIN1_CHARS}])"
+                      f"|(?<=[{markers}])(?=[^\\n]*?[{markers}]))")
 
 
 def _boilerplate(grammars: GrammarSet) -> re.Pattern[str]:
     """Every boilerplate rule as one alternation: one fullmatch per line."""
     patterns = [g.pattern(r.id).pattern for g, r in grammars.rules(BOILERPLATE) if r.pattern]
     return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)")
+
+
+def _boilerplate_lines(grammars: GrammarSet) -> LineMatcher:
+    """Lines a boilerplate rule may fullmatch, before or after tidying (a space is what tidying removes)."""
+    return LineMatcher([g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern], {" "})
+
+
+def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
+    """Join blockers that start with ^ (a match can only start at 0: `match`, not a scan of the
+    line), or the others; together they decide what `join_block.search` decides."""
+    chosen = [str(b) for b in grammars.vocab(ARTEFACTS, "join_blockers")
+              if _starts_anchored(re.compile(str(b))) == anchored]
+    return re.compile("|".join(f"(?:{b})" for b in chosen)) if chosen else None
+
+
+def _starts_anchored(pattern: re.Pattern[str]) -> bool:
+    if pattern.flags & re.MULTILINE:
+        return False
+    tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+    return bool(tree) and tree[0][0] is _sre.AT and tree[0][1] in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
+
+
+_CLASS_AT_END = re.compile(r"(\[(?:[^\]\\]|\\.)+\])\$")
+_CLASS_AT_START = re.compile(r"\^(\[(?:[^\]\\]|\\.)+\])")
+
+
+def _join_boundary(ends: list[str], starts: list[str]) -> re.Pattern[str] | None:
+    """When every line-end test is `[…]$` and every line-start test `^[…]`, the newlines between
+    such characters, found in one scan (a newline-led pattern); else None: every line is tried."""
+    end_classes = [m.group(1) for m in map(_CLASS_AT_END.fullmatch, ends) if m]
+    start_classes = [m.group(1) for m in map(_CLASS_AT_START.fullmatch, starts) if m]
+    if not ends or not starts or len(end_classes) < len(ends) or len(start_classes) < len(starts):
+        return None
+    return re.compile(f"\\n(?<=(?:{'|'.join(end_classes)})\\n)(?=(?:{'|'.join(start_classes)}))")
 
 
 def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
@@ -130,8 +713,10 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
             continue
         phase = str(rule.extra("phase", "tidy"))
         count = str(rule.extra("count", rule.id.replace("-", "_")))
-        subs.setdefault(phase, []).append(
-            Substitution(rule.id, grammar.pattern(rule.id), str(rule.extra("replace")), count))
+        pattern = grammar.pattern(rule.id)
+        replace = str(rule.extra("replace"))
+        subs.setdefault(phase, []).append(Substitution(
+            rule.id, pattern, replace, count, Gate.of(pattern), _compile_template(replace, pattern)))
     return subs
 
 
@@ -147,25 +732,28 @@ def _rules() -> CleanRules:
     from .grammar import load_grammars
 
     grammars = load_grammars()
-    syllable = _pinyin_syllable(grammars)
-    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
-    toned = "".join(grammars.vocab_map(ARTEFACTS, "pinyin_tone_vowels").values())
+    spelling = _pinyin(grammars)
+    annotation, orphan = _pinyin_patterns(grammars, spelling)
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
-    combined = _boilerplate(grammars)
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
-        pinyin=re.compile(f"{opener} ?({syllable}) ?{closer}"),
-        pinyin_orphan=re.compile(rf"\?({syllable})\)"),
-        neutral=frozenset(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral"))),
-        toned=re.compile(f"[{re.escape(toned)}1-5]"),
+        pinyin=annotation,
+        pinyin_orphan=orphan,
         numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
         join_block=re.compile(blockers),
+        join_block_start=_blockers(grammars, anchored=True),
+        join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
-        boilerplate=combined,
-        f2_markers=_f2_markers(),
+        boilerplate=_boilerplate(grammars),
+        f2_pairs=_f2_pairs(),
+        pinyin_gates=_pinyin_gates(grammars, spelling),
+        rare_chars=_rare_chars(),
+        boilerplate_lines=_boilerplate_lines(grammars),
+        join_boundary=_join_boundary(list(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))),
+                                     list(map(str, grammars.vocab(ARTEFACTS, "join_next_start")))),
     )
 
 
@@ -188,8 +776,8 @@ def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], 
 
 def _run_subs(text: str, phase: str, rules: CleanRules, repairs: Counts) -> str:
     for sub in rules.subs.get(phase, []):
-        if sub.pattern.search(text) is not None:
-            text = _count_subn(sub.pattern, sub.replace, text, repairs, sub.count)
+        if sub.gate.finds(sub.pattern, text):
+            text = _count_subn(sub.pattern, sub.expand, text, repairs, sub.count)
     return text
 
 
@@ -201,36 +789,48 @@ def repair(text: str) -> tuple[str, Counts]:
     """Undo decoding and markup damage before conversion (pinyin needs the original characters)."""
     repairs: Counts = Counter()
     rules = _rules()
-    if _NEWLINES.search(text) is not None:
+    found: set[str] | None = _rare_kinds(text, rules)
+    if "newline" in found:
         text = _NEWLINES.sub("\n", text)
-    if _CONTROL.search(text) is not None:
-        text = _count_subn(_CONTROL, "", text, repairs, "control_chars")
-    text = repair_mojibake(text, repairs, rules)
+    if "control" in found:
+        text, removed = _CONTROL.subn("", text)
+        repairs["control_chars"] += removed
+        found = None  # removing one may join two Latin-1 characters into a run
+    text = _repair_mojibake(text, repairs, rules, found)
     text = _run_subs(text, "repair", rules, repairs)
     text = strip_pinyin(text, repairs, rules)
     return text, repairs
 
 
+def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
+    """Which byte-level repairs the text needs a look at, from one scan: {newline, control, latin1, f2}."""
+    found: set[str] = set()
+    for match in rules.rare_chars.finditer(text):
+        char = match.group()
+        if char in _NEWLINE_CHARS:
+            found.add("newline")
+        elif _CONTROL.match(char):
+            found.add("control")
+        elif _LATIN1_RUN.match(text, match.start()):
+            found.add("latin1")
+        else:
+            found.add("f2")
+        if len(found) == 4:
+            break
+    return found
+
+
 def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
     """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe."""
     rules = rules or _rules()
-
-    def annotation(match: re.Match[str]) -> str:
-        start = match.start()
-        syllable = match.group(1)
-        if start == 0 or not _CJK_CHAR.match(match.string, start - 1):
-            return match.group(0)
-        if rules.toned.search(syllable) is None and syllable not in rules.neutral:
-            return match.group(0)
-        return ""
-
-    text = _count_subn(rules.pinyin, annotation, text, repairs, "pinyin_annotations")
-
-    def orphan(match: re.Match[str]) -> str:
-        return "\ufffd" if rules.toned.search(match.group(1)) else match.group(0)
-
+    if any(gate.search(text) is not None for gate in rules.pinyin_gates):
+        text, dropped = rules.pinyin.subn("", text)
+        if dropped:
+            repairs["pinyin_annotations"] += dropped
     if "?" in text:
-        text = _count_subn(rules.pinyin_orphan, orphan, text, repairs, "pinyin_orphans")
+        text, lost = rules.pinyin_orphan.subn("\ufffd", text)
+        if lost:
+            repairs["pinyin_orphans"] += lost
     return text
 
 
@@ -278,15 +878,17 @@ class _Guesser:
         self.left = int(rules.settings.get("mojibake_max_guesses", 50))
         self.bigrams: dict[str, Counter[str]] = {}
 
-    def _pick(self, candidates: list[str], prev: str) -> str:
+    def _pick(self, ranks: dict[str, int], prev: str) -> str:
+        """The candidate most often following `prev`, the earliest on a tie: the few followers are
+        looked up among the candidates (`ranks`: candidate → position), not the other way round."""
         if not self.enabled or self.left <= 0 or not prev:
             return "\ufffd"
         self.left -= 1
-        following = self._following(prev)
-        best, best_n = "\ufffd", 0
-        for cand in candidates:
-            if following[cand] > best_n:
-                best, best_n = cand, following[cand]
+        best, best_key = "\ufffd", (0, 0)
+        for char, n in self._following(prev).items():
+            rank = ranks.get(char)
+            if rank is not None and (n, -rank) > best_key:
+                best, best_key = char, (n, -rank)
         return best
 
     def _following(self, prev: str) -> Counter[str]:
@@ -299,7 +901,7 @@ class _Guesser:
         """Lead byte lost: at a line start A1xx can only be the indent 　 (A1A1)."""
         if at_line_start and trail == 0xA1 and self.enabled:
             return "\u3000"
-        return self._pick(_with_trail(trail), prev)
+        return self._pick(_trail_ranks(trail), prev)
 
     def last(self, lead: int, prev: str, open_bracket: bool, at_line_end: bool) -> str:
         """Trail byte lost: a numeral inside （ ）, 。 at a line end, else the document's bigram."""
@@ -310,7 +912,22 @@ class _Guesser:
                 return numerals[0]
         if self.enabled and at_line_end and lead == 0xA1:
             return "\u3002"
-        return self._pick(candidates, prev)
+        return self._pick(_lead_ranks(lead), prev)
+
+
+@cache
+def _trail_ranks(trail: int) -> dict[str, int]:
+    return _ranks(_with_trail(trail))
+
+
+@cache
+def _lead_ranks(lead: int) -> dict[str, int]:
+    return _ranks(_with_lead(lead))
+
+
+def _ranks(candidates: list[str]) -> dict[str, int]:
+    """Position of each candidate (the first, should one repeat)."""
+    return {c: i for i, c in reversed(list(enumerate(candidates)))}
 
 
 @cache
@@ -384,25 +1001,50 @@ def _repair_f3(run: str) -> str | None:
 
 def repair_mojibake(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
     """Byte-exact re-reading of three garbling forms; a text that reads better stays as is."""
-    rules = rules or _rules()
+    return _repair_mojibake(text, repairs, rules or _rules(), None)
+
+
+def _repair_mojibake(text: str, repairs: Counts, rules: CleanRules, found: set[str] | None) -> str:
+    """`found`: what `_rare_kinds` saw in the text, None to look for everything."""
     counts: Counts = Counter()
     if "?" in text:
         guesser = _Guesser(text, rules, counts)
+
+        spans: list[tuple[int, int, int]] = []  # (start, end, length of the re-reading) in the old text
 
         def f1(match: re.Match[str]) -> str:
             fixed = _repair_f1(match, guesser, counts)
             if fixed is None:
                 return match.group(0)
             counts["mojibake"] += 1
+            spans.append((match.start(), match.end(), len(fixed)))
             return fixed
 
         text = _F1_RUN.sub(f1, text)
-    if rules.f2_markers.search(text) is not None:
+        if spans and found is not None:  # a re-read run may hold anything: look at its lines again
+            found = found | _rare_kinds(_lines_around(text, spans), rules)
+    if (found is None or "f2" in found) and rules.f2_pairs.search(text) is not None:
         text = _repair_f2_lines(text, rules, counts)
-    if _LATIN1_RUN.search(text) is not None:
+    if (found is None or "latin1" in found) and _LATIN1_RUN.search(text) is not None:
         text = _LATIN1_RUN.sub(lambda m: _counted(_repair_f3(m.group(0)), m.group(0), counts), text)
     repairs.update({key: n for key, n in counts.items() if n})
     return text
+
+
+def _lines_around(text: str, spans: list[tuple[int, int, int]]) -> str:
+    """The lines of the new text that hold the replaced spans, joined by newlines."""
+    lines: list[str] = []
+    shift = done = 0
+    for start, end, length in spans:
+        begin = start + shift
+        shift += length - (end - start)
+        if begin < done:  # on the line already taken
+            continue
+        first = text.rfind("\n", 0, begin) + 1
+        last = text.find("\n", begin + length)
+        done = len(text) if last < 0 else last
+        lines.append(text[first:done])
+    return "\n".join(lines)
 
 
 def _counted(fixed: str | None, original: str, counts: Counts) -> str:
@@ -414,16 +1056,14 @@ def _counted(fixed: str | None, original: str, counts: Counts) -> str:
 
 def _repair_f2_lines(text: str, rules: CleanRules, counts: Counts) -> str:
     """Only lines holding two or more marker characters are re-read; real text has almost none."""
-    hits: Counter[tuple[int, int]] = Counter()
-    for match in rules.f2_markers.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        hits[(start, len(text) if end < 0 else end)] += 1
     pieces: list[str] = []
     done = 0
-    for (start, end), n in sorted(hits.items()):
-        if n < 2:
+    for match in rules.f2_pairs.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if start < done:  # a further pair on a line already re-read
             continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
         fixed = _NON_ASCII_RUN.sub(
             lambda m: _counted(_repair_f2(m.group(0), counts), m.group(0), counts), text[start:end])
         pieces += [text[done:start], fixed]
@@ -440,7 +1080,7 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
     repairs: Counts = Counter()
     rules = _rules()
     text = normalise_widths(text, repairs)
-    lines = split_flattened(_strip_lines(text.split("\n")), repairs, rules)
+    lines = split_flattened(_stripped_lines(text), repairs, rules)
     lines, dropped = drop_boilerplate(lines, rules)
     if dropped:
         repairs["boilerplate_lines"] += len(dropped)
@@ -450,6 +1090,16 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
         text = _BLANK_RUNS.sub("\n\n", text)
     text = text.strip("\n")
     return text, repairs, dropped
+
+
+def _stripped_lines(text: str) -> list[str]:
+    """`_strip_lines` of the text's lines; without tabs or inner space runs, every line is just stripped."""
+    if "\t" in text or _INNER_SPACES.search(text) is not None:
+        return _strip_lines(text.split("\n"))
+    lines = text.split("\n")
+    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+        return [line.strip(" ") for line in lines]
+    return lines
 
 
 def _strip_lines(lines: list[str]) -> list[str]:
@@ -477,8 +1127,9 @@ def _strip_lines(lines: list[str]) -> list[str]:
 
 def _tidy_subs(lines: list[str], rules: CleanRules, repairs: Counts) -> str:
     """Text-level substitutions, except inside table rows (a space there separates cell items)."""
-    if not any("\t" in line for line in lines):
-        return _run_subs("\n".join(lines), "tidy", rules, repairs)
+    text = "\n".join(lines)
+    if "\t" not in text:
+        return _run_subs(text, "tidy", rules, repairs)
     out: list[str] = []
     prose: list[str] = []
     for line in lines:
@@ -497,19 +1148,53 @@ def _tidy_subs(lines: list[str], rules: CleanRules, repairs: Counts) -> str:
 def normalise_widths(text: str, repairs: Counts) -> str:
     """One spelling for grammars: ASCII digits/letters, full-width punctuation beside CJK, no odd spaces."""
     if _FULLWIDTH_ALNUM.search(text) is not None:
-        text = _count_subn(_FULLWIDTH_ALNUM, lambda m: m.group(0).translate(_FULLWIDTH_TO_ASCII), text,
-                           repairs, "fullwidth_alnum")
-    if _ODD_SPACES.search(text) is not None:
-        text = _ODD_SPACES.sub(" ", text)
-    changed = True
-    while changed:  # again: a new （ makes its neighbour CJK-adjacent
-        changed = False
-        for pattern, full in _PUNCT_NEAR_CJK:
-            text, n = pattern.subn(full, text)
-            if n:
-                repairs["punctuation_width"] += n
-                changed = True
+        text, n = _FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(_FULLWIDTH_TO_ASCII), text)
+        repairs["fullwidth_alnum"] += n
+    for space in _ODD_SPACE_CHARS:
+        if space in text:
+            text = text.replace(space, " ")
+    return _punctuation_widths(text, repairs)
+
+
+def _punctuation_widths(text: str, repairs: Counts) -> str:
+    """Half-width marks beside CJK become full-width, until nothing changes.
+
+    Only a new （ or ） can make a neighbour CJK-adjacent. The other marks run after the brackets
+    and so have seen every bracket of their pass: a further pass starts with the brackets alone,
+    and the others follow only if a bracket changed. A mark absent from the text is not scanned for.
+    """
+    present = [index for index, (half, _) in enumerate(_PUNCT_MARKS) if half in text]
+    brackets = [index for index in present if _PUNCT_MARKS[index][0] in _BRACKET_MARKS]
+    others = [index for index in present if index not in brackets]
+    text, changed = _widen_each(text, brackets)
+    text, count = _widen_each(text, others)
+    count += changed
+    while changed:
+        text, changed = _widen_each(text, brackets)
+        if changed:
+            text, widened = _widen_each(text, others)
+            count += changed + widened
+    if count:
+        repairs["punctuation_width"] += count
     return text
+
+
+def _widen_each(text: str, indexes: list[int]) -> tuple[str, int]:
+    total = 0
+    for index in indexes:
+        if _PUNCT_MARKS[index][0] in text:
+            text, n = _widen(text, index)
+            total += n
+    return text, total
+
+
+def _widen(text: str, index: int) -> tuple[str, int]:
+    """One mark's pass: where every occurrence is beside CJK (the usual case), a C-speed replace."""
+    half, full = _PUNCT_MARKS[index]
+    if _PUNCT_APART[index].search(text) is None:
+        return text.replace(half, full), text.count(half)
+    pattern, full = _PUNCT_NEAR_CJK[index]
+    return pattern.subn(full, text)
 
 
 def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
@@ -518,6 +1203,8 @@ def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
     min_length = int(rules.settings.get("split_min_length", 2000)) if min_length is None else min_length
     min_markers = int(rules.settings.get("split_min_markers", 10)) if min_markers is None else min_markers
     window = int(rules.settings.get("split_bracket_window", 200))
+    if not lines or max(map(len, lines)) < min_length:
+        return list(lines)
     out: list[str] = []
     for line in lines:
         if len(line) < min_length or len(rules.split_marker.findall(line)) < min_markers:
@@ -534,43 +1221,125 @@ def _open_depth(segment: str) -> int:
 
 
 def _split_line(line: str, window: int) -> list[str]:
+    """Cut at each split space unless an opener before it, both within `window` and since the
+    last cut, is still unclosed (`_open_depth` of those stretches).
+
+    The stretches between split spaces come from one C-level split, their bracket balances from
+    C-level counts; only where an opener since the last cut is open is the window looked at.
+    """
+    segments = _SPLIT_SPACE.split(line)
+    balances = list(accumulate(_balances(segments, line)))  # balance of line[:cut k] = balances[k]
     pieces: list[str] = []
-    start = 0
-    for match in _SPLIT_SPACE.finditer(line):
-        cut = match.start()
-        if _open_depth(line[max(start, cut - window):cut]) > 0 and _open_depth(line[start:cut]) > 0:
-            continue
-        pieces.append(line[start:cut])
-        start = cut + 1
-    pieces.append(line[start:])
+    current = [segments[0]]
+    start = start_balance = 0
+    cut = len(segments[0])
+    for segment, balance in zip(segments[1:], balances, strict=False):
+        if balance - start_balance > 0 and _open_depth(line[max(start, cut - window):cut]) > 0:
+            current.append(segment)  # the space stays inside the piece
+        else:
+            pieces.append(" ".join(current))
+            current = [segment]
+            start, start_balance = cut + 1, balance
+        cut += 1 + len(segment)
+    pieces.append(" ".join(current))
     return [p for p in pieces if p]
 
 
+def _balances(segments: list[str], line: str) -> list[int]:
+    """Openers minus closers in each segment, counted per bracket the line holds."""
+    totals = [0] * len(segments)
+    for chars, sign in ((_OPENERS, operator.add), (_CLOSERS, operator.sub)):
+        for char in chars:
+            if char in line:
+                totals = list(map(sign, totals, map(str.count, segments, repeat(char))))
+    return totals
+
+
 def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], list[str]]:
-    """Site chrome and download-site blurb: whole short lines only, never content."""
+    """Site chrome and download-site blurb: whole short lines only, never content.
+
+    Only the lines `rules.boilerplate_lines` finds in the joined text are tried.
+    """
+    found = rules.boilerplate_lines.lines("\n".join(lines))
+    if found is None:
+        drop = [i for i, line in enumerate(lines) if _is_boilerplate(line, rules, True)]
+    else:
+        candidates, worded = found
+        drop = [i for i in candidates if _is_boilerplate(lines[i], rules, i in worded)]
     kept: list[str] = []
     dropped: list[str] = []
-    for line in lines:
-        if line and len(line) <= MAX_BOILERPLATE_LINE and (
-                rules.boilerplate.fullmatch(line)
-                or (" " in line and rules.boilerplate.fullmatch(_run_subs(line, "tidy", rules, Counter())))):
-            dropped.append(line)  # also as it will read once tidied, so that tidy is idempotent
-        else:
-            kept.append(line)
+    begin = 0
+    for index in drop:
+        kept += lines[begin:index]
+        dropped.append(lines[index])
+        begin = index + 1
+    kept += lines[begin:]
     return kept, dropped
+
+
+def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:
+    """Also as the line will read once tidied, so that tidy is idempotent (a space is a gate word:
+    a line holding one is `worded`)."""
+    if not line or len(line) > MAX_BOILERPLATE_LINE:
+        return False
+    if rules.boilerplate_lines.fullmatch(line, worded):
+        return True
+    if not worded or " " not in line:
+        return False
+    tidied = _run_subs(line, "tidy", rules, Counter())
+    return tidied != line and rules.boilerplate.fullmatch(tidied) is not None
 
 
 def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> list[str]:
     """Join a line broken mid-sentence to the next one, adding nothing; chains, so it is idempotent."""
     min_length = int(rules.settings.get("join_min_length", 40))
+    joins: list[int] = []  # i: line i+1 is joined onto the line i ends
+    current, current_end = "", -1
+    for i in _join_candidates(lines, rules):
+        head = current if current_end == i else lines[i]
+        if _joins(head, lines[i + 1], min_length, rules):
+            current, current_end = head + lines[i + 1], i + 1
+            joins.append(i)
+    if not joins:
+        return list(lines)
+    repairs["lines_joined"] += len(joins)
     out: list[str] = []
-    for line in lines:
-        if out and _joins(out[-1], line, min_length, rules):
-            out[-1] += line
-            repairs["lines_joined"] += 1
-        else:
-            out.append(line)
+    begin = k = 0
+    while k < len(joins):
+        first = last = joins[k]
+        while k + 1 < len(joins) and joins[k + 1] == last + 1:
+            k += 1
+            last += 1
+        out += lines[begin:first]
+        out.append("".join(lines[first:last + 2]))
+        begin = last + 2
+        k += 1
+    out += lines[begin:]
     return out
+
+
+def _join_candidates(lines: list[str], rules: CleanRules) -> Iterable[int]:
+    """Indexes i where lines i and i+1 may join: every one, unless the grammar's line-end and
+    line-start tests are single character classes, when one scan finds the newlines between them."""
+    if rules.join_boundary is None:
+        return range(len(lines) - 1)
+    text = "\n".join(lines)
+    found: list[int] = []
+    index = done = 0
+    for match in rules.join_boundary.finditer(text):
+        index += text.count("\n", done, match.start())
+        done = match.end()
+        found.append(index)
+        index += 1
+    return found
+
+
+def _blocked(following: str, rules: CleanRules) -> bool:
+    """`join_block.search(following)`, the ^-anchored blockers tried at the start only."""
+    if rules.join_block_start is None and rules.join_block_rest is None:
+        return rules.join_block.search(following) is not None
+    return ((rules.join_block_start is not None and rules.join_block_start.match(following) is not None)
+            or (rules.join_block_rest is not None and rules.join_block_rest.search(following) is not None))
 
 
 def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> bool:
@@ -581,7 +1350,7 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     return (rules.join_end.search(current, len(current) - 1) is not None
             and rules.join_start.match(following) is not None
-            and rules.join_block.search(following) is None
+            and not _blocked(following, rules)
             # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
             and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
 

@@ -187,6 +187,13 @@ class Tables:
     taiwan_markers: re.Pattern[str] | None
     taiwan_phrases: re.Pattern[str] | None
     taiwan_map: dict[str, str]
+    # what a text must hold for anything here to change it: traditional or variant characters, or
+    # a phrase-fix key or Taiwan marker (first character, then the rest of one of the words)
+    anything: re.Pattern[str]
+    words: re.Pattern[str] | None  # the same for phrase-fix keys and Taiwan markers only
+    char_pairs: tuple[tuple[str, str], ...] | None  # char fixes as (key, value) when replace() is exact
+    simplified_set: frozenset[str]
+    neither: re.Pattern[str]  # simplified-only, or neither GB2312 nor traditional
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
@@ -209,17 +216,62 @@ def _char_class(chars: set[str]) -> re.Pattern[str]:
     return re.compile(f"[{body}]")
 
 
-def _script_classes(extra_traditional: set[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _class_body(chars: set[str] | frozenset[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+@cache
+def _gb2312_chars() -> frozenset[str]:
+    """Every character GB2312 encodes: ASCII and the decoded two-byte table (a bijection)."""
+    chars = {chr(c) for c in range(0x80)}
+    for lead in range(0xA1, 0xFF):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
+def _script_sets(extra_traditional: set[str]) -> tuple[set[str], set[str]]:
     """Traditional-only = changed by tw2s and not a valid GB2312 character (so 著, 乾 stay neutral);
     simplified-only = GB2312 hanzi that Big5 cannot hold (们, 这)."""
     ideographs = "".join(chr(c) for lo, hi in CJK_RANGES for c in range(lo, hi + 1))
     fast = _fast_converter()  # character by character: the run of code points is no text
     converted = ideographs.translate(fast.table) if fast is not None else _converter().convert(ideographs)
     changed = {a for a, b in zip(ideographs, converted, strict=False) if a != b}
-    traditional = {c for c in changed | extra_traditional if not _encodable(c, "gb2312")}
+    gb2312 = _gb2312_chars()
+    traditional = {c for c in changed | extra_traditional if c not in gb2312}
     simplified = {chr(c) for c in range(0x4E00, 0xA000)
-                  if _encodable(chr(c), "gb2312") and not _encodable(chr(c), "big5")}
+                  if chr(c) in gb2312 and not _encodable(chr(c), "big5")}
+    return traditional, simplified
+
+
+def _script_classes(extra_traditional: set[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    traditional, simplified = _script_sets(extra_traditional)
     return _char_class(traditional), _char_class(simplified)
+
+
+def _word_gate(words: list[str], chars: set[str]) -> re.Pattern[str] | None:
+    """Any of `chars`, or a word's first character followed by the rest of one of the words.
+
+    Led by one character class, so the engine scans at class speed; a first character followed
+    by another word's rest (编 + 佳化) is a false alarm the exact steps then dismiss.
+    """
+    if not words and not chars:
+        return None
+    firsts = {w[0] for w in words}
+    rests = sorted({re.escape(w[1:]) for w in words}, key=len, reverse=True)
+    tails = [f"(?<=[{_class_body(chars)}])"] if chars else []
+    tails += rests
+    return re.compile(f"[{_class_body(chars | firsts)}](?:{'|'.join(tails)})")
+
+
+def _char_pairs(char_map: dict[str, str]) -> tuple[tuple[str, str], ...] | None:
+    """(key, value) pairs when replacing one after another equals one translate: no value holds a key."""
+    if any(len(k) != 1 for k in char_map) or any(k in v for v in char_map.values() for k in char_map):
+        return None
+    return tuple(char_map.items())
 
 
 @cache
@@ -231,10 +283,13 @@ def _tables() -> Tables:
     phrase_map = grammars.vocab_map(FAMILY, "phrase_fixes")
     taiwan_map = grammars.vocab_map(FAMILY, "taiwan_phrases")
     markers = [str(m) for m in grammars.vocab(FAMILY, "taiwan_markers")]
-    traditional, simplified = _script_classes({k for k in char_map if len(k) == 1})
+    traditional, simplified = _script_sets({k for k in char_map if len(k) == 1})
+    words = [w for w in (*phrase_map, *markers) if w]
+    everything = _word_gate(words, traditional | set(char_map))
+    neither = traditional | (_gb2312_chars() - simplified)  # the class below is their complement
     return Tables(
-        traditional=traditional,
-        simplified_only=simplified,
+        traditional=_char_class(traditional),
+        simplified_only=_char_class(simplified),
         char_fixes=str.maketrans(char_map),
         char_fix_keys=_char_class(set(char_map)),
         phrase_fixes=_alternation(list(phrase_map)),
@@ -242,32 +297,79 @@ def _tables() -> Tables:
         taiwan_markers=_alternation(markers),
         taiwan_phrases=_alternation(list(taiwan_map)),
         taiwan_map=taiwan_map,
+        anything=everything if everything is not None else re.compile("(?!)"),
+        words=_word_gate(words, set()),
+        char_pairs=_char_pairs(char_map),
+        simplified_set=frozenset(simplified),
+        neither=re.compile(f"[^{_class_body(neither)}]"),
     )
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+DETECT_SAMPLE = 200000
 
 
 def detect_script(text: str) -> str:
     """simplified | traditional | mixed, from counts of script-only characters."""
-    tables = _tables()
+    return _detect(text, _tables())[0]
+
+
+def _detect(text: str, tables: Tables) -> tuple[str, int]:
+    """The script, and the number of traditional-only characters in the sample that decided it."""
     if tables.traditional.search(text) is None:
-        return "simplified"
-    sample = text[:200000]
-    trad = len(tables.traditional.findall(sample))
-    simp = len(tables.simplified_only.findall(sample))
+        return "simplified", 0
+    trad, simp = _script_counts(text[:DETECT_SAMPLE], tables)
     if trad and trad / (trad + simp) >= MIXED_SHARE:
-        return "traditional"
-    return "mixed" if trad else "simplified"
+        return "traditional", trad
+    return ("mixed" if trad else "simplified"), trad
+
+
+def _script_counts(text: str, tables: Tables) -> tuple[int, int]:
+    """(traditional-only, simplified-only) character counts, without a match object per character.
+
+    Traditional-only characters are outside GB2312: their number is the characters GB2312 cannot
+    encode (a C-speed encode) less the few that are not traditional either, found by one scan
+    that also finds the simplified-only ones.
+    """
+    raw = text.encode("gb2312", "ignore")
+    two_byte = (len(raw) - len(raw.translate(None, _HIGH_BYTES))) // 2  # EUC-CN: both bytes ≥ 0xA1
+    outside = len(text) - (len(raw) - two_byte)
+    simp = neither = 0
+    for char in tables.neither.findall(text):
+        if char in tables.simplified_set:
+            simp += 1
+        else:
+            neither += 1
+    return outside - neither, simp
 
 
 def _post_fix(text: str, tables: Tables, repairs: Counter[str]) -> str:
-    fixed = text
-    if tables.char_fix_keys.search(text) is not None:  # str.translate is slow: skip when idle
-        fixed = text.translate(tables.char_fixes)
-        repairs["conversion_variants"] += len(text) - len(tables.char_fix_keys.sub("", text))
+    """What tw2s gets wrong: variant characters, zhù compounds, and Taiwan wording on marked pages."""
+    fixed = _fix_chars(text, tables, repairs)
+    if tables.words is not None and tables.words.search(fixed) is None:  # no phrase key, no marker
+        return fixed
     if tables.phrase_fixes is not None:
         fixed, n = tables.phrase_fixes.subn(lambda m: tables.phrase_map[m.group(0)], fixed)
         if n:
             repairs["conversion_phrases"] += n
-    return fixed
+    return _taiwan_wording(fixed, tables, repairs)
+
+
+def _fix_chars(text: str, tables: Tables, repairs: Counter[str]) -> str:
+    """Variant characters: a count and a replace per key (a handful) beat a scan plus translate."""
+    if tables.char_pairs is None:
+        if tables.char_fix_keys.search(text) is None:  # str.translate is slow: skip when idle
+            return text
+        repairs["conversion_variants"] += len(text) - len(tables.char_fix_keys.sub("", text))
+        return text.translate(tables.char_fixes)
+    count = 0
+    for key, value in tables.char_pairs:
+        if key in text:  # a memchr scan; count() is a slower loop
+            count += text.count(key)
+            text = text.replace(key, value)
+    if count:
+        repairs["conversion_variants"] += count
+    return text
 
 
 def _taiwan_wording(text: str, tables: Tables, repairs: Counter[str]) -> str:
@@ -294,15 +396,17 @@ def to_simplified(text: str) -> tuple[str, str, Counter[str]]:
     """Return (simplified text, script of the input, repairs)."""
     repairs: Counter[str] = Counter()
     tables = _tables()
-    script = detect_script(text)
+    if tables.anything.search(text) is None:  # one scan settles the common case: nothing to do
+        return text, "simplified", repairs
+    script, trad = _detect(text, tables)
     out = text
     if script != "simplified":
         out = _convert(text)
-        # traditional-only characters in the input: a C-speed count, unlike comparing two strings
-        repairs["traditional_to_simplified"] += len(text) - len(tables.traditional.sub("", text))
-    out = _post_fix(out, tables, repairs)
-    out = _taiwan_wording(out, tables, repairs)
-    return out, script, repairs
+        # traditional-only characters in the input: counted, not compared between two strings
+        if len(text) > DETECT_SAMPLE:
+            trad = _script_counts(text, tables)[0]
+        repairs["traditional_to_simplified"] += trad
+    return _post_fix(out, tables, repairs), script, repairs
 
 
 def check_example(grammar: Grammar, rule: Rule, example: Any) -> str | None:
