@@ -212,12 +212,20 @@ def _encodable(ch: str, codec: str) -> bool:
 
 
 def _char_class(chars: set[str]) -> re.Pattern[str]:
-    body = "".join(re.escape(c) for c in sorted(chars)) or r"\x00"
-    return re.compile(f"[{body}]")
+    return re.compile(f"[{_class_body(chars) or chr(92) + 'x00'}]")
 
 
 def _class_body(chars: set[str] | frozenset[str]) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
+    """The characters as a class body of ranges (a-z): thousands of code points parse in a few items."""
+    codes = sorted(map(ord, chars))
+    parts: list[str] = []
+    start = 0
+    for index in range(1, len(codes) + 1):
+        if index == len(codes) or codes[index] != codes[index - 1] + 1:
+            low, high = chr(codes[start]), chr(codes[index - 1])
+            parts.append(re.escape(low) if low == high else f"{re.escape(low)}-{re.escape(high)}")
+            start = index
+    return "".join(parts)
 
 
 @cache
