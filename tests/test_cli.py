@@ -136,3 +136,26 @@ def test_csv_on_stdout_has_a_bom_and_one_row_per_task() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith(b"\xef\xbb\xbf")
     assert len(result.stdout.decode("utf-8-sig").splitlines()) == 52
+
+
+def test_owned_processes_collect_garbage_less_often() -> None:
+    """The CLI and batch workers raise the young-generation threshold; library callers keep theirs."""
+    import gc
+
+    from policyparse import pipeline
+    from policyparse.batch.worker import init_worker
+    from policyparse.process import GC_YOUNG_THRESHOLD, collect_garbage_less_often
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, *before[1:])
+        pipeline.extract_string("一、总则\n1. 某任务。（牵头单位：市发改委）")
+        assert gc.get_threshold()[0] == 700  # the library leaves the caller's settings alone
+        collect_garbage_less_often()
+        assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+        gc.set_threshold(700, *before[1:])
+        init_worker("/tmp", "json", (), ignore_sigint=False)
+        assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -124,6 +124,9 @@ def _register_commands() -> None:
 
 def main() -> None:
     """Console entry point: every failure ends as one line on stderr and an exit code."""
+    from .process import collect_garbage_less_often
+
+    collect_garbage_less_often()
     _register_commands()
     try:
         app(standalone_mode=True)

@@ -23,8 +23,10 @@ def init_worker(outdir: str, fmt: str, grammars: tuple[str, ...], ignore_sigint:
     if ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..pipeline import grammars_for
+    from ..process import collect_garbage_less_often
 
     grammars_for([Path(g) for g in grammars])
+    collect_garbage_less_often()
     _state.update(outdir=Path(outdir), real_outdir=Path(outdir).resolve(), fmt=fmt,
                   grammars=tuple(Path(g) for g in grammars))
 
