@@ -296,23 +296,6 @@ def test_xixian_pinyin_matches_the_per_match_decision() -> None:
     assert repairs["pinyin_annotations"] == dropped == 580
 
 
-@pytest.mark.parametrize(
-    ("pattern", "gate"),
-    [
-        (r"字(?:号|体)\s*", {"字号", "字体"}),
-        (r"</?(?:b|i)>|/(?:b|i)>", {"<b>", "<i>", "/b>", "/i>"}),
-        (r"a?b", {"b"}),
-        (r"x*", None),
-        (r"(?i)abc", None),
-        (r"\?(?<= \?)(?= )", {" ?"}),
-        (r"[^a]+", None),
-    ],
-)
-def test_literal_gate(pattern: str, gate: set[str] | None) -> None:
-    found = clean.literal_gate(re.compile(pattern))
-    assert (None if found is None else set(found)) == gate
-
-
 def _grammar_patterns() -> list[re.Pattern[str]]:
     grammars = load_grammars()
     return [g.pattern(r.id) for fam in ("artefacts", "boilerplate") for g, r in grammars.rules(fam) if r.pattern]
@@ -337,9 +320,9 @@ def test_gates_admit_every_text_a_rule_matches(text: str) -> None:
     ("pattern", "parts"),
     [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None)],
 )
-def test_literal_led_parts_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
+def test_split_gates_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
     compiled = re.compile(pattern)
-    split = clean._literal_led_parts(compiled)
+    split = clean.Gate.of(compiled).parts
     assert (None if split is None else len(split)) == parts
     for text in ["甘政办发2022194号", "发2019号", "办(2020", "办（1", "a</b>", "x/b>", "<b>", "a1", "xb", ""]:
         assert clean.Gate.of(compiled).finds(compiled, text) == (compiled.search(text) is not None)

@@ -326,36 +326,6 @@ def test_prefiltered_scans_match_plain_ones(text: str) -> None:
     _same_scan(text)
 
 
-@pytest.mark.parametrize(
-    ("pattern", "text"),
-    [
-        (r"(?=[ab])(?:a(?P<x>c)?d|b\s*e|x)", "ad acd b e b\u3000e x"),
-        (r"(?<![0-9])(?:1[0-2]|0?[1-9])(?![0-9])月", "12月 1月 01月 112月"),
-        (r"(?:[0-9]+|半)个?(?:年|月)内", "3年内 半年内 12个月内"),
-        (r"a{3,}b|c?d", "aaab aab d cd"),
-        (r"(?:x?y?){3}z", "z xz yz xyz xyxyz"),
-    ],
-)
-def test_prefilter_finds_every_match_start(pattern: str, text: str) -> None:
-    compiled = re.compile(pattern)
-    starts = deadlines._starts_pattern(pattern)
-    assert starts is not None
-    for match in compiled.finditer(text):
-        assert starts.match(text, match.start()), (pattern, match)
-
-
-def test_prefilter_gives_up_where_a_match_may_be_empty_or_start_anywhere() -> None:
-    assert deadlines._starts_pattern(r"a?") is None
-    assert deadlines._starts_pattern(r".b") is None
-    assert deadlines._starts_pattern(r"[^a]b") is None
-
-
-def test_whitespace_class_is_every_space_character() -> None:
-    import sys
-
-    assert deadlines._whitespace() == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from([*_SCAN_ALPHABET, *"（），；：０９Ａ｛個長堅續進態時內兩後"]), max_size=60))
 def test_fold_equals_translate(text: str) -> None:

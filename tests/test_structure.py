@@ -5,11 +5,10 @@ from __future__ import annotations
 import random
 import re
 
+from policyparse.regexinfo import scan_hint
 from policyparse.structure import (
     _finditer,
-    _first_chars,
     _line_gate,
-    _scan_hint,
     heading_title,
     match_heading,
     normalise_doc_number,
@@ -164,14 +163,11 @@ def test_title_kind_prefers_the_longest_kind_and_ignores_a_status(grammars) -> N
 
 
 def test_gates_are_read_from_the_patterns() -> None:
-    assert _first_chars([re.compile(r"^(?P<ord>[一二]、)"), re.compile(r"^\s*(?:第|\d)")]) == r"[一二]|[\s]|[第\d]"
-    assert _first_chars([re.compile(r"x?")]) is None  # can match empty text: no gate
-    assert _first_chars([re.compile(r"(?i)a")]) is None
     gate = _line_gate(re.compile(r"^(?P<list>[甲乙，]{2,20})[:：]\s*$"))
-    assert gate is not None and gate.search is None and gate.checks == ("甲乙，", ":：")
+    assert gate is not None and gate.search is None and gate.checks == ("乙甲，", ":：")
     assert gate.last is not None and gate.last.match("：") and not gate.last.match("\n")
-    gate = _line_gate(re.compile(r"[〔（](?:19|20)\d{2}[〕）]\d+号"))
-    assert gate is not None and gate.search == ("号",) and gate.checks == ("〔（", "〕）")
+    gate = _line_gate(re.compile(r"[〔（](?:19|20)\d{2}[〕）]\d+号"))  # 〔19, 〔20 …: no one-character check
+    assert gate is not None and gate.search == ("号",) and gate.checks == ("〕）",)
     assert _line_gate(re.compile(r"\d+")) is None
 
 
@@ -180,9 +176,9 @@ def test_hinted_scan_finds_what_finditer_finds() -> None:
     for source, alphabet in [(r"[\u4e00-\u9fff]{1,12}[〔（]20\d{2}[〕）]\d{1,3}号", "甲乙〔（〕）2019号 "),
                              (r"x?[ab]c", "abcx "), (r"(?<=a)b", "ab "), (r"\w{1,3}[,;]", "ab,; ")]:
         pattern = re.compile(source)
-        hint = _scan_hint(pattern)
+        hint = scan_hint(pattern, 200)
         assert hint is not None
         for _ in range(2000):
             text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 40)))
             assert [m.span() for m in _finditer(pattern, hint, text)] == [m.span() for m in pattern.finditer(text)]
-    assert _scan_hint(re.compile(r"\d*x")) is None  # unbounded before the first literal
+    assert scan_hint(re.compile(r"\d*x"), 200) is None  # unbounded before the first literal

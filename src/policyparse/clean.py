@@ -23,14 +23,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, repeat
-from re import _compiler as _sre_compiler
-from re import _constants as _sre
-from re import _parser as _sre_parser
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the grammar loader pulls in pydantic and yaml: load it on first use only
     from .grammar import Grammar, GrammarSet, Rule
 from .load.text import common_chars
+from .regexinfo import (
+    alternative_starts,
+    char_class,
+    engine_lead,
+    first_class,
+    last_class,
+    literal_gate,
+    literal_led_parts,
+    minimal,
+    starts_anchored,
+)
 
 ARTEFACTS = "artefacts"
 BOILERPLATE = "boilerplate"
@@ -80,11 +88,7 @@ Counts = Counter[str]
 # `in` on a str runs at memchr speed, a regex scan of the same text is ~30x slower; most rules find
 # nothing in most notices, so a rule whose gate strings are all absent is skipped for almost nothing.
 
-_GATE_CLASS_MAX = 16  # a character class wider than this gives no gate
-_GATE_PRODUCT_MAX = 64  # exact-string sets (字(?:号|体) → 字号, 字体) are expanded up to this size
 _GATE_IN_MAX = 8  # up to this many characters are tested with `in`; more with one alternation
-_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
-_Node = tuple[Any, Any]
 
 
 class Gate:
@@ -110,9 +114,9 @@ class Gate:
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gate:
-        if _literal_prefix(pattern):
+        if engine_lead(pattern) == "literal":
             return cls(None)
-        strings, parts = literal_gate(pattern), _literal_led_parts(pattern)
+        strings, parts = literal_gate(pattern), literal_led_parts(pattern, _GATE_IN_MAX)
         if parts is not None and strings is not None and any(len(s) > 1 for s in strings):
             strings = None  # words need a scan of their own: the literal-led parts are as cheap
         return cls(strings, parts)
@@ -132,177 +136,7 @@ class Gate:
         return pattern.search(text) is not None
 
 
-def _literal_prefix(pattern: re.Pattern[str]) -> bool:
-    """Whether the pattern starts with a literal character, which the engine finds at memchr speed."""
-    try:
-        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
-    except (re.error, TypeError, ValueError):
-        return False
-    return bool(tree) and tree[0][0] is _sre.LITERAL and not pattern.flags & re.IGNORECASE
-
-
-def _literal_led_parts(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], ...] | None:
-    """(19|20)X as 19X and 20X, [（(]X as （X and (X: the same matches between them, each led by a
-    literal the engine scans for at memchr speed, where the class or alternation costs a slow
-    test per character. None when the pattern does not start so, or has more than a few choices.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
-        if not tree:
-            return None
-        choices = _leading_choices(tree.state, tree[0])
-        if choices is None or not 1 < len(choices) <= _GATE_IN_MAX:
-            return None
-        rest = list(tree)[1:]
-        return tuple(_sre_compiler.compile(_sre_parser.SubPattern(tree.state, [head, *rest]), pattern.flags)
-                     for head in choices)
-    except Exception:  # the engine's internals: without them the pattern is just searched
-        return None
-
-
-def _leading_choices(state: Any, node: _Node) -> list[_Node] | None:
-    """The node as one literal-led node per choice: the characters of a small class, the
-    alternatives of an alternation that each start with a literal, inside a plain group too."""
-    op, av = node
-    if op is _sre.IN:
-        chars = _class_chars(av)
-        return None if chars is None else [(_sre.LITERAL, ord(c)) for c in sorted(chars)]
-    if op is _sre.BRANCH:
-        alternatives = [list(alt) for alt in av[1]]
-        if not all(alt and alt[0][0] is _sre.LITERAL for alt in alternatives):
-            return None
-        return [(_sre.SUBPATTERN, (None, 0, 0, _sre_parser.SubPattern(state, alt))) for alt in alternatives]
-    if op is _sre.SUBPATTERN and not av[1] and not av[2] and len(av[3]) == 1:
-        inner = _leading_choices(state, av[3][0])
-        if inner is None:
-            return None
-        return [(_sre.SUBPATTERN, (av[0], 0, 0, _sre_parser.SubPattern(state, [choice]))) for choice in inner]
-    return None
-
-
-def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    """Strings one of which every match of `pattern` contains; None if the pattern shows none."""
-    if pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
-    except (re.error, TypeError, ValueError):
-        return None
-    return _sequence_gate(list(tree))
-
-
-def _gate_cost(strings: frozenset[str]) -> int:
-    """Lower is better: a single character (：, -) occurs far more often than a word."""
-    return sum(1 if len(s) >= 2 else 20 for s in strings)
-
-
-def _minimal(strings: frozenset[str]) -> frozenset[str]:
-    """Drop strings holding another one of the set: where they occur, so does the shorter one."""
-    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
-
-
-def _sequence_gate(items: list[_Node]) -> frozenset[str] | None:
-    """The cheapest gate among the items, runs of exact items joined into longer strings."""
-    best: frozenset[str] | None = None
-    run: frozenset[str] | None = None  # exact strings of the current run of exact items
-
-    def consider(gate: frozenset[str] | None) -> None:
-        nonlocal best
-        if gate and "" not in gate and (best is None or _gate_cost(gate) < _gate_cost(best)):
-            best = _minimal(gate)
-
-    for op, av in items:
-        exact = _exact(op, av)
-        if exact is not None:
-            joined = exact if run is None else frozenset(a + b for a in run for b in exact)
-            if len(joined) <= _GATE_PRODUCT_MAX:
-                run = joined
-                continue
-            consider(run)
-            run = exact
-            continue
-        consider(run)
-        run = None
-        consider(_node_gate(op, av))
-    consider(run)
-    return best
-
-
-def _exact(op: Any, av: Any) -> frozenset[str] | None:
-    """Every string the node can match, when there are few (a literal, a small class, word choices)."""
-    if op is _sre.LITERAL:
-        return frozenset(chr(av))
-    if op is _sre.IN:
-        return _class_chars(av)
-    if op is _sre.BRANCH:
-        alternatives = [_exact_sequence(list(alt)) for alt in av[1]]
-        if any(a is None for a in alternatives):
-            return None
-        merged = frozenset().union(*alternatives)  # type: ignore[arg-type]
-        return merged if len(merged) <= _GATE_PRODUCT_MAX else None
-    if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-        return _exact_sequence(list(av[3]))
-    if op in _REPEATS and av[1] - av[0] <= 1 and av[1] <= 4:
-        inner = _exact_sequence(list(av[2]))
-        if inner is None:
-            return None
-        out: set[str] = set()
-        for count in range(av[0], av[1] + 1):
-            product = frozenset([""])
-            for _ in range(count):
-                product = frozenset(a + b for a in product for b in inner)
-            out |= product
-        return frozenset(out) if len(out) <= _GATE_PRODUCT_MAX else None
-    return None
-
-
-def _exact_sequence(items: list[_Node]) -> frozenset[str] | None:
-    product = frozenset([""])
-    for op, av in items:
-        exact = _exact(op, av)
-        if exact is None:
-            return None
-        product = frozenset(a + b for a in product for b in exact)
-        if len(product) > _GATE_PRODUCT_MAX:
-            return None
-    return product
-
-
-def _class_chars(items: list[_Node]) -> frozenset[str] | None:
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre.RANGE and av[1] - av[0] < _GATE_CLASS_MAX:
-            chars.update(map(chr, range(av[0], av[1] + 1)))
-        else:  # NEGATE, CATEGORY (\s, \d), wide ranges
-            return None
-    return frozenset(chars) if 0 < len(chars) <= _GATE_CLASS_MAX else None
-
-
-def _node_gate(op: Any, av: Any) -> frozenset[str] | None:
-    """Gate of a node that is not exact: what one of its required parts must contain."""
-    if op is _sre.BRANCH:
-        alternatives = [_sequence_gate(list(alt)) for alt in av[1]]
-        if any(a is None for a in alternatives):
-            return None
-        return _minimal(frozenset().union(*alternatives))  # type: ignore[arg-type]
-    if op is _sre.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _sequence_gate(list(av[3]))
-    if op is _sre.ATOMIC_GROUP:
-        return _sequence_gate(list(av))
-    if op in _REPEATS:
-        return _sequence_gate(list(av[2])) if av[0] >= 1 else None
-    if op is _sre.ASSERT:  # a lookahead or lookbehind reads the subject too
-        return _sequence_gate(list(av[1]))
-    return None
-
-
-_CATEGORY_CLASS = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
-                   _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
-_BROAD_FIRST = {r"\d", r"\D", r"\S", r"\w", r"\W"}  # lines starting so are too many to be worth telling apart
+_BROAD_FIRST = frozenset({r"\d", r"\D", r"\S", r"\w", r"\W"})  # lines starting so are too many to tell apart
 
 
 class LineMatcher:
@@ -325,7 +159,7 @@ class LineMatcher:
         loose_words: set[str] = set()
         everything = False
         for pattern in patterns:
-            starts = _alternative_starts(pattern)
+            starts = alternative_starts(pattern, _BROAD_FIRST)
             if starts is None:
                 everything = True
                 loose.append(pattern.pattern)
@@ -340,14 +174,14 @@ class LineMatcher:
                 loose_first |= firsts
                 loose_words |= words
         self.strict = _alternation_of(strict)
-        self.strict_first = _first_class(strict_first)
+        self.strict_first = re.compile(char_class(strict_first))
         self.loose = _alternation_of(loose)
-        self.loose_first = None if everything else _first_class(loose_first)
+        self.loose_first = None if everything else re.compile(char_class(loose_first))
         self.loose_words = None if everything or not loose_words else _words(loose_words)
-        first = "".join(sorted(strict_first | loose_first))
-        self.first = None if everything else re.compile(f"[{first}]" if first else "(?!)")
+        first = char_class(strict_first | loose_first)
+        self.first = None if everything else re.compile(first)
         # an empty line never matches: \s must not take the next newline for a first character
-        self.starts = None if everything else re.compile(f"\\n(?!\\n)(?=[{first}])" if first else "(?!)")
+        self.starts = None if everything else re.compile(f"\\n(?!\\n)(?={first})")
         words_anywhere = loose_words | set(extra_words)
         self.words = None if everything or not words_anywhere else re.compile(
             f"(?:{_words(words_anywhere).pattern})[^\\n]*")
@@ -389,92 +223,9 @@ def _alternation_of(sources: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in sources)) if sources else None
 
 
-def _first_class(pieces: set[str]) -> re.Pattern[str]:
-    return re.compile(f"[{''.join(sorted(pieces))}]" if pieces else "(?!)")
-
-
 def _words(strings: set[str]) -> re.Pattern[str]:
-    ordered = sorted(_minimal(frozenset(strings)), key=lambda s: (-len(s), s))
+    ordered = sorted(minimal(frozenset(strings)), key=lambda s: (-len(s), s))
     return re.compile("|".join(map(re.escape, ordered)))
-
-
-def _alternative_starts(pattern: re.Pattern[str]) -> list[tuple[set[str] | None, frozenset[str] | None]] | None:
-    """Per top-level alternative: its first characters (None if nearly any), else its gate strings.
-
-    None when some alternative shows neither.
-    """
-    if pattern.flags & re.IGNORECASE:
-        return None
-    tree = list(_sre_parser.parse(pattern.pattern, pattern.flags))
-    alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is _sre.BRANCH else [tree]
-    out: list[tuple[set[str] | None, frozenset[str] | None]] = []
-    for alternative in alternatives:
-        first, _ = _first_chars(list(alternative))
-        if first is not None and not first & _BROAD_FIRST:
-            out.append((first, None))
-            continue
-        gate = _sequence_gate(list(alternative))
-        if gate is None:
-            return None
-        out.append((None, gate))
-    return out
-
-
-def _first_chars(items: list[_Node]) -> tuple[set[str] | None, bool]:
-    """Class pieces (regex source) a non-empty match can start with, and whether it can be empty.
-
-    Lookarounds and anchors are read as empty: the set is then larger, never smaller.
-    """
-    first: set[str] = set()
-    for op, av in items:
-        piece, nullable = _node_first(op, av)
-        if piece is None:
-            return None, False
-        first |= piece
-        if not nullable:
-            return first, False
-    return first, True
-
-
-def _node_first(op: Any, av: Any) -> tuple[set[str] | None, bool]:
-    if op is _sre.LITERAL:
-        return {re.escape(chr(av))}, False
-    if op is _sre.IN:
-        return _class_pieces(av), False
-    if op is _sre.BRANCH:
-        first: set[str] = set()
-        nullable = False
-        for alternative in av[1]:
-            piece, empty = _first_chars(list(alternative))
-            if piece is None:
-                return None, False
-            first |= piece
-            nullable = nullable or empty
-        return first, nullable
-    if op is _sre.SUBPATTERN:
-        return (None, False) if av[1] & re.IGNORECASE else _first_chars(list(av[3]))
-    if op is _sre.ATOMIC_GROUP:
-        return _first_chars(list(av))
-    if op in _REPEATS:
-        piece, empty = _first_chars(list(av[2]))
-        return piece, empty or av[0] == 0
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return set(), True
-    return None, False
-
-
-def _class_pieces(items: list[_Node]) -> set[str] | None:
-    pieces: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            pieces.add(re.escape(chr(av)))
-        elif op is _sre.RANGE:
-            pieces.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
-        elif op is _sre.CATEGORY and av in _CATEGORY_CLASS:
-            pieces.add(_CATEGORY_CLASS[av])
-        else:  # NEGATE and the rest
-            return None
-    return pieces
 
 
 # ---------------------------------------------------------------------------------------------
@@ -681,29 +432,19 @@ def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
     """Join blockers that start with ^ (a match can only start at 0: `match`, not a scan of the
     line), or the others; together they decide what `join_block.search` decides."""
     chosen = [str(b) for b in grammars.vocab(ARTEFACTS, "join_blockers")
-              if _starts_anchored(re.compile(str(b))) == anchored]
+              if starts_anchored(re.compile(str(b))) == anchored]
     return re.compile("|".join(f"(?:{b})" for b in chosen)) if chosen else None
 
 
-def _starts_anchored(pattern: re.Pattern[str]) -> bool:
-    if pattern.flags & re.MULTILINE:
-        return False
-    tree = _sre_parser.parse(pattern.pattern, pattern.flags)
-    return bool(tree) and tree[0][0] is _sre.AT and tree[0][1] in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING)
-
-
-_CLASS_AT_END = re.compile(r"(\[(?:[^\]\\]|\\.)+\])\$")
-_CLASS_AT_START = re.compile(r"\^(\[(?:[^\]\\]|\\.)+\])")
-
-
 def _join_boundary(ends: list[str], starts: list[str]) -> re.Pattern[str] | None:
-    """When every line-end test is `[…]$` and every line-start test `^[…]`, the newlines between
-    such characters, found in one scan (a newline-led pattern); else None: every line is tried."""
-    end_classes = [m.group(1) for m in map(_CLASS_AT_END.fullmatch, ends) if m]
-    start_classes = [m.group(1) for m in map(_CLASS_AT_START.fullmatch, starts) if m]
-    if not ends or not starts or len(end_classes) < len(ends) or len(start_classes) < len(starts):
+    """The newlines after a character a line-end test can end a line with and before one a
+    line-start test can start the next with, found in one scan (a newline-led pattern); None when
+    the tests do not tell (then every line is tried)."""
+    end = last_class([re.compile(pattern) for pattern in ends])
+    start = first_class([re.compile(pattern) for pattern in starts])
+    if not ends or not starts or end is None or start is None:
         return None
-    return re.compile(f"\\n(?<=(?:{'|'.join(end_classes)})\\n)(?=(?:{'|'.join(start_classes)}))")
+    return re.compile(f"\\n(?<=(?:{end})\\n)(?={start})")
 
 
 def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:

@@ -17,10 +17,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-try:
-    from re import _parser as _sre  # the stdlib's own pattern parser: first-character prefilters
-except ImportError:  # pragma: no cover - a future Python may move it; scans then run unfiltered
-    _sre = None
+from .regexinfo import char_class, engine_lead, first_chars, starts_pattern
 
 if TYPE_CHECKING:
     from .grammar import Example, Grammar, GrammarSet, Rule
@@ -59,184 +56,12 @@ class DeadlineResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Literal prefilters: where a compiled pattern's matches can start
-
-_WIDEST_RANGE = 4096  # a wider character range is no useful prefilter
-_ANY = None  # in a prefix: any character
-_Prefix = tuple[str | None, ...]  # up to two characters a match starts with
-
-
-@cache
-def _prefixes(pattern: str) -> frozenset[_Prefix] | None:
-    """How matches of `pattern` start: their first two characters (fewer when a match may end
-    sooner, `_ANY` for any character); None when unknown.
-
-    Read off the parsed pattern, so the prefilters built from it follow the grammar without a
-    hand-kept list. Lookbehinds and negative lookaheads are ignored (they only ever reject).
-    """
-    if _sre is None:
-        return None
-    try:
-        parsed = _sre.parse(pattern)
-    except Exception:  # already compiled, so not expected; no prefilter then
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    found = _sequence_prefixes(list(parsed))
-    return None if found is None else frozenset(found)
-
-
-def _sequence_prefixes(items: list[tuple[Any, Any]]) -> set[_Prefix] | None:
-    found: set[_Prefix] = {()}
-    for index, (op, av) in enumerate(items):
-        if all(len(prefix) == 2 for prefix in found):
-            break
-        if op is _sre.ASSERT and av[0] == 1:  # a lookahead: what follows must also start with it
-            ahead = _sequence_prefixes(list(av[1]))
-            rest = _sequence_prefixes(items[index + 1 :])
-            if rest is None:
-                return None
-            if ahead is not None:
-                rest = _narrowed(rest, ahead)
-            return _joined(found, rest)
-        part = _item_prefixes(op, av)
-        if part is None:
-            return None
-        found = _joined(found, part)
-    return found
-
-
-def _item_prefixes(op: Any, av: Any) -> set[_Prefix] | None:
-    if op is _sre.LITERAL:
-        return {(chr(av),)}
-    if op is _sre.IN:
-        chars = _class_chars(av)
-        return {(_ANY,)} if chars is None else {(char,) for char in chars}
-    if op is _sre.ANY or op is _sre.NOT_LITERAL:
-        return {(_ANY,)}
-    if op is _sre.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _sequence_prefixes(list(av[3]))
-    if op is _sre.ATOMIC_GROUP:
-        return _sequence_prefixes(list(av))
-    if op is _sre.BRANCH:
-        found: set[_Prefix] = set()
-        for branch in av[1]:
-            part = _sequence_prefixes(list(branch))
-            if part is None:
-                return None
-            found |= part
-        return found
-    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-        return _repeat_prefixes(*av)
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return {()}  # zero width (a lookahead that narrows is read by _sequence_prefixes)
-    return None  # back-references, conditionals
-
-
-def _repeat_prefixes(low: int, high: int, body: Any) -> set[_Prefix] | None:
-    part = _sequence_prefixes(list(body))
-    if part is None:
-        return None
-    found: set[_Prefix] = {()} if low == 0 else set()
-    repeated: set[_Prefix] = {()}
-    for count in (1, 2):
-        if count > high:
-            break
-        repeated = _joined(repeated, part)
-        if count >= low or count == 2:  # more repeats only lengthen a two-character prefix
-            found |= repeated
-    return found
-
-
-def _joined(heads: set[_Prefix], tails: set[_Prefix]) -> set[_Prefix]:
-    """Every head followed by every tail, cut to two characters."""
-    done = {head for head in heads if len(head) == 2}
-    return done | {(head + tail)[:2] for head in heads if len(head) < 2 for tail in tails}
-
-
-def _narrowed(prefixes: set[_Prefix], ahead: set[_Prefix]) -> set[_Prefix]:
-    """The prefixes a text can start with when it also starts with one of `ahead`."""
-    if all(len(other) == 1 and other[0] is not _ANY for other in ahead):  # a class: (?=[…])
-        firsts = {other[0] for other in ahead}
-        return {prefix for prefix in prefixes if not prefix or prefix[0] is _ANY or prefix[0] in firsts}
-    return {prefix for prefix in prefixes if any(_agree(prefix, other) for other in ahead)}
-
-
-def _agree(one: _Prefix, other: _Prefix) -> bool:
-    """Whether one text can start with both prefixes."""
-    return all(a is _ANY or b is _ANY or a == b for a, b in zip(one, other, strict=False))
-
-
-def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre.RANGE and av[1] - av[0] < _WIDEST_RANGE:
-            chars.update(map(chr, range(av[0], av[1] + 1)))
-        elif op is _sre.CATEGORY and av in (_sre.CATEGORY_SPACE, _sre.CATEGORY_UNI_SPACE):
-            chars.update(_whitespace())
-        else:  # negated classes, \w, \d
-            return None
-    return chars
-
-
-@cache
-def _whitespace() -> frozenset[str]:
-    """What \\s matches in a str pattern (str.isspace; Unicode has no white space above U+3000)."""
-    return frozenset(char for char in map(chr, range(0x3001)) if char.isspace())
-
-
-def _first_chars(pattern: str) -> frozenset[str] | None:
-    """Every character a match of `pattern` can start with; None when unknown or a match may be empty."""
-    prefixes = _prefixes(pattern)
-    if prefixes is None or () in prefixes or any(prefix[0] is _ANY for prefix in prefixes):
-        return None
-    return frozenset(str(prefix[0]) for prefix in prefixes)
-
-
-def _re_skips_ahead(pattern: str) -> bool:
-    """Whether re already scans for the first character in C (a literal, a class or an alternation
-    of literals up front): a prefilter would then only add calls."""
-    if _sre is None:
-        return True
-    items = list(_sre.parse(pattern))
-    while items and items[0][0] is _sre.SUBPATTERN:
-        items = list(items[0][1][3])
-    if not items:
-        return False
-    op, av = items[0]
-    if op is _sre.BRANCH:
-        return all(len(branch) and branch[0][0] is _sre.LITERAL for branch in av[1])
-    return op is _sre.LITERAL or op is _sre.IN
-
-
-def _starts_pattern(pattern: str) -> re.Pattern[str] | None:
-    """A pattern found wherever a match of `pattern` can start, and at few other places: the first
-    character of a match, followed by one that can come second (re scans for the first in C)."""
-    prefixes = _prefixes(pattern)
-    if prefixes is None or () in prefixes or any(prefix[0] is _ANY for prefix in prefixes):
-        return None
-    seconds: dict[str, set[str] | None] = {}
-    for first, *rest in prefixes:
-        known = seconds.setdefault(str(first), set())
-        if known is not None:
-            if not rest or rest[0] is _ANY:
-                seconds[str(first)] = None  # a match may end after it, or anything may follow
-            else:
-                known.add(rest[0])
-    branches = [
-        re.escape(first) + ("" if then is None else f"(?=[{''.join(re.escape(c) for c in sorted(then))}])")
-        for first, then in sorted(seconds.items())
-    ]
-    return re.compile("|".join(branches))
+# Prefilters: where a compiled pattern's matches can start (read off the pattern, see regexinfo)
 
 
 def _charset(chars: set[str] | frozenset[str]) -> re.Pattern[str]:
     """One character class; re scans for it in C (an empty set matches nothing)."""
-    if not chars:
-        return re.compile("(?!)")
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+    return re.compile(char_class(map(re.escape, chars)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +112,7 @@ class _Scanner:
 
 
 def _scanner(pattern: re.Pattern[str]) -> _Scanner:
-    return _Scanner(pattern, None if _re_skips_ahead(pattern.pattern) else _starts_pattern(pattern.pattern))
+    return _Scanner(pattern, None if engine_lead(pattern) else starts_pattern(pattern))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +322,7 @@ def _fold_chars(fold: dict[int, str]) -> re.Pattern[str] | None:
 
 def _unfolded_starts(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern[str] | None:
     """Characters that start a date once the text is folded: with none of them a text holds no date."""
-    starts = _first_chars(dates.pattern)
+    starts = first_chars(dates)
     if starts is None:
         return None
     return _charset(starts | {chr(code) for code, value in fold.items() if value in starts})

@@ -15,24 +15,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, ne, sub
-from typing import Any
 
 from .grammar import Grammar, GrammarSet, Rule
-
-try:  # the standard library's own regex parser: the gates are read from a pattern's parse tree
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-
-    _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
-    _CATEGORIES = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D", _sre.CATEGORY_SPACE: r"\s",
-                   _sre.CATEGORY_NOT_SPACE: r"\S", _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
-except (ImportError, AttributeError):  # pragma: no cover - present on every supported Python; else no gates
-    _sre = _sre_parse = None  # type: ignore[assignment]
+from .regexinfo import ScanHint, first_class, last_class, literal_options, scan_hint, starts_anchored
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -118,101 +108,7 @@ class Structure:
 # ---------------------------------------------------------------- gates read from a pattern
 #
 # A gate is a cheap necessary condition for a rule to fire on a line, read from the rule's own
-# pattern (its parse tree, as the `re` module builds it), so the grammar stays the only source of
-# rules. Zero-width parts (anchors, lookarounds) are skipped, which only widens a gate.
-
-
-def _parse(pattern: re.Pattern[str]) -> list[Any] | None:
-    """The pattern's parse tree, or None if it ignores case or cannot be read (then: no gate)."""
-    if _sre_parse is None or pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        return list(_sre_parse.parse(pattern.pattern, pattern.flags))
-    except Exception:
-        return None
-
-
-def _first_chars(patterns: Sequence[re.Pattern[str]]) -> str | None:
-    """A one-character regex that the first character of every match of these patterns satisfies.
-
-    None when a pattern can match empty text or uses a construct not modelled here.
-    """
-    classes: list[str] = []
-    for pattern in patterns:
-        tree = _parse(pattern)
-        found = None if tree is None else _sequence_edge(tree, False)
-        if found is None or found[1] or not found[0]:
-            return None
-        classes += found[0]
-    return "|".join(classes)
-
-
-def _last_char(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """For a pattern whose matches end at the end of the text ($), a test of the text's last character."""
-    tree = _parse(pattern)
-    if not tree or tree[-1] not in ((_sre.AT, _sre.AT_END), (_sre.AT, _sre.AT_END_STRING)):
-        return None
-    found = _sequence_edge(tree, True)
-    if found is None or found[1] or not found[0]:
-        return None
-    return re.compile(f"(?![\\n\\f])(?:{'|'.join(found[0])})")  # \n, \f: what an empty line gets in _Scan.lasts
-
-
-def _sequence_edge(items: Sequence[tuple[Any, Any]], backwards: bool) -> tuple[list[str], bool] | None:
-    """(one-char regexes a match of the sequence can start with — or end with, backwards —,
-    whether it can match empty)."""
-    classes: list[str] = []
-    for op, av in reversed(items) if backwards else items:
-        found = _item_edge(op, av, backwards)
-        if found is None:
-            return None
-        classes += found[0]
-        if not found[1]:
-            return classes, False
-    return classes, True
-
-
-def _item_edge(op: Any, av: Any, backwards: bool) -> tuple[list[str], bool] | None:
-    if op is _sre.LITERAL:
-        return [re.escape(chr(av))], False
-    if op is _sre.IN:
-        source = _class_source(av)
-        return None if source is None else ([source], False)
-    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-        return [], True
-    if op is _sre.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _sequence_edge(av[3], backwards)
-    if op in _REPEATS:
-        found = _sequence_edge(av[2], backwards)
-        return None if found is None else (found[0], found[1] or av[0] == 0)
-    if op is _sre.BRANCH:
-        classes: list[str] = []
-        nullable = False
-        for branch in av[1]:
-            found = _sequence_edge(branch, backwards)
-            if found is None:
-                return None
-            classes += found[0]
-            nullable = nullable or found[1]
-        return classes, nullable
-    return None
-
-
-def _class_source(items: Iterable[tuple[Any, Any]]) -> str | None:
-    """A parsed character class written back as `[...]`; None for parts not modelled."""
-    negate, parts = "", []
-    for op, av in items:
-        if op is _sre.NEGATE:
-            negate = "^"
-        elif op is _sre.LITERAL:
-            parts.append(re.escape(chr(av)))
-        elif op is _sre.RANGE:
-            parts.append(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
-        elif op is _sre.CATEGORY and av in _CATEGORIES:
-            parts.append(_CATEGORIES[av])
-        else:
-            return None
-    return f"[{negate}{''.join(parts)}]"
+# pattern (see regexinfo), so the grammar stays the only source of rules.
 
 
 @dataclass(frozen=True)
@@ -242,15 +138,13 @@ class _LineGate:
 def _line_gate(pattern: re.Pattern[str]) -> _LineGate | None:
     """The gate of a pattern used on single lines; None when nothing is known (every line is tried).
 
-    Options are the parts every match has: top-level literals, classes of literals, alternations
-    that start with literals. The one searched for has the fewest alternatives (each costs a pass of
-    str.find; on a tie the longer, then the later).
+    Options are the literal sets every match holds one string of. The one searched for has the
+    fewest strings (each costs a pass of str.find; on a tie the longer, then the later); the other
+    one-character options become checks.
     """
-    tree = _parse(pattern)
-    options: list[tuple[str, ...]] = []
-    if tree is not None:
-        _collect_anchors(tree, options)
-    last = _last_char(pattern)
+    options = [tuple(sorted(option)) for option in literal_options(pattern) or ()]
+    last_char = last_class([pattern])  # \n, \f: what an empty line gets in _Scan.lasts
+    last = None if last_char is None else re.compile(f"(?![\\n\\f])(?:{last_char})")
     if last is None and not options:
         return None
     search = None
@@ -261,39 +155,7 @@ def _line_gate(pattern: re.Pattern[str]) -> _LineGate | None:
     return _LineGate(last, search, checks)
 
 
-@dataclass(frozen=True)
-class _ScanHint:
-    """Every match holds one of `chars` at most `reach` characters after its start."""
-
-    chars: re.Pattern[str]
-    reach: int
-
-
-def _scan_hint(pattern: re.Pattern[str]) -> _ScanHint | None:
-    """Read from a pattern that starts with a part of bounded width followed by one of a set of
-    characters (X{1,12}[〔（] …): where a search may start without skipping a match."""
-    if _sre_parse is None or pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:
-        return None
-    if tree.getwidth()[0] == 0:
-        return None  # an empty match: finditer's own rules for those apply
-    items = list(tree)
-    while len(items) == 1 and items[0][0] is _sre.SUBPATTERN and not items[0][1][1] & re.IGNORECASE:
-        items = list(items[0][1][3])
-    for count_before, (op, av) in enumerate(items):
-        if op is _sre.LITERAL or (op is _sre.IN and all(item_op is _sre.LITERAL for item_op, _ in av)):
-            chars = [av] if op is _sre.LITERAL else [code for _, code in av]
-            reach = _sre_parse.SubPattern(tree.state, items[:count_before]).getwidth()[1]
-            if reach > _MAX_REACH:
-                return None
-            return _ScanHint(re.compile(f"[{''.join(re.escape(chr(code)) for code in chars)}]"), reach)
-    return None
-
-
-def _finditer(pattern: re.Pattern[str], hint: _ScanHint | None, text: str) -> Iterator[re.Match[str]]:
+def _finditer(pattern: re.Pattern[str], hint: ScanHint | None, text: str) -> Iterator[re.Match[str]]:
     """pattern.finditer(text), each search started where the hint says the next match can start.
 
     A match holds one of the hint's characters at most `reach` after its start, so none starts before
@@ -309,38 +171,6 @@ def _finditer(pattern: re.Pattern[str], hint: _ScanHint | None, text: str) -> It
         pos = m.end()
 
 
-def _collect_anchors(items: Iterable[tuple[Any, Any]], options: list[tuple[str, ...]]) -> None:
-    run = ""
-    for op, av in items:
-        if op is _sre.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            options.append((run,))
-            run = ""
-        if op is _sre.IN and all(item_op is _sre.LITERAL for item_op, _ in av):
-            options.append(tuple(chr(code) for _, code in av))
-        elif op is _sre.BRANCH:
-            leads = [_leading_literal(branch) for branch in av[1]]
-            if all(leads):
-                options.append(tuple(leads))
-        elif op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
-            _collect_anchors(av[3], options)
-        elif op in _REPEATS and av[0] >= 1:
-            _collect_anchors(av[2], options)
-    if run:
-        options.append((run,))
-
-
-def _leading_literal(items: Iterable[tuple[Any, Any]]) -> str:
-    run = ""
-    for op, av in items:
-        if op is not _sre.LITERAL:
-            break
-        run += chr(av)
-    return run
-
-
 # ---------------------------------------------------------------- compiled grammar data
 
 
@@ -350,7 +180,7 @@ class _MetaRule:
     rule: Rule
     pattern: re.Pattern[str]
     gate: _LineGate | None  # what a line it can match in contains
-    hint: _ScanHint | None  # where a search in a line may start
+    hint: ScanHint | None  # where a search in a line may start
 
 
 @dataclass(frozen=True)
@@ -370,7 +200,8 @@ def _rules(grammars: GrammarSet) -> _Rules:
     for grammar, rule in grammars.rules("meta"):
         if rule.id not in meta and rule.id in grammar.compiled:
             pattern = grammar.pattern(rule.id)
-            meta[rule.id] = _MetaRule(grammar.rule_ref(rule), rule, pattern, _line_gate(pattern), _scan_hint(pattern))
+            meta[rule.id] = _MetaRule(grammar.rule_ref(rule), rule, pattern, _line_gate(pattern),
+                                       scan_hint(pattern, _MAX_REACH))
     kind_ends = _kind_ends(_kinds(grammars))
     return _Rules(
         title_gate=None if kind_ends is None else re.compile(kind_ends),
@@ -402,8 +233,7 @@ def _nontask_combined(grammars: GrammarSet) -> Callable[[str], re.Match[str] | N
         combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)")
     except re.error:
         return None
-    anchored = all((tree := _parse(p)) and tree[0] == (_sre.AT, _sre.AT_BEGINNING) for p in patterns)
-    return combined.match if anchored else combined.search
+    return combined.match if all(map(starts_anchored, patterns)) else combined.search
 
 
 # ---------------------------------------------------------------- lines and headings
@@ -471,7 +301,7 @@ def _heading_scanner(grammars: GrammarSet) -> tuple[re.Pattern[str], dict[int, t
         body = pattern.pattern.replace("(?P<ord>", f"(?P<h{number}>", 1)
         parts.append(f"(?P<a{number}>{body}(?=(?P<t{number}>[^。！？]*))(?=(?P<r{number}>(?s:.*))))")
         names.append((number, grammar.rule_ref(rule), level))
-    first = _first_chars([pattern for _, _, pattern, _ in _heading_rules(grammars)])
+    first = first_class([pattern for _, _, pattern, _ in _heading_rules(grammars)])
     scanner = re.compile(f"(?={first})(?:{'|'.join(parts)})" if first else "|".join(parts))
     index = scanner.groupindex
     groups = {index[f"a{n}"]: ((index[f"h{n}"], index[f"t{n}"], index[f"r{n}"]), rule, level)
