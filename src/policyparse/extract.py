@@ -58,6 +58,7 @@ class _Fields:
     responsible: list[str] = field(default_factory=list)
     deadline_label: str | None = None
     group_deadline: str | None = None
+    group_result: deadlines.DeadlineResult | None = None  # normalise(group_deadline), when already read
     plan: str | None = None
     measure: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
@@ -475,10 +476,16 @@ def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bo
     return True
 
 
-def _is_deadline_clause(clause: str, year: int | None) -> bool:
-    if len(clause) > 200:
-        return False
-    return deadlines.normalise(clause, year=year).kind != "none"
+def _clause_deadline(clause: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult | None:
+    """The deadline a group clause names (2018年12月底完成), or None.
+
+    Read with the task's year and reference date, so that when the clause is the group's whole
+    deadline the task takes this result instead of normalising the same phrase again.
+    """
+    if len(clause) > 200 or not deadlines.may_name_deadline(clause):
+        return None
+    result = deadlines.normalise(clause, year=year, ref=ref)
+    return None if result.kind == "none" else result
 
 
 def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _FieldRules) -> None:
@@ -529,12 +536,13 @@ def _extend(target: list[str], names: list[str] | tuple[str, ...]) -> None:
 
 @lru_cache(maxsize=8192)
 def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
-                strict: bool = False) -> _Fields | None:
+                strict: bool = False, ref: date | None = None) -> _Fields | None:
     """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one.
 
     `strict` (for text outside brackets): every clause must be a role or a deadline, and units
-    must carry unit suffixes. Cached (choosing the task level and reading a task see the same
-    groups); callers must not mutate the result.
+    must carry unit suffixes. `ref`, the document date (of year `year`), is what a deadline clause
+    is read with; which clause is one does not depend on it. Cached (choosing the task level and reading a task see
+    the same groups); callers must not mutate the result.
     """
     rules = _field_rules(grammars)
     if not at_end and not rules.hint.search(inner):
@@ -542,7 +550,7 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     clauses = _split_top_level(inner, _CLAUSES)
     stripped = [clause.strip() for clause in clauses]
     found = [_role_of(s, rules, strict) if s else None for s in stripped]
-    first_is_deadline: bool | None = None
+    first_deadline: deadlines.DeadlineResult | None = None  # the first clause's, when read here
     for role in found:
         if role is not None and role[0].role in _UNIT_ROLES:
             break
@@ -551,10 +559,10 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         # character, so at most the first clause needs reading as a date.
         if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
             return None
-        first_is_deadline = _is_deadline_clause(stripped[0], year)
-        if not first_is_deadline:
+        first_deadline = _clause_deadline(stripped[0], year, ref)
+        if first_deadline is None:
             return None
-    return _read_clauses(inner, clauses, stripped, found, rules, year, at_end, strict, first_is_deadline)
+    return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
 
 
 def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str, bool] | None) -> bool:
@@ -563,12 +571,18 @@ def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str
 
 
 def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: list[tuple[_Label, str, bool] | None],
-                  rules: _FieldRules, year: int | None, at_end: bool, strict: bool,
-                  first_is_deadline: bool | None) -> _Fields | None:
-    """The fields of a group's clauses, read in order (a label's list may continue in later clauses)."""
+                  rules: _FieldRules, when: tuple[int | None, date | None], at_end: bool, strict: bool,
+                  first_deadline: deadlines.DeadlineResult | None) -> _Fields | None:
+    """The fields of a group's clauses, read in order (a label's list may continue in later clauses).
+
+    `when` is the (year, ref) deadline clauses are read with; `first_deadline` the first clause's
+    deadline when parse_group has read it already (None when not).
+    """
     fields = _Fields()
     roles = 0
     deadline_from: int | None = None
+    deadline: deadlines.DeadlineResult | None = None  # what the clause at deadline_from names
+    deadline_index = 0
     offset = 0
     continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
     for index, clause in enumerate(clauses):
@@ -583,10 +597,11 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             fields.group_deadline = role[1].strip()
             fields.evidence.append(role[0].rule_id)
             continuing = None
-        elif deadline_from is None and text and (
-                first_is_deadline if index == 0 and first_is_deadline is not None
-                else _is_deadline_clause(text, year)):
+        elif deadline_from is None and text and (deadline := (
+                first_deadline if index == 0 and first_deadline is not None
+                else _clause_deadline(text, *when))) is not None:
             deadline_from = offset + (len(clause) - len(clause.lstrip()))
+            deadline_index = index
             continuing = None
         elif continuing is not None and text and _looks_like_units(text, rules):
             _assign_units(fields, continuing, text, rules)
@@ -597,6 +612,8 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
         fields.group_deadline = inner[deadline_from:].strip(_TRIM)
+        if deadline is not None and fields.group_deadline == stripped[deadline_index]:  # the whole phrase
+            fields.group_result = deadline
         fields.evidence.append("parenthetical-deadline")
         fields.rules["deadline"] = "fields.yaml::parenthetical-deadline"
     if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
@@ -609,6 +626,7 @@ def _merge(into: _Fields, other: _Fields) -> None:
     _extend(into.responsible, other.responsible)
     if other.group_deadline:
         into.group_deadline = other.group_deadline
+        into.group_result = other.group_result
     for key, value in other.rules.items():
         into.rules.setdefault(key, value)
     into.evidence += other.evidence
@@ -623,7 +641,7 @@ def _at_end(text: str) -> int:
 
 
 def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
-                skip_prefix: int = 0) -> tuple[_Fields, list[str], list[int]]:
+                skip_prefix: int = 0, ref: date | None = None) -> tuple[_Fields, list[str], list[int]]:
     """Fields and body lines of a task block; returns (fields, body texts, body line indexes)."""
     rules = _field_rules(grammars)
     labels, start, hint = rules.labels, rules.start, rules.hint
@@ -662,24 +680,24 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
         body_lines.append(index)
         if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
                 index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
-            _read_line_groups(text, fields, grammars, year)
+            _read_line_groups(text, fields, grammars, year, ref)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
-            sentence = _closing_role_sentence(text, rules, year)
+            sentence = _closing_role_sentence(text, rules, year, ref)
             if sentence:
                 _merge(fields, sentence)
     return fields, body, body_lines
 
 
-def _read_line_groups(text: str, fields: _Fields, grammars: GrammarSet, year: int | None) -> None:
+def _read_line_groups(text: str, fields: _Fields, grammars: GrammarSet, year: int | None, ref: date | None) -> None:
     """Merge the field groups printed in one body line."""
     end = _at_end(text)
     for _g_start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, grammars, year, g_end >= end)
+        parsed = parse_group(inner, grammars, year, g_end >= end, ref=ref)
         if parsed:
             _merge(fields, parsed)
 
 
-def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None) -> _Fields | None:
+def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:
     """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
 
     Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
@@ -694,7 +712,7 @@ def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None) -> _
     sentence = text[cut + 1:end]
     if _has_open(sentence):
         return None
-    parsed = parse_group(sentence, rules.grammars, year, at_end=False, strict=True)
+    parsed = parse_group(sentence, rules.grammars, year, at_end=False, strict=True, ref=ref)
     if parsed and (parsed.lead or parsed.responsible):
         return parsed
     return None
@@ -779,7 +797,7 @@ def _block_ends(part: DocumentPart) -> list[int]:
     return ends
 
 
-def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None) -> bool:
+def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None, ref: date | None) -> bool:
     """Does a line that does not start with a label carry fields (trailing labels or a field group)?"""
     if text[-1:] not in _CLOSE and not rules.hint.search(text):
         return False
@@ -787,14 +805,14 @@ def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | N
         return True
     end = _at_end(text)
     for _start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, rules.grammars, year, g_end >= end)
+        parsed = parse_group(inner, rules.grammars, year, g_end >= end, ref=ref)
         if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
             return True
     return False
 
 
 def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, year: int | None,
-               ends: list[int]) -> tuple[list[int], list[int]]:
+               ends: list[int], ref: date | None = None) -> tuple[list[int], list[int]]:
     """One pass over a document's lines: (lines carrying task fields, 具体举措 lines), both in order.
 
     Fields are only looked for inside the blocks of task-candidate headings, the only place
@@ -818,11 +836,11 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                     measures.append(index)
                 elif low <= index < high:
                     fielded.append(index)
-            elif low <= index < high and _unlabelled_fields(text, True, rules, year):
+            elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref):
                 fielded.append(index)
         elif low <= index < high and (  # _has_open, inlined: this runs for every line
                 "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
-                text, False, rules, year):
+                text, False, rules, year, ref):
             fielded.append(index)
     return fielded, measures
 
@@ -892,6 +910,8 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
     if fields.deadline_label:
         return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
     if fields.group_deadline:
+        if fields.group_result is not None:  # read already, as the group's deadline clause
+            return _copy(fields.group_result)
         return deadlines.normalise(fields.group_deadline, year=year, ref=ref)
     if fields.plan:
         result = deadlines.normalise(fields.plan, year=year, ref=ref)
@@ -900,12 +920,18 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
         return result
     gate = _date_gate(grammars)
     if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
-        free = _strip_groups(body, grammars, year)
+        free = _strip_groups(body, grammars, year, ref)
         if gate is None or free is body or gate.search(free):
             found = deadlines.find_in_text(free, year=year, ref=ref)
             if found:
                 return found
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
+
+
+def _copy(result: deadlines.DeadlineResult) -> deadlines.DeadlineResult:
+    """A task's own result: a cached group's is shared by every task that prints that group."""
+    return deadlines.DeadlineResult(text=result.text, kind=result.kind, end=result.end,
+                                    milestones=list(result.milestones), rule=result.rule, unparsed=result.unparsed)
 
 
 @cache
@@ -941,11 +967,11 @@ _SINGLE_CHAR_CLASS = re.compile(r"\[(?!\^)[^\[\]\\]*\]")  # [0-9一二…]: no n
 _MASKED = "\ue000"  # what the deadline stage puts in place of masked text
 
 
-def _strip_groups(text: str, grammars: GrammarSet, year: int | None) -> str:
+def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date | None) -> str:
     """Body text without its field groups, for finding dated targets in free text."""
     out = text
     for start, end, inner in reversed(bracket_groups(text)):
-        if parse_group(inner, grammars, year, at_end=True):
+        if parse_group(inner, grammars, year, at_end=True, ref=ref):
             out = out[:start] + out[end:]
     return out
 
@@ -956,7 +982,7 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     skip = 0
     if heading is not None:
         skip = len(lines[first].text) - len(heading.rest)
-    fields, body, body_lines = _read_block(lines, first, last, grammars, year, skip_prefix=skip)
+    fields, body, body_lines = _read_block(lines, first, last, grammars, year, skip_prefix=skip, ref=ref)
     if not body:
         return None
     text = "\n".join(body)
@@ -1029,7 +1055,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     year, ref = document_year(structure, part)
     stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     ends = _block_ends(part)
-    fielded, measure_lines = _scan_part(structure, part, grammars, year, ends)
+    fielded, measure_lines = _scan_part(structure, part, grammars, year, ends, ref)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines:
         rank = _fallback_rank(part)
