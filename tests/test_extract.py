@@ -286,3 +286,21 @@ def test_a_group_deadline_read_once_equals_normalising_it() -> None:
             fields = parse_group(inner, grammars, year, at_end=True, ref=ref)
             assert fields is not None and fields.group_result is not None, inner
             assert fields.group_result == deadlines.normalise(fields.group_deadline, year=year, ref=ref), inner
+
+
+def test_tidy_unit_lists_split_as_the_general_split(grammars) -> None:  # type: ignore[no-untyped-def]
+    from policyparse.extract import _TRIM, _is_tidy, _split_tidy, _split_untidy, _units
+
+    vocab = _units(grammars)
+    pieces = ["财政局", "城乡建设", "和", "及", "以及", "交通管理局", "各", "各级", "由", "部门", "单位", "等",
+              "、", "，", "/", "；", "税务局", "（", "）", " ", "：", "甲" * 41]
+    import random
+
+    rnd = random.Random(11)
+    tidy = 0
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(9))).strip(_TRIM)
+        if _is_tidy(text, vocab):
+            tidy += 1
+            assert _split_tidy(text, vocab) == _split_untidy(text, vocab), text
+    assert tidy > 500

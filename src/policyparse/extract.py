@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 from . import deadlines
 from .grammar import Example, Grammar, GrammarSet, Rule
@@ -181,6 +182,8 @@ class _UnitVocab:
     longest_suffix: int
     splitter: _Splitter
     joined: re.Pattern[str]  # a joiner after the first character: only then can _split_joined split
+    untidy: re.Pattern[str] | None  # a character that makes a list need the per-name cleanup; None: always
+    untidy_words: tuple[str, ...]  # words that do too (etc, strip prefixes and suffixes)
 
 
 @cache
@@ -196,12 +199,15 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
     suffixes = tuple(sorted(merged("suffixes"), key=len, reverse=True))
     joiners = tuple(sorted(merged("joiners"), key=len, reverse=True))
     compiled = re.compile(separators)
+    splitter = _splitter(compiled)
+    strip_prefixes = tuple(merged("strip_prefixes"))
+    strip_suffixes = tuple(sorted(merged("strip_suffixes"), key=len, reverse=True))
     return _UnitVocab(
         separators=compiled,
         joiners=joiners,
         suffixes=suffixes,
-        strip_prefixes=tuple(merged("strip_prefixes")),
-        strip_suffixes=tuple(sorted(merged("strip_suffixes"), key=len, reverse=True)),
+        strip_prefixes=strip_prefixes,
+        strip_suffixes=strip_suffixes,
         etc=str(etc),
         max_chars=int(max_chars),
         collective_prefixes=tuple(merged("collective_prefixes")),
@@ -209,9 +215,27 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         suffix_set=frozenset(suffixes),
         suffix_ends=frozenset(suffix[-1:] for suffix in suffixes),
         longest_suffix=max(map(len, suffixes), default=0),
-        splitter=_splitter(compiled),
+        splitter=splitter,
         joined=re.compile("|".join(map(re.escape, joiners)) or "(?!)"),
+        **_untidy(splitter, (str(etc), *strip_prefixes, *strip_suffixes)),
     )
+
+
+def _untidy(splitter: _Splitter, words: tuple[str, ...]) -> dict[str, Any]:
+    """What makes a unit list need _split_units' per-name cleanup: `untidy` and `untidy_words`.
+
+    Names are split on separator characters; what trimming can remove from a name is the rest of
+    _TRIM, whitespace and brackets take the general split, and the etc, prefix and suffix words
+    are cut. One-character words join the character class, as does any word with a character in
+    it; the rest are looked for with `in`. `untidy` is None (every list is untidy) when the
+    separators are no plain character class or a word is empty.
+    """
+    if splitter.split is None or not all(words):
+        return {"untidy": None, "untidy_words": ()}
+    separators = splitter.split.pattern[1:-1]  # `[chars]`, built by _splitter
+    chars = {ch for ch in _TRIM + _OPEN if ch not in separators} | {word for word in words if len(word) == 1}
+    rest = tuple(dict.fromkeys(word for word in words if not chars.intersection(word)))
+    return {"untidy": re.compile(rf"[\s{re.escape(''.join(sorted(chars)))}]"), "untidy_words": rest}
 
 
 @dataclass(frozen=True, eq=False)
@@ -379,6 +403,11 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
+    return _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
+
+
+def _split_untidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
+    """The general split of a trimmed unit list: brackets, spaces, prefixes, suffixes, etc words."""
     units: list[str] = []
     parts = _split_top_level(text, vocab.splitter)
     if _WHITESPACE.search(text) is not None:
@@ -405,6 +434,51 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
                 if name and len(name) <= vocab.max_chars and name not in units:
                     units.append(name)
     return tuple(units)
+
+
+def _is_tidy(text: str, vocab: _UnitVocab) -> bool:
+    """A list the per-name cleanup leaves alone: no whitespace, bracket or trim character, and no
+    etc, strip prefix or strip suffix word anywhere. Most printed lists (A、B、C) are."""
+    if vocab.untidy is None or vocab.untidy.search(text) is not None:
+        return False
+    return all(word not in text for word in vocab.untidy_words)
+
+
+def _split_tidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
+    """_split_units for a tidy list: split on separators and joiners, drop empty, long and repeated names.
+
+    With no whitespace and no opening bracket every separator is at the top level, each name is
+    already trimmed, and no prefix, suffix or etc word can be cut from it.
+    """
+    assert vocab.splitter.split is not None  # a tidy list has a plain separator class
+    names = vocab.splitter.split.split(text)
+    hit = vocab.joined.search(text, 1)
+    if hit is not None:
+        names = _split_at_joiners(text, names, hit, vocab)
+    if "" in names or max(map(len, names)) > vocab.max_chars:
+        names = [name for name in names if name and len(name) <= vocab.max_chars]
+    return tuple(dict.fromkeys(names))
+
+
+def _split_at_joiners(text: str, names: list[str], hit: re.Match[str], vocab: _UnitVocab) -> list[str]:
+    """Each name through _split_joined where `joined.search(name, 1)` finds a joiner.
+
+    `hit` is the first joiner in `text` from 1 on; names are cut from `text` at one-character
+    separators. A joiner after a name's first character is one in `text`, so a name that the next
+    joiner in `text` starts beyond holds none: only names a joiner starts in are searched.
+    """
+    joined = vocab.joined.search
+    out: list[str] = []
+    start = 0
+    for name in names:
+        end = start + len(name)
+        if hit is not None and hit.start() < end:
+            out += _split_joined(name, vocab) if joined(name, 1) else (name,)
+            hit = joined(text, end)
+        else:
+            out.append(name)
+        start = end + 1
+    return out
 
 
 # ---------------------------------------------------------------- field groups and clauses
