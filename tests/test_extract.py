@@ -304,3 +304,16 @@ def test_tidy_unit_lists_split_as_the_general_split(grammars) -> None:  # type: 
             tidy += 1
             assert _split_tidy(text, vocab) == _split_untidy(text, vocab), text
     assert tidy > 500
+
+
+def test_groups_of_part_of_a_line_come_from_the_whole_line() -> None:
+    import random
+
+    from policyparse.extract import _groups_in, bracket_groups
+
+    rnd = random.Random(5)
+    for line in _random_texts(3000):
+        known = bracket_groups(line)
+        offset = rnd.randrange(len(line) + 1)
+        text = line[offset:offset + rnd.randrange(len(line) - offset + 1)]
+        assert _groups_in(line, offset, text, known) == bracket_groups(text), (line, offset, text)

@@ -26,7 +26,7 @@ _PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
 _TRIM = " \t　:：。；;，,、"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawTask:
     """A task as found, before ids and models are assigned."""
 
@@ -484,6 +484,9 @@ def _split_at_joiners(text: str, names: list[str], hit: re.Match[str], vocab: _U
 # ---------------------------------------------------------------- field groups and clauses
 
 
+_Groups = list[tuple[int, int, str]]  # bracket groups: (start, end, inner text)
+
+
 def bracket_groups(text: str) -> list[tuple[int, int, str]]:
     """Top-level bracket groups (start, end, inner text) with balanced nesting."""
     groups: list[tuple[int, int, str]] = []
@@ -715,18 +718,26 @@ def _at_end(text: str) -> int:
 
 
 def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
-                skip_prefix: int = 0, ref: date | None = None) -> tuple[_Fields, list[str], list[int]]:
-    """Fields and body lines of a task block; returns (fields, body texts, body line indexes)."""
+                skip_prefix: int = 0, ref: date | None = None, line_groups: dict[int, _Groups] | None = None,
+                ) -> tuple[_Fields, list[str], list[int], _Groups | None]:
+    """Fields and body lines of a task block: (fields, body texts, body line indexes, body groups).
+
+    `line_groups` are the bracket groups of whole lines that _scan_part read. The body groups are
+    those of a one-line body when they were read here (the deadline search strips them), else None.
+    """
     rules = _field_rules(grammars)
     labels, start, hint = rules.labels, rules.start, rules.hint
     fields = _Fields()
     body: list[str] = []
     body_lines: list[int] = []
+    body_groups: _Groups | None = None
     pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
     for index in range(first, last):
         text = lines[index].text
+        offset = 0  # where `text` starts in the line
         if index == first and skip_prefix:
             text = text[skip_prefix:]
+            offset = skip_prefix
         if not text:
             continue
         colon = "：" in text or ":" in text
@@ -743,6 +754,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                     pending = text
                 _read_labels(text, fields, rules, index)
                 continue
+            offset += m.end()
             text = fields.measure = text[m.end():]  # 具体举措： opens the block's body
             fields.evidence.append(label.rule_id)
         if colon:
@@ -754,19 +766,37 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
         body_lines.append(index)
         if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
                 index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
-            _read_line_groups(text, fields, grammars, year, ref)
+            known = line_groups.get(index) if line_groups else None
+            body_groups = _groups_in(lines[index].text, offset, text, known)
+            _read_line_groups(text, body_groups, fields, grammars, year, ref)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
             sentence = _closing_role_sentence(text, rules, year, ref)
             if sentence:
                 _merge(fields, sentence)
-    return fields, body, body_lines
+    return fields, body, body_lines, body_groups if len(body) == 1 else None
 
 
-def _read_line_groups(text: str, fields: _Fields, grammars: GrammarSet, year: int | None, ref: date | None) -> None:
-    """Merge the field groups printed in one body line."""
+def _groups_in(line: str, offset: int, text: str, known: _Groups | None) -> _Groups:
+    """bracket_groups(text) for `text` = line[offset:offset + len(text)], from the whole line's groups when known.
+
+    Groups are found left to right, so a prefix holds the line's groups that close inside it; and
+    with no bracket opening before `offset` the scan is at depth 0 there, as a scan of the rest
+    starts (closing brackets at depth 0 close nothing).
+    """
+    if known is None or (offset and _has_open(line[:offset])):
+        return bracket_groups(text)
+    if not offset and len(text) == len(line):
+        return known
+    end = offset + len(text)
+    return [(start - offset, stop - offset, inner) for start, stop, inner in known if stop <= end]
+
+
+def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: GrammarSet, year: int | None,
+                      ref: date | None) -> None:
+    """Merge the field groups printed in one body line (`groups`: its bracket groups)."""
     end = _at_end(text)
-    for _g_start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, grammars, year, g_end >= end, ref=ref)
+    for _g_start, g_end, inner in groups:
+        parsed = parse_group(inner, grammars, year, g_end >= end, False, ref)
         if parsed:
             _merge(fields, parsed)
 
@@ -827,9 +857,13 @@ def _unwrap(text: str) -> str:
 def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int) -> None:
     """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
     text = _unwrap(text.strip())
-    matches = list(rules.anywhere.finditer(text))
-    if not matches:
+    found = rules.anywhere.search(text)
+    if found is None:
         return
+    matches = [found]
+    after = found.end()
+    if text.find("：", after) >= 0 or text.find(":", after) >= 0:  # each label needs a colon of its own
+        matches += rules.anywhere.finditer(text, after)
     fields.field_lines.add(line_index)
     labels = rules.labels
     last = len(matches) - 1
@@ -871,23 +905,29 @@ def _block_ends(part: DocumentPart) -> list[int]:
     return ends
 
 
-def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None, ref: date | None) -> bool:
-    """Does a line that does not start with a label carry fields (trailing labels or a field group)?"""
+def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None, ref: date | None,
+                       groups_of: dict[int, _Groups], index: int) -> bool:
+    """Does a line that does not start with a label carry fields (trailing labels or a field group)?
+
+    The bracket groups it reads go into `groups_of[index]`: reading the task reads them again.
+    """
     if text[-1:] not in _CLOSE and not rules.hint.search(text):
         return False
     if colon and _trailing_labels(text, rules) is not None:
         return True
     end = _at_end(text)
-    for _start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, rules.grammars, year, g_end >= end, ref=ref)
+    groups = groups_of[index] = bracket_groups(text)
+    for _start, g_end, inner in groups:
+        parsed = parse_group(inner, rules.grammars, year, g_end >= end, False, ref)
         if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
             return True
     return False
 
 
 def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, year: int | None,
-               ends: list[int], ref: date | None = None) -> tuple[list[int], list[int]]:
-    """One pass over a document's lines: (lines carrying task fields, 具体举措 lines), both in order.
+               ends: list[int], ref: date | None = None) -> tuple[list[int], list[int], dict[int, _Groups]]:
+    """One pass over a document's lines: (lines carrying task fields, 具体举措 lines, the bracket
+    groups of the lines it read, by line index); the lines are in order.
 
     Fields are only looked for inside the blocks of task-candidate headings, the only place
     choosing the task level asks about them. A line without a colon holds no label, and one with
@@ -901,6 +941,7 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
     lines = structure.lines
     fielded: list[int] = []
     measures: list[int] = []
+    groups_of: dict[int, _Groups] = {}
     for index in range(part.first, part.last):
         text = lines[index].text
         if "：" in text or ":" in text:
@@ -910,13 +951,13 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                     measures.append(index)
                 elif low <= index < high:
                     fielded.append(index)
-            elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref):
+            elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref, groups_of, index):
                 fielded.append(index)
         elif low <= index < high and (  # _has_open, inlined: this runs for every line
                 "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
-                text, False, rules, year, ref):
+                text, False, rules, year, ref, groups_of, index):
             fielded.append(index)
-    return fielded, measures
+    return fielded, measures, groups_of
 
 
 def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
@@ -979,8 +1020,11 @@ def task_title(first_text: str) -> str:
 
 
 def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None,
-                  grammars: GrammarSet) -> deadlines.DeadlineResult:
-    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body."""
+                  grammars: GrammarSet, body_groups: _Groups | None = None) -> deadlines.DeadlineResult:
+    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body.
+
+    `body_groups` are the bracket groups of `body` when they are known.
+    """
     if fields.deadline_label:
         return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
     if fields.group_deadline:
@@ -994,7 +1038,7 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
         return result
     gate = _date_gate(grammars)
     if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
-        free = _strip_groups(body, grammars, year, ref)
+        free = _strip_groups(body, grammars, year, ref, body_groups)
         if gate is None or free is body or gate.search(free):
             found = deadlines.find_in_text(free, year=year, ref=ref)
             if found:
@@ -1041,29 +1085,32 @@ _SINGLE_CHAR_CLASS = re.compile(r"\[(?!\^)[^\[\]\\]*\]")  # [0-9一二…]: no n
 _MASKED = "\ue000"  # what the deadline stage puts in place of masked text
 
 
-def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date | None) -> str:
-    """Body text without its field groups, for finding dated targets in free text."""
+def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date | None,
+                  groups: _Groups | None = None) -> str:
+    """Body text without its field groups, for finding dated targets in free text (`groups`: its
+    bracket groups, when known)."""
     out = text
-    for start, end, inner in reversed(bracket_groups(text)):
-        if parse_group(inner, grammars, year, at_end=True, ref=ref):
+    for start, end, inner in reversed(bracket_groups(text) if groups is None else groups):
+        if parse_group(inner, grammars, year, True, False, ref):
             out = out[:start] + out[end:]
     return out
 
 
 def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
-                grammars: GrammarSet, year: int | None, ref: date | None) -> RawTask | None:
+                grammars: GrammarSet, year: int | None, ref: date | None,
+                line_groups: dict[int, _Groups] | None = None) -> RawTask | None:
     lines = structure.lines
     skip = 0
     if heading is not None:
         skip = len(lines[first].text) - len(heading.rest)
-    fields, body, body_lines = _read_block(lines, first, last, grammars, year, skip_prefix=skip, ref=ref)
+    fields, body, body_lines, body_groups = _read_block(lines, first, last, grammars, year, skip, ref, line_groups)
     if not body:
         return None
     text = "\n".join(body)
     title = task_title(fields.measure if fields.measure is not None and heading is None else body[0])
     last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
     span = (lines[first].start, lines[last_line].end)
-    deadline = _deadline_for(fields, text, year, ref, grammars)
+    deadline = _deadline_for(fields, text, year, ref, grammars, body_groups)
     rules = fields.rules  # the block's own dict: merged groups only ever copied entries into it
     if deadline.rule:
         rules["deadline_kind"] = deadline.rule
@@ -1129,29 +1176,26 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     year, ref = document_year(structure, part)
     stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     ends = _block_ends(part)
-    fielded, measure_lines = _scan_part(structure, part, grammars, year, ends, ref)
+    fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines:
         rank = _fallback_rank(part)
     from .tables import extract_table_tasks
 
-    tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
-    table_starts = sorted(table_lines)  # a numbered item's block ends where a task table begins
-    warnings: list[tuple[str, int | None, str]] = []
+    table_tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    tasks = list(table_tasks)
+    table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
-            if heading.rank != rank or heading.nontask or heading.line in table_lines:
+            if heading.rank != rank or heading.nontask or (table_lines and heading.line in table_lines):
                 continue
-            end = ends[index]
-            next_table = bisect.bisect_right(table_starts, heading.line)
-            if next_table < len(table_starts):
-                end = min(end, table_starts[next_table])
+            end = _before_table(ends[index], heading.line, table_starts)
             task_year = year or stated_years.before(lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
-            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
+            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
             if task:
                 tasks.append(task)
                 blocks.append((heading.line, end))
@@ -1163,19 +1207,35 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             end = stops[bisect.bisect_right(stops, start)]
             task_year = year or stated_years.before(lines[start].start)
             task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
-                               ref)
+                               ref, line_groups)
             if task:
                 tasks.append(task)
-    tasks.sort(key=lambda t: t.span[0])
-    sections = [h for h in part.headings if rank is None or h.rank < rank]
-    known = {id(h) for h in part.headings}
-    group_rows = {id(t.section): t.section for t in tasks if t.section is not None and id(t.section) not in known}
-    if group_rows:  # a task table's group rows (一、深化简政放权) are sections too
-        sections = sorted([*sections, *group_rows.values()], key=lambda h: h.line)
-    for i, task in enumerate(tasks):
-        if task.deadline.unparsed:
-            warnings.append(("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}"))
+    if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
+        tasks.sort(key=lambda t: t.span[0])
+    sections = [h for h in part.headings if h.rank < rank] if rank is not None else list(part.headings)
+    if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
+        sections = _with_group_rows(sections, part, table_tasks)
+    warnings: list[tuple[str, int | None, str]] = [
+        ("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}")
+        for i, task in enumerate(tasks) if task.deadline.unparsed]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _before_table(end: int, line: int, table_starts: list[int]) -> int:
+    """A numbered item's block ends where a task table after it begins (`table_starts`: sorted table lines)."""
+    if table_starts:
+        next_table = bisect.bisect_right(table_starts, line)
+        if next_table < len(table_starts):
+            return min(end, table_starts[next_table])
+    return end
+
+
+def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
+    """The sections plus the group rows table tasks sit under (only table tasks have such sections)."""
+    known = {id(h) for h in part.headings}
+    group_rows = {id(t.section): t.section for t in table_tasks
+                  if t.section is not None and id(t.section) not in known}
+    return sorted([*sections, *group_rows.values()], key=lambda h: h.line) if group_rows else sections
 
 
 # ---------------------------------------------------------------- grammar corpus
