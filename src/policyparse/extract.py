@@ -18,7 +18,7 @@ from typing import Any
 
 from . import deadlines
 from .grammar import Example, Grammar, GrammarSet, Rule
-from .structure import DocumentPart, Heading, Line, Structure, heading_title
+from .structure import DocumentPart, Heading, Structure, heading_title
 
 _OPEN = "（(〔【["
 _CLOSE = "）)〕】]"
@@ -177,6 +177,7 @@ class _UnitVocab:
     max_chars: int
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
+    marker_ends: str | None  # the last characters of the lead markers; None when one is empty
     suffix_set: frozenset[str]
     suffix_ends: frozenset[str]  # the last character of every suffix
     longest_suffix: int
@@ -202,6 +203,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
     splitter = _splitter(compiled)
     strip_prefixes = tuple(merged("strip_prefixes"))
     strip_suffixes = tuple(sorted(merged("strip_suffixes"), key=len, reverse=True))
+    lead_markers = tuple(sorted(merged("lead_markers"), key=len, reverse=True))
     return _UnitVocab(
         separators=compiled,
         joiners=joiners,
@@ -211,7 +213,8 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         etc=str(etc),
         max_chars=int(max_chars),
         collective_prefixes=tuple(merged("collective_prefixes")),
-        lead_markers=tuple(sorted(merged("lead_markers"), key=len, reverse=True)),
+        lead_markers=lead_markers,
+        marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
         suffix_set=frozenset(suffixes),
         suffix_ends=frozenset(suffix[-1:] for suffix in suffixes),
         longest_suffix=max(map(len, suffixes), default=0),
@@ -583,7 +586,7 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
         _extend(fields.lead, names)
         fields.rules.setdefault("lead_units", label.ref)
         return
-    if role == "responsible" and vocab.lead_markers:
+    if role == "responsible" and vocab.lead_markers and _may_mark_lead(units_text, vocab):
         marked = [n for n in names if n.endswith(vocab.lead_markers)]
         if marked:  # 责任单位：市发展改革委（牵头）、市财政局 — the marked unit leads
             _extend(fields.lead, list(dict.fromkeys(_strip_marker(n, vocab) for n in marked)))
@@ -592,6 +595,13 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
     _extend(fields.responsible, names)
     if names:
         fields.rules.setdefault("responsible_units", label.ref)
+
+
+def _may_mark_lead(units_text: str, vocab: _UnitVocab) -> bool:
+    """Can a name of this list end with a lead marker? Names are cut from the list's text, so the
+    marker's last character (a closing bracket) must be in it."""
+    ends = vocab.marker_ends
+    return ends is None or any(end in units_text for end in ends)
 
 
 def _strip_marker(name: str, vocab: _UnitVocab) -> str:
@@ -717,13 +727,14 @@ def _at_end(text: str) -> int:
 # ---------------------------------------------------------------- blocks
 
 
-def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
+def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, year: int | None,
                 skip_prefix: int = 0, ref: date | None = None, line_groups: dict[int, _Groups] | None = None,
                 ) -> tuple[_Fields, list[str], list[int], _Groups | None]:
     """Fields and body lines of a task block: (fields, body texts, body line indexes, body groups).
 
-    `line_groups` are the bracket groups of whole lines that _scan_part read. The body groups are
-    those of a one-line body when they were read here (the deadline search strips them), else None.
+    `texts` are the texts of the document's lines, `line_groups` the bracket groups of whole lines
+    that _scan_part read. The body groups are those of a one-line body when they were read here
+    (the deadline search strips them), else None.
     """
     rules = _field_rules(grammars)
     labels, start, hint = rules.labels, rules.start, rules.hint
@@ -733,7 +744,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
     body_groups: _Groups | None = None
     pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
     for index in range(first, last):
-        text = lines[index].text
+        text = texts[index]
         offset = 0  # where `text` starts in the line
         if index == first and skip_prefix:
             text = text[skip_prefix:]
@@ -767,7 +778,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
         if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
                 index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
             known = line_groups.get(index) if line_groups else None
-            body_groups = _groups_in(lines[index].text, offset, text, known)
+            body_groups = _groups_in(texts[index], offset, text, known)
             _read_line_groups(text, body_groups, fields, grammars, year, ref)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
             sentence = _closing_role_sentence(text, rules, year, ref)
@@ -935,15 +946,13 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
     """
     rules = _field_rules(grammars)
     start, labels = rules.start, rules.labels
-    blocks = [(h.line, ends[i]) for i, h in enumerate(part.headings) if not h.nontask]
-    low = min((first for first, _ in blocks), default=0)
-    high = max((last for _, last in blocks), default=0)
-    lines = structure.lines
+    low, high = _candidate_span(part, ends)
     fielded: list[int] = []
     measures: list[int] = []
     groups_of: dict[int, _Groups] = {}
-    for index in range(part.first, part.last):
-        text = lines[index].text
+    for index, text in enumerate(_texts(structure)[part.first:part.last], part.first):
+        if not text:
+            continue
         if "：" in text or ":" in text:
             m = start.match(text)
             if m is not None:
@@ -958,6 +967,25 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                 text, False, rules, year, ref, groups_of, index):
             fielded.append(index)
     return fielded, measures, groups_of
+
+
+def _candidate_span(part: DocumentPart, ends: list[int]) -> tuple[int, int]:
+    """[low, high): the lines the blocks of task-candidate headings cover, from the first to the last."""
+    low = high = 0
+    for index, heading in enumerate(part.headings):
+        if not heading.nontask:
+            if not high:
+                low = heading.line
+            high = max(high, ends[index])
+    return low, high
+
+
+def _texts(structure: Structure) -> list[str]:
+    """The text of every line, built once per structure: scans read texts, not Line objects."""
+    texts = structure.__dict__.get("_texts")
+    if texts is None:
+        texts = structure.__dict__["_texts"] = [line.text for line in structure.lines]
+    return texts
 
 
 def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
@@ -999,11 +1027,15 @@ def _fallback_rank(part: DocumentPart) -> int | None:
 
 _NOT_NUMBER = re.compile(r"[^0-9一二三四五六七八九十百①-⑳]")
 _NUMBER_CHARS = "0123456789一二三四五六七八九十百" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
-_ORDINAL_MARKS = str.maketrans("", "", "（）().．、")  # what ordinals print around their number
+_MARKS = "（）().．、"  # what ordinals print around their number
+_ORDINAL_MARKS = str.maketrans("", "", _MARKS)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _number(ordinal: str) -> str:
+    core = ordinal.strip(_MARKS)  # marks print around the number: stripping is removing them all then
+    if core and not core.strip(_NUMBER_CHARS):
+        return core
     core = ordinal.translate(_ORDINAL_MARKS)
     if core and not core.strip(_NUMBER_CHARS):  # only number characters left: what the regex keeps
         return core
@@ -1103,7 +1135,8 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     skip = 0
     if heading is not None:
         skip = len(lines[first].text) - len(heading.rest)
-    fields, body, body_lines, body_groups = _read_block(lines, first, last, grammars, year, skip, ref, line_groups)
+    fields, body, body_lines, body_groups = _read_block(_texts(structure), first, last, grammars, year, skip, ref,
+                                                        line_groups)
     if not body:
         return None
     text = "\n".join(body)
