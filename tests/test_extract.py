@@ -317,3 +317,10 @@ def test_groups_of_part_of_a_line_come_from_the_whole_line() -> None:
         offset = rnd.randrange(len(line) + 1)
         text = line[offset:offset + rnd.randrange(len(line) - offset + 1)]
         assert _groups_in(line, offset, text, known) == bracket_groups(text), (line, offset, text)
+
+
+def test_titles_from_known_groups_match_titles_found_afresh() -> None:
+    from policyparse.extract import _task_title, bracket_groups, task_title
+
+    for text in _random_texts(3000, "（）()〔〕甲乙局牵头。：、， 　1.一", 20):
+        assert _task_title(text, bracket_groups(text)) == task_title(text), text

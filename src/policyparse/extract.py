@@ -1044,8 +1044,16 @@ def _number(ordinal: str) -> str:
 
 def task_title(first_text: str) -> str:
     """Text after the ordinal up to the first 。, without a closing field group."""
+    return _task_title(first_text, None)
+
+
+def _task_title(first_text: str, groups_of_text: _Groups | None) -> str:
+    """task_title, given the bracket groups of `first_text` when they are known (the title is a piece of it)."""
     title = heading_title(first_text)
-    groups = bracket_groups(title)
+    if groups_of_text is None or not title:
+        groups = bracket_groups(title)
+    else:
+        groups = _groups_in(first_text, first_text.find(title), title, groups_of_text)
     if groups and groups[-1][1] >= len(title) - 1 and groups[-1][0] > 0:
         title = title[: groups[-1][0]]
     return title.strip(_TRIM)
@@ -1140,7 +1148,10 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     if not body:
         return None
     text = "\n".join(body)
-    title = task_title(fields.measure if fields.measure is not None and heading is None else body[0])
+    if fields.measure is not None and heading is None:
+        title = task_title(fields.measure)
+    else:
+        title = _task_title(body[0], body_groups)  # body_groups: those of body[0] when it is the whole body
     last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
     span = (lines[first].start, lines[last_line].end)
     deadline = _deadline_for(fields, text, year, ref, grammars, body_groups)
