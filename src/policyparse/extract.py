@@ -628,8 +628,9 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
 
     `strict` (for text outside brackets): every clause must be a role or a deadline, and units
     must carry unit suffixes. `ref`, the document date (of year `year`), is what a deadline clause
-    is read with; which clause is one does not depend on it. Cached (choosing the task level and reading a task see
-    the same groups); callers must not mutate the result.
+    is read with; which clause is one does not depend on it. Cached (choosing the task level and
+    reading a task see the same groups); callers must not mutate the result, and pass arguments by
+    position (lru_cache keys a keyword call apart from the same call by position).
     """
     rules = _field_rules(grammars)
     if not at_end and not rules.hint.search(inner):
@@ -827,7 +828,7 @@ def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref:
     sentence = text[cut + 1:end]
     if _has_open(sentence):
         return None
-    parsed = parse_group(sentence, rules.grammars, year, at_end=False, strict=True, ref=ref)
+    parsed = parse_group(sentence, rules.grammars, year, False, True, ref)
     if parsed and (parsed.lead or parsed.responsible):
         return parsed
     return None
