@@ -254,3 +254,73 @@ def test_ordinal_numbers_match_the_regex() -> None:
     for ordinal in [*_random_texts(3000, "0123456789一二三四五六七八九十百①⑤⑳（）().．、第部分Ａa１ ", 6),
                     "1.", "（一）", "一、", "(1)", "①", "二十一、", "第一部分", ""]:
         assert _number(ordinal) == (_NOT_NUMBER.sub("", ordinal) or ordinal), ordinal
+
+
+def test_clauses_ruled_out_as_deadlines_name_none() -> None:
+    from datetime import date
+
+    from policyparse import deadlines
+
+    chars = "市财政局牵头负责按相关程序进行，、每月周年季度持续推进常态化长期按时限日内起前底" \
+            "0123456789０１２３〇一二三四十《》“”　 "
+    ruled_out = 0
+    for text in [*_random_texts(6000, chars, 10), "", " ", "市财政局牵头", "持续推进", "每季度", "2018年底"]:
+        if not deadlines.may_name_deadline(text):
+            ruled_out += 1
+            for year, ref in ((None, None), (2020, None), (2020, date(2020, 5, 1)), (2016, date(2016, 2, 29))):
+                assert deadlines.normalise(text, year=year, ref=ref).kind == "none", text
+    assert ruled_out > 500
+
+
+def test_a_group_deadline_read_once_equals_normalising_it() -> None:
+    from datetime import date
+
+    from policyparse import deadlines
+    from policyparse.extract import parse_group
+    from policyparse.pipeline import grammars_for
+
+    grammars = grammars_for(())
+    for inner in ["新区财政局牵头，审计局配合，2018年12月底完成", "2019年6月底前", "市发改委牵头，持续推进",
+                  "市发改委牵头，2018年9月底完成方案的制定、12月底前完成网络建设", "市发改委牵头，6个月内完成"]:
+        for year, ref in ((2018, date(2018, 3, 1)), (2018, None), (None, None)):
+            fields = parse_group(inner, grammars, year, at_end=True, ref=ref)
+            assert fields is not None and fields.group_result is not None, inner
+            assert fields.group_result == deadlines.normalise(fields.group_deadline, year=year, ref=ref), inner
+
+
+def test_tidy_unit_lists_split_as_the_general_split(grammars) -> None:  # type: ignore[no-untyped-def]
+    from policyparse.extract import _TRIM, _is_tidy, _split_tidy, _split_untidy, _units
+
+    vocab = _units(grammars)
+    pieces = ["财政局", "城乡建设", "和", "及", "以及", "交通管理局", "各", "各级", "由", "部门", "单位", "等",
+              "、", "，", "/", "；", "税务局", "（", "）", " ", "：", "甲" * 41]
+    import random
+
+    rnd = random.Random(11)
+    tidy = 0
+    for _ in range(4000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(9))).strip(_TRIM)
+        if _is_tidy(text, vocab):
+            tidy += 1
+            assert _split_tidy(text, vocab) == _split_untidy(text, vocab), text
+    assert tidy > 500
+
+
+def test_groups_of_part_of_a_line_come_from_the_whole_line() -> None:
+    import random
+
+    from policyparse.extract import _groups_in, bracket_groups
+
+    rnd = random.Random(5)
+    for line in _random_texts(3000):
+        known = bracket_groups(line)
+        offset = rnd.randrange(len(line) + 1)
+        text = line[offset:offset + rnd.randrange(len(line) - offset + 1)]
+        assert _groups_in(line, offset, text, known) == bracket_groups(text), (line, offset, text)
+
+
+def test_titles_from_known_groups_match_titles_found_afresh() -> None:
+    from policyparse.extract import _task_title, bracket_groups, task_title
+
+    for text in _random_texts(3000, "（）()〔〕甲乙局牵头。：、， 　1.一", 20):
+        assert _task_title(text, bracket_groups(text)) == task_title(text), text

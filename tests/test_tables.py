@@ -117,3 +117,22 @@ def test_fragment_texts_are_the_texts_of_fragments() -> None:
                 "a\tb  c\u3000\u3000d", "", "   ", "一、优化审批服务", "x  \u3000 y"]:
         for gap in (1, 2, 3):
             assert _fragment_texts(raw, gap) == [text for _, text in _fragments(raw, gap)], (raw, gap)
+
+
+def test_spaced_lines_are_the_lines_that_hold_a_space_or_tab() -> None:
+    import random
+    from types import SimpleNamespace
+
+    from policyparse.structure import split_lines
+    from policyparse.tables import _spaced_lines
+
+    rnd = random.Random(9)
+    for _ in range(500):
+        text = "".join(rnd.choice("甲乙 \t\u3000\n\r\f") for _ in range(rnd.randrange(40)))
+        lines = split_lines(text)
+        found = SimpleNamespace(text=text, lines=lines)  # the two fields _spaced_lines reads
+        for first in range(len(lines)):
+            for last in range(first, len(lines) + 1):
+                expected = [i for i in range(first, last)
+                            if any(ch in text[lines[i].raw_start:lines[i].raw_end] for ch in "\t \u3000")]
+                assert _spaced_lines(found, first, last) == expected, (text, first, last)  # type: ignore[arg-type]

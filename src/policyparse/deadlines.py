@@ -845,3 +845,31 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     if grammar.rule_ref(rule) in _fired(result):
         return f"{grammar.rule_ref(rule)}: fired on not_matching {text!r} (gave {result.compact()!r})"
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# A cheap test for callers that only ask whether a clause is a deadline
+
+
+def may_name_deadline(text: str) -> bool:
+    """False only when `normalise(text, year, ref).kind` is "none" for every year and ref.
+
+    A phrase names a deadline through a dated shape or a recurring/ongoing keyword. A dated shape
+    starts at a character of `date_starts` (what starts a date once folded; masking only puts in a
+    filler that starts none), so without one the only question left is the keyword one, asked here
+    just as `_normalise` asks it. Field groups are mostly role clauses: they skip reading dates.
+    """
+    try:
+        if not text or text.isspace():
+            return False
+        eng = _engine()
+        starts = eng.date_starts
+        if starts is None or starts.search(text) is not None or starts.match(_MASK_CHAR) is not None:
+            return True
+        s = _prepare(eng, text)
+        for role, _ref, scanner in eng.markers:
+            if scanner.search(s):
+                return role != "processing"
+        return False
+    except Exception:  # normalise would answer "none" after an error, but "maybe" is always safe
+        return True

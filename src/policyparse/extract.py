@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 from . import deadlines
 from .grammar import Example, Grammar, GrammarSet, Rule
-from .structure import DocumentPart, Heading, Line, Structure, heading_title
+from .structure import DocumentPart, Heading, Structure, heading_title
 
 _OPEN = "（(〔【["
 _CLOSE = "）)〕】]"
@@ -25,7 +26,7 @@ _PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
 _TRIM = " \t　:：。；;，,、"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawTask:
     """A task as found, before ids and models are assigned."""
 
@@ -58,6 +59,7 @@ class _Fields:
     responsible: list[str] = field(default_factory=list)
     deadline_label: str | None = None
     group_deadline: str | None = None
+    group_result: deadlines.DeadlineResult | None = None  # normalise(group_deadline), when already read
     plan: str | None = None
     measure: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
@@ -175,11 +177,14 @@ class _UnitVocab:
     max_chars: int
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
+    marker_ends: str | None  # the last characters of the lead markers; None when one is empty
     suffix_set: frozenset[str]
     suffix_ends: frozenset[str]  # the last character of every suffix
     longest_suffix: int
     splitter: _Splitter
     joined: re.Pattern[str]  # a joiner after the first character: only then can _split_joined split
+    untidy: re.Pattern[str] | None  # a character that makes a list need the per-name cleanup; None: always
+    untidy_words: tuple[str, ...]  # words that do too (etc, strip prefixes and suffixes)
 
 
 @cache
@@ -195,22 +200,45 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
     suffixes = tuple(sorted(merged("suffixes"), key=len, reverse=True))
     joiners = tuple(sorted(merged("joiners"), key=len, reverse=True))
     compiled = re.compile(separators)
+    splitter = _splitter(compiled)
+    strip_prefixes = tuple(merged("strip_prefixes"))
+    strip_suffixes = tuple(sorted(merged("strip_suffixes"), key=len, reverse=True))
+    lead_markers = tuple(sorted(merged("lead_markers"), key=len, reverse=True))
     return _UnitVocab(
         separators=compiled,
         joiners=joiners,
         suffixes=suffixes,
-        strip_prefixes=tuple(merged("strip_prefixes")),
-        strip_suffixes=tuple(sorted(merged("strip_suffixes"), key=len, reverse=True)),
+        strip_prefixes=strip_prefixes,
+        strip_suffixes=strip_suffixes,
         etc=str(etc),
         max_chars=int(max_chars),
         collective_prefixes=tuple(merged("collective_prefixes")),
-        lead_markers=tuple(sorted(merged("lead_markers"), key=len, reverse=True)),
+        lead_markers=lead_markers,
+        marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
         suffix_set=frozenset(suffixes),
         suffix_ends=frozenset(suffix[-1:] for suffix in suffixes),
         longest_suffix=max(map(len, suffixes), default=0),
-        splitter=_splitter(compiled),
+        splitter=splitter,
         joined=re.compile("|".join(map(re.escape, joiners)) or "(?!)"),
+        **_untidy(splitter, (str(etc), *strip_prefixes, *strip_suffixes)),
     )
+
+
+def _untidy(splitter: _Splitter, words: tuple[str, ...]) -> dict[str, Any]:
+    """What makes a unit list need _split_units' per-name cleanup: `untidy` and `untidy_words`.
+
+    Names are split on separator characters; what trimming can remove from a name is the rest of
+    _TRIM, whitespace and brackets take the general split, and the etc, prefix and suffix words
+    are cut. One-character words join the character class, as does any word with a character in
+    it; the rest are looked for with `in`. `untidy` is None (every list is untidy) when the
+    separators are no plain character class or a word is empty.
+    """
+    if splitter.split is None or not all(words):
+        return {"untidy": None, "untidy_words": ()}
+    separators = splitter.split.pattern[1:-1]  # `[chars]`, built by _splitter
+    chars = {ch for ch in _TRIM + _OPEN if ch not in separators} | {word for word in words if len(word) == 1}
+    rest = tuple(dict.fromkeys(word for word in words if not chars.intersection(word)))
+    return {"untidy": re.compile(rf"[\s{re.escape(''.join(sorted(chars)))}]"), "untidy_words": rest}
 
 
 @dataclass(frozen=True, eq=False)
@@ -378,6 +406,11 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
+    return _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
+
+
+def _split_untidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
+    """The general split of a trimmed unit list: brackets, spaces, prefixes, suffixes, etc words."""
     units: list[str] = []
     parts = _split_top_level(text, vocab.splitter)
     if _WHITESPACE.search(text) is not None:
@@ -406,7 +439,55 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     return tuple(units)
 
 
+def _is_tidy(text: str, vocab: _UnitVocab) -> bool:
+    """A list the per-name cleanup leaves alone: no whitespace, bracket or trim character, and no
+    etc, strip prefix or strip suffix word anywhere. Most printed lists (A、B、C) are."""
+    if vocab.untidy is None or vocab.untidy.search(text) is not None:
+        return False
+    return all(word not in text for word in vocab.untidy_words)
+
+
+def _split_tidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
+    """_split_units for a tidy list: split on separators and joiners, drop empty, long and repeated names.
+
+    With no whitespace and no opening bracket every separator is at the top level, each name is
+    already trimmed, and no prefix, suffix or etc word can be cut from it.
+    """
+    assert vocab.splitter.split is not None  # a tidy list has a plain separator class
+    names = vocab.splitter.split.split(text)
+    hit = vocab.joined.search(text, 1)
+    if hit is not None:
+        names = _split_at_joiners(text, names, hit, vocab)
+    if "" in names or max(map(len, names)) > vocab.max_chars:
+        names = [name for name in names if name and len(name) <= vocab.max_chars]
+    return tuple(dict.fromkeys(names))
+
+
+def _split_at_joiners(text: str, names: list[str], hit: re.Match[str], vocab: _UnitVocab) -> list[str]:
+    """Each name through _split_joined where `joined.search(name, 1)` finds a joiner.
+
+    `hit` is the first joiner in `text` from 1 on; names are cut from `text` at one-character
+    separators. A joiner after a name's first character is one in `text`, so a name that the next
+    joiner in `text` starts beyond holds none: only names a joiner starts in are searched.
+    """
+    joined = vocab.joined.search
+    out: list[str] = []
+    start = 0
+    for name in names:
+        end = start + len(name)
+        if hit is not None and hit.start() < end:
+            out += _split_joined(name, vocab) if joined(name, 1) else (name,)
+            hit = joined(text, end)
+        else:
+            out.append(name)
+        start = end + 1
+    return out
+
+
 # ---------------------------------------------------------------- field groups and clauses
+
+
+_Groups = list[tuple[int, int, str]]  # bracket groups: (start, end, inner text)
 
 
 def bracket_groups(text: str) -> list[tuple[int, int, str]]:
@@ -475,10 +556,16 @@ def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bo
     return True
 
 
-def _is_deadline_clause(clause: str, year: int | None) -> bool:
-    if len(clause) > 200:
-        return False
-    return deadlines.normalise(clause, year=year).kind != "none"
+def _clause_deadline(clause: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult | None:
+    """The deadline a group clause names (2018年12月底完成), or None.
+
+    Read with the task's year and reference date, so that when the clause is the group's whole
+    deadline the task takes this result instead of normalising the same phrase again.
+    """
+    if len(clause) > 200 or not deadlines.may_name_deadline(clause):
+        return None
+    result = deadlines.normalise(clause, year=year, ref=ref)
+    return None if result.kind == "none" else result
 
 
 def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _FieldRules) -> None:
@@ -499,7 +586,7 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
         _extend(fields.lead, names)
         fields.rules.setdefault("lead_units", label.ref)
         return
-    if role == "responsible" and vocab.lead_markers:
+    if role == "responsible" and vocab.lead_markers and _may_mark_lead(units_text, vocab):
         marked = [n for n in names if n.endswith(vocab.lead_markers)]
         if marked:  # 责任单位：市发展改革委（牵头）、市财政局 — the marked unit leads
             _extend(fields.lead, list(dict.fromkeys(_strip_marker(n, vocab) for n in marked)))
@@ -508,6 +595,13 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
     _extend(fields.responsible, names)
     if names:
         fields.rules.setdefault("responsible_units", label.ref)
+
+
+def _may_mark_lead(units_text: str, vocab: _UnitVocab) -> bool:
+    """Can a name of this list end with a lead marker? Names are cut from the list's text, so the
+    marker's last character (a closing bracket) must be in it."""
+    ends = vocab.marker_ends
+    return ends is None or any(end in units_text for end in ends)
 
 
 def _strip_marker(name: str, vocab: _UnitVocab) -> str:
@@ -529,12 +623,14 @@ def _extend(target: list[str], names: list[str] | tuple[str, ...]) -> None:
 
 @lru_cache(maxsize=8192)
 def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
-                strict: bool = False) -> _Fields | None:
+                strict: bool = False, ref: date | None = None) -> _Fields | None:
     """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one.
 
     `strict` (for text outside brackets): every clause must be a role or a deadline, and units
-    must carry unit suffixes. Cached (choosing the task level and reading a task see the same
-    groups); callers must not mutate the result.
+    must carry unit suffixes. `ref`, the document date (of year `year`), is what a deadline clause
+    is read with; which clause is one does not depend on it. Cached (choosing the task level and
+    reading a task see the same groups); callers must not mutate the result, and pass arguments by
+    position (lru_cache keys a keyword call apart from the same call by position).
     """
     rules = _field_rules(grammars)
     if not at_end and not rules.hint.search(inner):
@@ -542,7 +638,7 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     clauses = _split_top_level(inner, _CLAUSES)
     stripped = [clause.strip() for clause in clauses]
     found = [_role_of(s, rules, strict) if s else None for s in stripped]
-    first_is_deadline: bool | None = None
+    first_deadline: deadlines.DeadlineResult | None = None  # the first clause's, when read here
     for role in found:
         if role is not None and role[0].role in _UNIT_ROLES:
             break
@@ -551,10 +647,10 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         # character, so at most the first clause needs reading as a date.
         if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
             return None
-        first_is_deadline = _is_deadline_clause(stripped[0], year)
-        if not first_is_deadline:
+        first_deadline = _clause_deadline(stripped[0], year, ref)
+        if first_deadline is None:
             return None
-    return _read_clauses(inner, clauses, stripped, found, rules, year, at_end, strict, first_is_deadline)
+    return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
 
 
 def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str, bool] | None) -> bool:
@@ -563,12 +659,18 @@ def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str
 
 
 def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: list[tuple[_Label, str, bool] | None],
-                  rules: _FieldRules, year: int | None, at_end: bool, strict: bool,
-                  first_is_deadline: bool | None) -> _Fields | None:
-    """The fields of a group's clauses, read in order (a label's list may continue in later clauses)."""
+                  rules: _FieldRules, when: tuple[int | None, date | None], at_end: bool, strict: bool,
+                  first_deadline: deadlines.DeadlineResult | None) -> _Fields | None:
+    """The fields of a group's clauses, read in order (a label's list may continue in later clauses).
+
+    `when` is the (year, ref) deadline clauses are read with; `first_deadline` the first clause's
+    deadline when parse_group has read it already (None when not).
+    """
     fields = _Fields()
     roles = 0
     deadline_from: int | None = None
+    deadline: deadlines.DeadlineResult | None = None  # what the clause at deadline_from names
+    deadline_index = 0
     offset = 0
     continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
     for index, clause in enumerate(clauses):
@@ -583,10 +685,11 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             fields.group_deadline = role[1].strip()
             fields.evidence.append(role[0].rule_id)
             continuing = None
-        elif deadline_from is None and text and (
-                first_is_deadline if index == 0 and first_is_deadline is not None
-                else _is_deadline_clause(text, year)):
+        elif deadline_from is None and text and (deadline := (
+                first_deadline if index == 0 and first_deadline is not None
+                else _clause_deadline(text, *when))) is not None:
             deadline_from = offset + (len(clause) - len(clause.lstrip()))
+            deadline_index = index
             continuing = None
         elif continuing is not None and text and _looks_like_units(text, rules):
             _assign_units(fields, continuing, text, rules)
@@ -597,6 +700,8 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
         fields.group_deadline = inner[deadline_from:].strip(_TRIM)
+        if deadline is not None and fields.group_deadline == stripped[deadline_index]:  # the whole phrase
+            fields.group_result = deadline
         fields.evidence.append("parenthetical-deadline")
         fields.rules["deadline"] = "fields.yaml::parenthetical-deadline"
     if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
@@ -609,6 +714,7 @@ def _merge(into: _Fields, other: _Fields) -> None:
     _extend(into.responsible, other.responsible)
     if other.group_deadline:
         into.group_deadline = other.group_deadline
+        into.group_result = other.group_result
     for key, value in other.rules.items():
         into.rules.setdefault(key, value)
     into.evidence += other.evidence
@@ -622,19 +728,28 @@ def _at_end(text: str) -> int:
 # ---------------------------------------------------------------- blocks
 
 
-def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, year: int | None,
-                skip_prefix: int = 0) -> tuple[_Fields, list[str], list[int]]:
-    """Fields and body lines of a task block; returns (fields, body texts, body line indexes)."""
+def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, year: int | None,
+                skip_prefix: int = 0, ref: date | None = None, line_groups: dict[int, _Groups] | None = None,
+                ) -> tuple[_Fields, list[str], list[int], _Groups | None]:
+    """Fields and body lines of a task block: (fields, body texts, body line indexes, body groups).
+
+    `texts` are the texts of the document's lines, `line_groups` the bracket groups of whole lines
+    that _scan_part read. The body groups are those of a one-line body when they were read here
+    (the deadline search strips them), else None.
+    """
     rules = _field_rules(grammars)
     labels, start, hint = rules.labels, rules.start, rules.hint
     fields = _Fields()
     body: list[str] = []
     body_lines: list[int] = []
+    body_groups: _Groups | None = None
     pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
     for index in range(first, last):
-        text = lines[index].text
+        text = texts[index]
+        offset = 0  # where `text` starts in the line
         if index == first and skip_prefix:
             text = text[skip_prefix:]
+            offset = skip_prefix
         if not text:
             continue
         colon = "：" in text or ":" in text
@@ -651,6 +766,7 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
                     pending = text
                 _read_labels(text, fields, rules, index)
                 continue
+            offset += m.end()
             text = fields.measure = text[m.end():]  # 具体举措： opens the block's body
             fields.evidence.append(label.rule_id)
         if colon:
@@ -662,24 +778,42 @@ def _read_block(lines: list[Line], first: int, last: int, grammars: GrammarSet, 
         body_lines.append(index)
         if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
                 index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
-            _read_line_groups(text, fields, grammars, year)
+            known = line_groups.get(index) if line_groups else None
+            body_groups = _groups_in(texts[index], offset, text, known)
+            _read_line_groups(text, body_groups, fields, grammars, year, ref)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
-            sentence = _closing_role_sentence(text, rules, year)
+            sentence = _closing_role_sentence(text, rules, year, ref)
             if sentence:
                 _merge(fields, sentence)
-    return fields, body, body_lines
+    return fields, body, body_lines, body_groups if len(body) == 1 else None
 
 
-def _read_line_groups(text: str, fields: _Fields, grammars: GrammarSet, year: int | None) -> None:
-    """Merge the field groups printed in one body line."""
+def _groups_in(line: str, offset: int, text: str, known: _Groups | None) -> _Groups:
+    """bracket_groups(text) for `text` = line[offset:offset + len(text)], from the whole line's groups when known.
+
+    Groups are found left to right, so a prefix holds the line's groups that close inside it; and
+    with no bracket opening before `offset` the scan is at depth 0 there, as a scan of the rest
+    starts (closing brackets at depth 0 close nothing).
+    """
+    if known is None or (offset and _has_open(line[:offset])):
+        return bracket_groups(text)
+    if not offset and len(text) == len(line):
+        return known
+    end = offset + len(text)
+    return [(start - offset, stop - offset, inner) for start, stop, inner in known if stop <= end]
+
+
+def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: GrammarSet, year: int | None,
+                      ref: date | None) -> None:
+    """Merge the field groups printed in one body line (`groups`: its bracket groups)."""
     end = _at_end(text)
-    for _g_start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, grammars, year, g_end >= end)
+    for _g_start, g_end, inner in groups:
+        parsed = parse_group(inner, grammars, year, g_end >= end, False, ref)
         if parsed:
             _merge(fields, parsed)
 
 
-def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None) -> _Fields | None:
+def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:
     """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
 
     Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
@@ -694,7 +828,7 @@ def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None) -> _
     sentence = text[cut + 1:end]
     if _has_open(sentence):
         return None
-    parsed = parse_group(sentence, rules.grammars, year, at_end=False, strict=True)
+    parsed = parse_group(sentence, rules.grammars, year, False, True, ref)
     if parsed and (parsed.lead or parsed.responsible):
         return parsed
     return None
@@ -735,9 +869,13 @@ def _unwrap(text: str) -> str:
 def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int) -> None:
     """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
     text = _unwrap(text.strip())
-    matches = list(rules.anywhere.finditer(text))
-    if not matches:
+    found = rules.anywhere.search(text)
+    if found is None:
         return
+    matches = [found]
+    after = found.end()
+    if text.find("：", after) >= 0 or text.find(":", after) >= 0:  # each label needs a colon of its own
+        matches += rules.anywhere.finditer(text, after)
     fields.field_lines.add(line_index)
     labels = rules.labels
     last = len(matches) - 1
@@ -779,23 +917,29 @@ def _block_ends(part: DocumentPart) -> list[int]:
     return ends
 
 
-def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None) -> bool:
-    """Does a line that does not start with a label carry fields (trailing labels or a field group)?"""
+def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None, ref: date | None,
+                       groups_of: dict[int, _Groups], index: int) -> bool:
+    """Does a line that does not start with a label carry fields (trailing labels or a field group)?
+
+    The bracket groups it reads go into `groups_of[index]`: reading the task reads them again.
+    """
     if text[-1:] not in _CLOSE and not rules.hint.search(text):
         return False
     if colon and _trailing_labels(text, rules) is not None:
         return True
     end = _at_end(text)
-    for _start, g_end, inner in bracket_groups(text):
-        parsed = parse_group(inner, rules.grammars, year, g_end >= end)
+    groups = groups_of[index] = bracket_groups(text)
+    for _start, g_end, inner in groups:
+        parsed = parse_group(inner, rules.grammars, year, g_end >= end, False, ref)
         if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
             return True
     return False
 
 
 def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, year: int | None,
-               ends: list[int]) -> tuple[list[int], list[int]]:
-    """One pass over a document's lines: (lines carrying task fields, 具体举措 lines), both in order.
+               ends: list[int], ref: date | None = None) -> tuple[list[int], list[int], dict[int, _Groups]]:
+    """One pass over a document's lines: (lines carrying task fields, 具体举措 lines, the bracket
+    groups of the lines it read, by line index); the lines are in order.
 
     Fields are only looked for inside the blocks of task-candidate headings, the only place
     choosing the task level asks about them. A line without a colon holds no label, and one with
@@ -803,14 +947,13 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
     """
     rules = _field_rules(grammars)
     start, labels = rules.start, rules.labels
-    blocks = [(h.line, ends[i]) for i, h in enumerate(part.headings) if not h.nontask]
-    low = min((first for first, _ in blocks), default=0)
-    high = max((last for _, last in blocks), default=0)
-    lines = structure.lines
+    low, high = _candidate_span(part, ends)
     fielded: list[int] = []
     measures: list[int] = []
-    for index in range(part.first, part.last):
-        text = lines[index].text
+    groups_of: dict[int, _Groups] = {}
+    for index, text in enumerate(_texts(structure)[part.first:part.last], part.first):
+        if not text:
+            continue
         if "：" in text or ":" in text:
             m = start.match(text)
             if m is not None:
@@ -818,13 +961,32 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                     measures.append(index)
                 elif low <= index < high:
                     fielded.append(index)
-            elif low <= index < high and _unlabelled_fields(text, True, rules, year):
+            elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref, groups_of, index):
                 fielded.append(index)
         elif low <= index < high and (  # _has_open, inlined: this runs for every line
                 "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
-                text, False, rules, year):
+                text, False, rules, year, ref, groups_of, index):
             fielded.append(index)
-    return fielded, measures
+    return fielded, measures, groups_of
+
+
+def _candidate_span(part: DocumentPart, ends: list[int]) -> tuple[int, int]:
+    """[low, high): the lines the blocks of task-candidate headings cover, from the first to the last."""
+    low = high = 0
+    for index, heading in enumerate(part.headings):
+        if not heading.nontask:
+            if not high:
+                low = heading.line
+            high = max(high, ends[index])
+    return low, high
+
+
+def _texts(structure: Structure) -> list[str]:
+    """The text of every line, built once per structure: scans read texts, not Line objects."""
+    texts = structure.__dict__.get("_texts")
+    if texts is None:
+        texts = structure.__dict__["_texts"] = [line.text for line in structure.lines]
+    return texts
 
 
 def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
@@ -866,11 +1028,15 @@ def _fallback_rank(part: DocumentPart) -> int | None:
 
 _NOT_NUMBER = re.compile(r"[^0-9一二三四五六七八九十百①-⑳]")
 _NUMBER_CHARS = "0123456789一二三四五六七八九十百" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
-_ORDINAL_MARKS = str.maketrans("", "", "（）().．、")  # what ordinals print around their number
+_MARKS = "（）().．、"  # what ordinals print around their number
+_ORDINAL_MARKS = str.maketrans("", "", _MARKS)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _number(ordinal: str) -> str:
+    core = ordinal.strip(_MARKS)  # marks print around the number: stripping is removing them all then
+    if core and not core.strip(_NUMBER_CHARS):
+        return core
     core = ordinal.translate(_ORDINAL_MARKS)
     if core and not core.strip(_NUMBER_CHARS):  # only number characters left: what the regex keeps
         return core
@@ -879,19 +1045,32 @@ def _number(ordinal: str) -> str:
 
 def task_title(first_text: str) -> str:
     """Text after the ordinal up to the first 。, without a closing field group."""
+    return _task_title(first_text, None)
+
+
+def _task_title(first_text: str, groups_of_text: _Groups | None) -> str:
+    """task_title, given the bracket groups of `first_text` when they are known (the title is a piece of it)."""
     title = heading_title(first_text)
-    groups = bracket_groups(title)
+    if groups_of_text is None or not title:
+        groups = bracket_groups(title)
+    else:
+        groups = _groups_in(first_text, first_text.find(title), title, groups_of_text)
     if groups and groups[-1][1] >= len(title) - 1 and groups[-1][0] > 0:
         title = title[: groups[-1][0]]
     return title.strip(_TRIM)
 
 
 def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None,
-                  grammars: GrammarSet) -> deadlines.DeadlineResult:
-    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body."""
+                  grammars: GrammarSet, body_groups: _Groups | None = None) -> deadlines.DeadlineResult:
+    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body.
+
+    `body_groups` are the bracket groups of `body` when they are known.
+    """
     if fields.deadline_label:
         return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
     if fields.group_deadline:
+        if fields.group_result is not None:  # read already, as the group's deadline clause
+            return _copy(fields.group_result)
         return deadlines.normalise(fields.group_deadline, year=year, ref=ref)
     if fields.plan:
         result = deadlines.normalise(fields.plan, year=year, ref=ref)
@@ -900,12 +1079,18 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
         return result
     gate = _date_gate(grammars)
     if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
-        free = _strip_groups(body, grammars, year)
+        free = _strip_groups(body, grammars, year, ref, body_groups)
         if gate is None or free is body or gate.search(free):
             found = deadlines.find_in_text(free, year=year, ref=ref)
             if found:
                 return found
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
+
+
+def _copy(result: deadlines.DeadlineResult) -> deadlines.DeadlineResult:
+    """A task's own result: a cached group's is shared by every task that prints that group."""
+    return deadlines.DeadlineResult(text=result.text, kind=result.kind, end=result.end,
+                                    milestones=list(result.milestones), rule=result.rule, unparsed=result.unparsed)
 
 
 @cache
@@ -941,29 +1126,36 @@ _SINGLE_CHAR_CLASS = re.compile(r"\[(?!\^)[^\[\]\\]*\]")  # [0-9一二…]: no n
 _MASKED = "\ue000"  # what the deadline stage puts in place of masked text
 
 
-def _strip_groups(text: str, grammars: GrammarSet, year: int | None) -> str:
-    """Body text without its field groups, for finding dated targets in free text."""
+def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date | None,
+                  groups: _Groups | None = None) -> str:
+    """Body text without its field groups, for finding dated targets in free text (`groups`: its
+    bracket groups, when known)."""
     out = text
-    for start, end, inner in reversed(bracket_groups(text)):
-        if parse_group(inner, grammars, year, at_end=True):
+    for start, end, inner in reversed(bracket_groups(text) if groups is None else groups):
+        if parse_group(inner, grammars, year, True, False, ref):
             out = out[:start] + out[end:]
     return out
 
 
 def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
-                grammars: GrammarSet, year: int | None, ref: date | None) -> RawTask | None:
+                grammars: GrammarSet, year: int | None, ref: date | None,
+                line_groups: dict[int, _Groups] | None = None) -> RawTask | None:
     lines = structure.lines
     skip = 0
     if heading is not None:
         skip = len(lines[first].text) - len(heading.rest)
-    fields, body, body_lines = _read_block(lines, first, last, grammars, year, skip_prefix=skip)
+    fields, body, body_lines, body_groups = _read_block(_texts(structure), first, last, grammars, year, skip, ref,
+                                                        line_groups)
     if not body:
         return None
     text = "\n".join(body)
-    title = task_title(fields.measure if fields.measure is not None and heading is None else body[0])
+    if fields.measure is not None and heading is None:
+        title = task_title(fields.measure)
+    else:
+        title = _task_title(body[0], body_groups)  # body_groups: those of body[0] when it is the whole body
     last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
     span = (lines[first].start, lines[last_line].end)
-    deadline = _deadline_for(fields, text, year, ref, grammars)
+    deadline = _deadline_for(fields, text, year, ref, grammars, body_groups)
     rules = fields.rules  # the block's own dict: merged groups only ever copied entries into it
     if deadline.rule:
         rules["deadline_kind"] = deadline.rule
@@ -1029,29 +1221,26 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     year, ref = document_year(structure, part)
     stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     ends = _block_ends(part)
-    fielded, measure_lines = _scan_part(structure, part, grammars, year, ends)
+    fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines:
         rank = _fallback_rank(part)
     from .tables import extract_table_tasks
 
-    tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
-    table_starts = sorted(table_lines)  # a numbered item's block ends where a task table begins
-    warnings: list[tuple[str, int | None, str]] = []
+    table_tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    tasks = list(table_tasks)
+    table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
-            if heading.rank != rank or heading.nontask or heading.line in table_lines:
+            if heading.rank != rank or heading.nontask or (table_lines and heading.line in table_lines):
                 continue
-            end = ends[index]
-            next_table = bisect.bisect_right(table_starts, heading.line)
-            if next_table < len(table_starts):
-                end = min(end, table_starts[next_table])
+            end = _before_table(ends[index], heading.line, table_starts)
             task_year = year or stated_years.before(lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
-            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref)
+            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
             if task:
                 tasks.append(task)
                 blocks.append((heading.line, end))
@@ -1063,19 +1252,35 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             end = stops[bisect.bisect_right(stops, start)]
             task_year = year or stated_years.before(lines[start].start)
             task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
-                               ref)
+                               ref, line_groups)
             if task:
                 tasks.append(task)
-    tasks.sort(key=lambda t: t.span[0])
-    sections = [h for h in part.headings if rank is None or h.rank < rank]
-    known = {id(h) for h in part.headings}
-    group_rows = {id(t.section): t.section for t in tasks if t.section is not None and id(t.section) not in known}
-    if group_rows:  # a task table's group rows (一、深化简政放权) are sections too
-        sections = sorted([*sections, *group_rows.values()], key=lambda h: h.line)
-    for i, task in enumerate(tasks):
-        if task.deadline.unparsed:
-            warnings.append(("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}"))
+    if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
+        tasks.sort(key=lambda t: t.span[0])
+    sections = [h for h in part.headings if h.rank < rank] if rank is not None else list(part.headings)
+    if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
+        sections = _with_group_rows(sections, part, table_tasks)
+    warnings: list[tuple[str, int | None, str]] = [
+        ("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}")
+        for i, task in enumerate(tasks) if task.deadline.unparsed]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _before_table(end: int, line: int, table_starts: list[int]) -> int:
+    """A numbered item's block ends where a task table after it begins (`table_starts`: sorted table lines)."""
+    if table_starts:
+        next_table = bisect.bisect_right(table_starts, line)
+        if next_table < len(table_starts):
+            return min(end, table_starts[next_table])
+    return end
+
+
+def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
+    """The sections plus the group rows table tasks sit under (only table tasks have such sections)."""
+    known = {id(h) for h in part.headings}
+    group_rows = {id(t.section): t.section for t in table_tasks
+                  if t.section is not None and id(t.section) not in known}
+    return sorted([*sections, *group_rows.values()], key=lambda h: h.line) if group_rows else sections
 
 
 # ---------------------------------------------------------------- grammar corpus

@@ -11,6 +11,7 @@ above (a cell wrapped over lines or a row broken by a page), and group rows that
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -223,14 +224,29 @@ def _column_splitter(gap: int) -> re.Pattern[str]:
     return re.compile(rf"(?:[ \u3000]{{{gap},}}|\t)")
 
 
-def _has_spacing(structure: Structure, first: int, last: int) -> bool:
-    """Does any of lines [first, last) hold a tab or a space? Three scans of the span in C beat a
-    test per line, and most notices (tidied, tables rendered with tabs only by loaders) have none."""
+def _spaced_lines(structure: Structure, first: int, last: int) -> list[int]:
+    """Lines of [first, last) whose printed form holds a tab, a space or an ideographic space, in order.
+
+    Each character is looked for with str.find over the span, jumping to the end of the line a hit
+    is in: most notices (tidied, tables rendered with tabs only by loaders) have none of them, and
+    the others few, so this beats a test per line.
+    """
     if first >= last:
-        return False
-    lines = structure.lines
-    span = structure.text[lines[first].raw_start:lines[last - 1].raw_end]
-    return "\t" in span or " " in span or "\u3000" in span
+        return []
+    lines, text = structure.lines, structure.text
+    high = lines[last - 1].raw_end
+    found: set[int] = set()
+    for char in ("\t", " ", "\u3000"):
+        at = text.find(char, lines[first].raw_start, high)
+        while at >= 0:
+            index = bisect.bisect_right(lines, at, first, last, key=_raw_start) - 1
+            found.add(index)
+            at = text.find(char, lines[index].raw_end, high)
+    return sorted(found)
+
+
+def _raw_start(line: Line) -> int:
+    return line.raw_start
 
 
 def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
@@ -238,11 +254,11 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
     lines = structure.lines
     gap = _vocab(grammars, "column_gap", 2)
     space_run = _space_run(gap)
-    any_gap = gap < 1  # else a run of spaces needs a space: a cheap test before the regex
+    any_gap = gap < 1  # else a run of spaces needs `gap` spaces or an ideographic one: cheap tests before the regex
+    spaces = " " * gap  # per line only: over a whole span, a search for one character is many times faster
     # a header needs a tab or a run of spaces: only such lines are looked at
-    candidates = [i for i in range(first, last)
-                  if "\t" in (text := lines[i].text) or any_gap or " " in text or "\u3000" in text
-                  ] if any_gap or _has_spacing(structure, first, last) else []
+    candidates = [i for i in (range(first, last) if any_gap else _spaced_lines(structure, first, last))
+                  if "\t" in (text := lines[i].text) or any_gap or spaces in text or "\u3000" in text]
     tables: list[_Table] = []
     index = first
     for candidate in candidates:
@@ -356,8 +372,6 @@ def _number(cell: str) -> str | None:
 def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet,
                         year: int | None, ref: date | None) -> tuple[list[RawTask], set[int]]:
     """Tasks from task tables in one document, and the line indexes those tables occupy."""
-    from .extract import RawTask, split_units, task_title
-
     lines = structure.lines
     # tables before this document: a running total over the documents seen in order (summing a dict of
     # every earlier document's count, per document, was quadratic in the number of notices in a file)
@@ -374,6 +388,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         totals.append(earlier + len(found))
     if not found:
         return [], set()
+    from .extract import RawTask, split_units, task_title  # imported here: most documents hold no table
+
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
     tasks: list[RawTask] = []
