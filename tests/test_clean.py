@@ -353,6 +353,12 @@ def test_rare_character_scan_misses_nothing(text: str) -> None:
 
 # the tidy steps as first written, line by line: the fast forms must agree with them
 
+_PUNCT_NEAR_CJK = tuple(
+    (re.compile(rf"{re.escape(half)}(?:(?<=[{clean.CJK}）”]{re.escape(half)})|(?=[{clean.CJK}（“]))"), full)
+    for half, full in clean._PUNCT_MARKS
+)
+
+
 def _reference_widths(text: str) -> tuple[str, Counter[str]]:
     repairs: Counter[str] = Counter()
     text, n = clean._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(clean._FULLWIDTH_TO_ASCII), text)
@@ -362,7 +368,7 @@ def _reference_widths(text: str) -> tuple[str, Counter[str]]:
     changed = True
     while changed:
         changed = False
-        for pattern, full in clean._PUNCT_NEAR_CJK:
+        for pattern, full in _PUNCT_NEAR_CJK:
             text, n = pattern.subn(full, text)
             if n:
                 repairs["punctuation_width"] += n

@@ -44,17 +44,8 @@ ARTEFACTS = "artefacts"
 BOILERPLATE = "boilerplate"
 MAX_BOILERPLATE_LINE = 300
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{CJK}]")
-# one literal-led pattern per mark: a C-speed scan with a plain replacement, no Python callback
+# a half-width mark beside CJK (after CJK or ）”, before CJK or （“) becomes full-width
 _PUNCT_MARKS = (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"), ("!", "！"))
-_PUNCT_NEAR_CJK = tuple(
-    (re.compile(rf"{re.escape(half)}(?:(?<=[{CJK}）”]{re.escape(half)})|(?=[{CJK}（“]))"), full)
-    for half, full in _PUNCT_MARKS
-)
-# the same marks where they stay half-width: none found, every one of them changes (a plain replace)
-_PUNCT_APART = tuple(
-    re.compile(rf"{re.escape(half)}(?<![{CJK}）”]{re.escape(half)})(?![{CJK}（“])") for half, _ in _PUNCT_MARKS
-)
 _BRACKET_MARKS = "()"  # their full forms are the only ones that make a neighbour CJK-adjacent
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
@@ -66,7 +57,6 @@ _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _NEWLINE_CHARS = "\r\u2028\u2029\x85"
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _OPENERS, _CLOSERS = "（(“《〔【[", "）)”》〕】]"
-_SPLIT_SPACE = re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")  # space-led: fast
 # a run of 2+ spaces with something on both sides on its line: maybe a space-aligned table row
 _INNER_SPACES = re.compile(r"  (?<=[^ \n]  ) *[^ \n]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -80,6 +70,27 @@ _F1_RUN = re.compile(r"\?((?:[^\x00-\x7f\s\ufffd\u3000]|[!,:;()]){2,})([@-~?])?"
 _F1_ASCII_BACK = str.maketrans({"!": "！", ",": "，", ":": "：", ";": "；", "(": "（", ")": "）"})
 
 Counts = Counter[str]
+
+
+# Patterns with a CJK class cost ~1.5 ms each to compile (re fills its charset table code point by
+# code point): those only some texts need are compiled on first need, not at import.
+
+@cache
+def _cjk_char() -> re.Pattern[str]:
+    return re.compile(f"[{CJK}]")
+
+
+@cache
+def _punct_apart(index: int) -> re.Pattern[str]:
+    """A literal-led pattern for one mark where it stays half-width (none found: every one changes)."""
+    half = re.escape(_PUNCT_MARKS[index][0])
+    return re.compile(rf"{half}(?<![{CJK}）”]{half})(?![{CJK}（“])")
+
+
+@cache
+def _split_space() -> re.Pattern[str]:
+    """Spaces between paragraphs of a flattened document; space-led, a fast scan."""
+    return re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -594,7 +605,7 @@ def _odd_chars(text: str) -> int:
 def _reads_better(garbled: str, fixed: str) -> bool:
     """The re-reading must be ordinary text and the garbled form must show rare characters
     (bopomofo, box drawing, private use): short runs make share thresholds alone unreliable."""
-    return (len(fixed) >= 2 and _share(fixed) >= 0.9 and _CJK_CHAR.search(fixed) is not None
+    return (len(fixed) >= 2 and _share(fixed) >= 0.9 and _cjk_char().search(fixed) is not None
             and _odd_chars(garbled) > _odd_chars(fixed))
 
 
@@ -930,12 +941,29 @@ def _widen_each(text: str, indexes: list[int]) -> tuple[str, int]:
 
 
 def _widen(text: str, index: int) -> tuple[str, int]:
-    """One mark's pass: where every occurrence is beside CJK (the usual case), a C-speed replace."""
+    """One mark's pass: every occurrence beside CJK changes, the few apart from it stay.
+
+    A C-speed replace of them all, then the apart ones (found by a literal-led scan of the text as
+    it was) put back: the same as a subn of the near ones, without a replacement per match.
+    """
     half, full = _PUNCT_MARKS[index]
-    if _PUNCT_APART[index].search(text) is None:
+    pattern = _punct_apart(index)
+    first = pattern.search(text)
+    if first is None:
         return text.replace(half, full), text.count(half)
-    pattern, full = _PUNCT_NEAR_CJK[index]
-    return pattern.subn(full, text)
+    apart = [match.start() for match in pattern.finditer(text, first.start())]
+    return _put_back(text.replace(half, full), apart, half), text.count(half) - len(apart)
+
+
+def _put_back(text: str, positions: list[int], char: str) -> str:
+    """`text` with the character at each position replaced by `char` (one-for-one, so positions hold)."""
+    pieces: list[str] = []
+    done = 0
+    for position in positions:
+        pieces += [text[done:position], char]
+        done = position + 1
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
@@ -968,7 +996,7 @@ def _split_line(line: str, window: int) -> list[str]:
     The stretches between split spaces come from one C-level split, their bracket balances from
     C-level counts; only where an opener since the last cut is open is the window looked at.
     """
-    segments = _SPLIT_SPACE.split(line)
+    segments = _split_space().split(line)
     balances = list(accumulate(_balances(segments, line)))  # balance of line[:cut k] = balances[k]
     pieces: list[str] = []
     current = [segments[0]]
