@@ -288,21 +288,36 @@ class CleanRules:
 
     settings: dict[str, Any]
     subs: dict[str, list[Substitution]]
-    pinyin: re.Pattern[str]  # only annotations to drop: after an ideograph, toned or a neutral particle
-    pinyin_orphan: re.Pattern[str]  # only toned orphans
     numerals: tuple[str, ...]
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
     join_block: re.Pattern[str]
     split_marker: re.Pattern[str]
     boilerplate: re.Pattern[str]
-    f2_pairs: re.Pattern[str]  # two F2 marker characters on one line
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
     join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
     join_block_rest: re.Pattern[str] | None  # the others: searched
+
+    # Large patterns most texts never run (their gates or literal tests find nothing): compiled on
+    # first need, not with the rest, which spares their ~1 ms each at start-up.
+
+    @property
+    def pinyin(self) -> re.Pattern[str]:
+        """Only annotations to drop: after an ideograph, toned or a neutral particle."""
+        return _pinyin_compiled()[0]
+
+    @property
+    def pinyin_orphan(self) -> re.Pattern[str]:
+        """Only toned orphans."""
+        return _pinyin_compiled()[1]
+
+    @property
+    def f2_pairs(self) -> re.Pattern[str]:
+        """Two F2 marker characters on one line."""
+        return _f2_pairs()
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -411,6 +426,7 @@ def _f2_chars() -> frozenset[str]:
     return frozenset(_decodable(iter(pairs))) - common_chars()
 
 
+@cache
 def _f2_pairs() -> re.Pattern[str]:
     """Two marker characters on one line: only such lines are re-read."""
     markers = _class_body(_f2_chars())
@@ -485,13 +501,10 @@ def _rules() -> CleanRules:
 
     grammars = load_grammars()
     spelling = _pinyin(grammars)
-    annotation, orphan = _pinyin_patterns(grammars, spelling)
     blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
-        pinyin=annotation,
-        pinyin_orphan=orphan,
         numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
@@ -500,13 +513,21 @@ def _rules() -> CleanRules:
         join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         boilerplate=_boilerplate(grammars),
-        f2_pairs=_f2_pairs(),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
         join_boundary=_join_boundary(list(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))),
                                      list(map(str, grammars.vocab(ARTEFACTS, "join_next_start")))),
     )
+
+
+@cache
+def _pinyin_compiled() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The pinyin annotation and orphan patterns (see _pinyin_patterns)."""
+    from .grammar import load_grammars
+
+    grammars = load_grammars()
+    return _pinyin_patterns(grammars, _pinyin(grammars))
 
 
 def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str,
