@@ -859,8 +859,7 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
         repairs["boilerplate_lines"] += len(dropped)
     lines = join_broken_lines(lines, repairs, rules)
     text = _tidy_subs(lines, rules, repairs)
-    if "\n\n\n" in text:
-        text = _BLANK_RUNS.sub("\n\n", text)
+    text = _BLANK_RUNS.sub("\n\n", text)  # its literal-led scan is faster than `in` on "\n\n\n"
     text = text.strip("\n")
     return text, repairs, dropped
 
@@ -870,9 +869,9 @@ def _stripped_lines(text: str) -> list[str]:
     if "\t" in text or _INNER_SPACES.search(text) is not None:
         return _strip_lines(text.split("\n"))
     lines = text.split("\n")
-    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
-        return [line.strip(" ") for line in lines]
-    return lines
+    if " " not in text:  # a memchr scan; `in` on " \n" would be a slower substring search
+        return lines
+    return list(map(str.strip, lines, repeat(" ")))  # a line without end spaces comes back as is
 
 
 def _strip_lines(lines: list[str]) -> list[str]:
