@@ -255,7 +255,7 @@ class _Columns:
 
 
 def _columns(text: str) -> _Columns:
-    raws = text.replace("\f", "\n").split("\n")
+    raws = (text.replace("\f", "\n") if "\f" in text else text).split("\n")  # `in`: a memchr scan
     texts = list(map(str.strip, raws, repeat(_SPACE)))
     widths = list(map(len, raws))
     raw_starts = list(accumulate(map(add, widths[:-1], repeat(1)), initial=0))
