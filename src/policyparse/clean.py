@@ -291,9 +291,7 @@ class CleanRules:
     numerals: tuple[str, ...]
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
-    join_block: re.Pattern[str]
     split_marker: re.Pattern[str]
-    boilerplate: re.Pattern[str]
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
@@ -318,6 +316,16 @@ class CleanRules:
     def f2_pairs(self) -> re.Pattern[str]:
         """Two F2 marker characters on one line."""
         return _f2_pairs()
+
+    @property
+    def join_block(self) -> re.Pattern[str]:
+        """Every join blocker as one alternation (join_block_start/_rest are what runs)."""
+        return _join_block()
+
+    @property
+    def boilerplate(self) -> re.Pattern[str]:
+        """Every boilerplate rule as one alternation (for a line only a space apart from one)."""
+        return _boilerplate_combined()
 
 
 def _defaults(grammars: GrammarSet, family: str) -> dict[str, Any]:
@@ -501,24 +509,36 @@ def _rules() -> CleanRules:
 
     grammars = load_grammars()
     spelling = _pinyin(grammars)
-    blockers = "|".join(f"(?:{b})" for b in grammars.vocab(ARTEFACTS, "join_blockers")) or r"(?!)"
     return CleanRules(
         settings=_defaults(grammars, ARTEFACTS),
         subs=_substitutions(grammars),
         numerals=tuple(map(str, grammars.vocab(ARTEFACTS, "bracket_numerals"))),
         join_end=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))) or r"(?!)"),
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
-        join_block=re.compile(blockers),
         join_block_start=_blockers(grammars, anchored=True),
         join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
-        boilerplate=_boilerplate(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
         join_boundary=_join_boundary(list(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))),
                                      list(map(str, grammars.vocab(ARTEFACTS, "join_next_start")))),
     )
+
+
+@cache
+def _join_block() -> re.Pattern[str]:
+    from .grammar import load_grammars
+
+    blockers = "|".join(f"(?:{b})" for b in load_grammars().vocab(ARTEFACTS, "join_blockers"))
+    return re.compile(blockers or r"(?!)")
+
+
+@cache
+def _boilerplate_combined() -> re.Pattern[str]:
+    from .grammar import load_grammars
+
+    return _boilerplate(load_grammars())
 
 
 @cache
