@@ -489,7 +489,7 @@ def _exact(op: Any, av: Any) -> frozenset[str] | None:
         return _exact_sequence(av[3])
     if op in _REPEATS and av[1] - av[0] <= 1 and av[1] <= 4:
         inner = _exact_sequence(av[2])
-        if inner is None:
+        if inner is None or len(inner) ** av[1] > _PRODUCT_MAX:  # too many: don't build them to find out
             return None
         out: set[str] = set()
         for count in range(av[0], av[1] + 1):
