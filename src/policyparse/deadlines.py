@@ -77,12 +77,12 @@ class _Scanner:
     pattern: re.Pattern[str]
     starts: re.Pattern[str] | None  # None: no usable prefilter, scan as re does
 
-    def search(self, s: str) -> re.Match[str] | None:
-        """The first match, as `pattern.search(s)`."""
+    def search(self, s: str, pos: int = 0) -> re.Match[str] | None:
+        """The first match from `pos`, as `pattern.search(s, pos)`."""
         if self.starts is None:
-            return self.pattern.search(s)
+            return self.pattern.search(s, pos)
         find, match = self.starts.search, self.pattern.match
-        hit = find(s)
+        hit = find(s, pos)
         while hit is not None:
             start = hit.start()
             found = match(s, start)
@@ -744,14 +744,59 @@ def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
         return DeadlineResult(text=text, kind="none", end=None)
     eng = _engine()
     s = _prepare(eng, text)
-    tokens = _tokens(eng, s, year)
-    if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
-        return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
+    first = eng.dates.search(s)
+    if first is not None:
+        if eng.dates.search(s, first.end()) is None:  # one date (2021年8月底前): no steps to join
+            single = _single_dated(eng, s, text, first, year, ref)
+            if single is not None:
+                return single
+        else:
+            tokens = _tokens(eng, s, year)
+            if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
+                return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
+    return _undated(eng, s, text)
+
+
+def _undated(eng: _Engine, s: str, text: str) -> DeadlineResult:
+    """A phrase without a usable date: the keyword shapes decide its kind."""
     for role, ref_id, scanner in eng.markers:
         if scanner.search(s):
             kind = "none" if role == "processing" else role
             return DeadlineResult(text=text, kind=kind, end=None, rule=ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)
+
+
+def _single_dated(
+    eng: _Engine, s: str, text: str, match: re.Match[str], year: int | None, ref: date | None
+) -> DeadlineResult | None:
+    """`_tokens` → `_placed` → `_dated` for a text whose only date is `match`, without the lists,
+    steps and year carrying that several dates need; None when the date does not count."""
+    token = _read(eng, match, year)
+    if token is None or not _fits_context(eng, s, token) or _recurring_owns(eng, s, token):
+        return None
+    if token.months_ahead is not None:
+        end = _add_months(ref, token.months_ahead) if ref else None
+    else:
+        token_year = token.year
+        if token_year is None:
+            token_year = year if year is not None else _year_before(eng, s, token.start)
+        if token_year is None:
+            end = None  # no year anywhere: a date with no end
+        elif (end := _on(token_year, token)) is None:
+            return None  # 2月30日 names no day
+    return DeadlineResult(text, "by_date", end.isoformat() if end else None, [], token.rule.ref)
+
+
+def _recurring_owns(eng: _Engine, s: str, token: _Token) -> bool:
+    """`_owned_by_recurring` for one token. A token that opens the text is owned only by a marker
+    match that ends at 0, i.e. an empty one at 0 (finditer's first match would be it)."""
+    if token.start > 0:
+        return not _owned_by_recurring(eng, s, [token])
+    for scanner in eng.recurring:
+        found = scanner.pattern.match(s)
+        if found is not None and found.end() == 0:
+            return True
+    return False
 
 
 def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> bool:
