@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .regexinfo import char_class, engine_lead, first_chars, starts_pattern
+from .regexinfo import ANY, char_class, engine_lead, first_chars, prefixes, starts_pattern
 
 if TYPE_CHECKING:
     from .grammar import Example, Grammar, GrammarSet, Rule
@@ -177,6 +177,7 @@ class _Engine:
     mask: re.Pattern[str] | None
     dates: _Scanner
     date_starts: re.Pattern[str] | None  # characters that start a date once folded, in unfolded text
+    body_starts: re.Pattern[str] | None  # found in unfolded text wherever `dates.starts` is once folded and masked
     date_rules: dict[str, _DateRule]
     markers: tuple[tuple[str, str, _Scanner], ...]
     recurring: tuple[_Scanner, ...]
@@ -274,6 +275,7 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         mask=re.compile("|".join(masks)) if masks else None,
         dates=_scanner(dates),
         date_starts=_unfolded_starts(dates, fold),
+        body_starts=_unfolded_prefilter(dates, fold),
         date_rules={shape[2]: _date_rule(*shape, dates) for shape in shapes},
         markers=tuple(scanned),
         recurring=tuple(scanner for role, _, scanner in scanned if role == "recurring"),
@@ -326,6 +328,31 @@ def _unfolded_starts(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern
     if starts is None:
         return None
     return _charset(starts | {chr(code) for code, value in fold.items() if value in starts})
+
+
+def _unfolded_prefilter(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern[str] | None:
+    """`dates.starts` for text not yet folded or masked: each of a match's first two characters may
+    be any that folds to it, and a second that the mask filler could stand for is any character.
+    Where this finds nothing, the folded and masked text holds no date: a body is not folded."""
+    found = prefixes(dates)
+    if found is None or () in found or any(prefix[0] is ANY for prefix in found):
+        return None
+    sources: dict[str, set[str]] = {}
+    for code, value in fold.items():
+        sources.setdefault(value, {value}).add(chr(code))
+    branches = set()
+    for first, *rest in found:
+        second = rest[0] if rest else ANY
+        head = _class_of(sources.get(str(first), {str(first)}))
+        if second is ANY or second == _MASK_CHAR:
+            branches.add(head)
+        else:
+            branches.add(head + _class_of(sources.get(second, {second})))
+    return starts_pattern(re.compile("|".join(sorted(branches))))
+
+
+def _class_of(chars: set[str]) -> str:
+    return char_class(map(re.escape, sorted(chars)))
 
 
 def _combined(alternatives: list[str], token_start: str | None) -> re.Pattern[str]:
@@ -836,7 +863,9 @@ def _find_in_text(text: str, year: int | None, ref: date | None) -> DeadlineResu
     if not text:
         return None
     eng = _engine()
-    if eng.date_starts is not None and eng.date_starts.search(text) is None:
+    if eng.body_starts is not None and eng.body_starts.search(text) is None:
+        return None  # no two characters that could start a date once folded: skip folding and masking
+    elif eng.date_starts is not None and eng.date_starts.search(text) is None:
         return None  # no character that could start a date: skip folding and masking
     s = _mask_titles(eng, _fold(eng, text))
     if eng.dates.starts is not None and eng.dates.starts.search(s) is None:
