@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .regexinfo import ANY, char_class, engine_lead, first_chars, prefixes, starts_pattern
+from .regexinfo import ANY, char_class, engine_lead, first_chars, last_class, prefixes, starts_pattern
 
 if TYPE_CHECKING:
     from .grammar import Example, Grammar, GrammarSet, Rule
@@ -77,12 +77,12 @@ class _Scanner:
     pattern: re.Pattern[str]
     starts: re.Pattern[str] | None  # None: no usable prefilter, scan as re does
 
-    def search(self, s: str, pos: int = 0) -> re.Match[str] | None:
-        """The first match from `pos`, as `pattern.search(s, pos)`."""
+    def search(self, s: str) -> re.Match[str] | None:
+        """The first match, as `pattern.search(s)`."""
         if self.starts is None:
-            return self.pattern.search(s, pos)
+            return self.pattern.search(s)
         find, match = self.starts.search, self.pattern.match
-        hit = find(s, pos)
+        hit = find(s)
         while hit is not None:
             start = hit.start()
             found = match(s, start)
@@ -183,6 +183,7 @@ class _Engine:
     recurring: tuple[_Scanner, ...]
     year_mention: _Scanner
     lead_in: re.Pattern[str]
+    lead_last: re.Pattern[str] | None  # what a lead-in's last character can be; None: unknown
     range_sep: re.Pattern[str]
     start_after: re.Pattern[str]
     target_after: re.Pattern[str]
@@ -280,7 +281,8 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         markers=tuple(scanned),
         recurring=tuple(scanner for role, _, scanner in scanned if role == "recurring"),
         year_mention=_scanner(re.compile(f"({vocab.get('year4', '(?!)')})年")),
-        lead_in=re.compile(f"(?:{vocab.get('lead_in', '(?!)')})$"),
+        lead_in=(lead_in := re.compile(f"(?:{vocab.get('lead_in', '(?!)')})$")),
+        lead_last=_compiled(last_class([lead_in])),
         range_sep=re.compile(str(vocab.get("range_sep", "(?!)"))),
         start_after=re.compile(str(vocab.get("start_after", "(?!)"))),
         target_after=re.compile(str(vocab.get("target_after", "(?!)"))),
@@ -311,6 +313,10 @@ def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re
         ),
         reader=_READERS.get(str(rule.extra("resolve", "month"))),
     )
+
+
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return None if pattern is None else re.compile(pattern)
 
 
 def _fold_chars(fold: dict[int, str]) -> re.Pattern[str] | None:
@@ -512,7 +518,8 @@ def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
 
 def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     at = token.rule.at
-    numbers = [n for ch in _given(values[at.q], "q") if (n := _number(eng, ch)) and 1 <= n <= 4]
+    value = eng.char_numbers.get  # `_number` of one character
+    numbers = [n for ch in _given(values[at.q], "q") if (n := value(ch)) and 1 <= n <= 4]
     if not numbers:
         return None
     last = max(numbers)
@@ -580,8 +587,13 @@ def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Tok
 
 
 def _tokens(eng: _Engine, s: str, doc_year: int | None) -> list[_Token]:
+    return _read_all(eng, s, eng.dates.matches(s), doc_year)
+
+
+def _read_all(eng: _Engine, s: str, matches: list[re.Match[str]], doc_year: int | None) -> list[_Token]:
+    """The matches that make dates in their context, read (see `_tokens`)."""
     found = []
-    for match in eng.dates.matches(s):
+    for match in matches:
         token = _read(eng, match, doc_year)
         if token is not None and _fits_context(eng, s, token):
             found.append(token)
@@ -710,13 +722,22 @@ def _trim(eng: _Engine, s: str, start: int, end: int) -> tuple[int, int]:
     while True:
         while end > start and s[end - 1] in edges:
             end -= 1
-        lead = eng.lead_in.search(s, start, end)
+        lead = _lead_ending(eng, s, start, end)
         if lead is not None:
             end = lead.start()
         elif end > start and s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
             end -= 1
         else:
             return start, end
+
+
+def _lead_ending(eng: _Engine, s: str, start: int, end: int) -> re.Match[str] | None:
+    """`lead_in.search(s, start, end)`: a lead-in ends the span, so a span whose last character
+    ends none (and is no newline, before which `$` also matches) is not scanned."""
+    last = eng.lead_last
+    if last is not None and (end <= start or (s[end - 1] != "\n" and last.match(s, end - 1) is None)):
+        return None
+    return eng.lead_in.search(s, start, end)
 
 
 def _milestones(eng: _Engine, s: str, text: str, steps: list[_Step], stop: int) -> list[MilestoneResult]:
@@ -771,16 +792,15 @@ def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
         return DeadlineResult(text=text, kind="none", end=None)
     eng = _engine()
     s = _prepare(eng, text)
-    first = eng.dates.search(s)
-    if first is not None:
-        if eng.dates.search(s, first.end()) is None:  # one date (2021年8月底前): no steps to join
-            single = _single_dated(eng, s, text, first, year, ref)
-            if single is not None:
-                return single
-        else:
-            tokens = _tokens(eng, s, year)
-            if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
-                return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
+    matches = eng.dates.matches(s)
+    if len(matches) == 1:  # one date (2021年8月底前): no steps to join
+        single = _single_dated(eng, s, text, matches[0], year, ref)
+        if single is not None:
+            return single
+    elif matches:
+        tokens = _read_all(eng, s, matches, year)
+        if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
+            return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
     return _undated(eng, s, text)
 
 
@@ -835,7 +855,7 @@ def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> boo
     if token.rule.body == "always" or token.cue:
         return True
     return bool(
-        eng.target_after.match(s, token.end) or eng.lead_in.search(s, max(0, token.start - 4), token.start)
+        eng.target_after.match(s, token.end) or _lead_ending(eng, s, max(0, token.start - 4), token.start)
     )
 
 
@@ -845,7 +865,7 @@ def _clause_end(eng: _Engine, s: str, pos: int) -> int:
 
 
 def _lead_start(eng: _Engine, s: str, start: int) -> int:
-    lead = eng.lead_in.search(s, max(0, start - 4), start)
+    lead = _lead_ending(eng, s, max(0, start - 4), start)
     return lead.start() if lead is not None else start
 
 
