@@ -486,7 +486,8 @@ def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | 
     if rule.reader is None:
         return None
     start, end = match.span()
-    return rule.reader(eng, _Token(start, end, rule, year, 12, None, cue=bool(values[at.before])), values)
+    cue = bool(values[at.before])
+    return rule.reader(eng, _Token(start, end, rule, year, 12, None, None, None, cue), values)
 
 
 # Each reader completes a token from its shape's groups (year, span and the 前 cue are read already);
@@ -745,9 +746,9 @@ def _milestones(eng: _Engine, s: str, text: str, steps: list[_Step], stop: int) 
     for index, step in enumerate(steps):
         until = steps[index + 1].start if index + 1 < len(steps) else stop
         first, last = _trim(eng, s, step.end, until)
-        token = step.last
+        token = step.tokens[-1]
         end = token.resolved.isoformat() if token.resolved else None
-        out.append(MilestoneResult(period=_period(token), end=end, text=text[first:last] or None))
+        out.append(MilestoneResult(_period(token), end, text[first:last] or None))
     return out
 
 
@@ -763,12 +764,12 @@ def _dated(eng: _Engine, s: str, text: str, steps: list[_Step], shown: str, stop
         tokens = steps[0].tokens
         end = tokens[-1].resolved
         rule = _rule_refs(tokens)
-        return DeadlineResult(text=shown, kind="by_date", end=end.isoformat() if end else None, rule=rule)
+        return DeadlineResult(shown, "by_date", end.isoformat() if end else None, [], rule)
     rule = _rule_refs([t for step in steps for t in step.tokens])
-    ends = [step.last.resolved for step in steps if step.last.resolved is not None]
+    ends = [end for step in steps if (end := step.tokens[-1].resolved) is not None]
     latest = max(ends).isoformat() if ends else None
     milestones = _milestones(eng, s, text, steps, stop)
-    return DeadlineResult(text=shown, kind="milestones", end=latest, milestones=milestones, rule=rule)
+    return DeadlineResult(shown, "milestones", latest, milestones, rule)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -809,7 +810,7 @@ def _undated(eng: _Engine, s: str, text: str) -> DeadlineResult:
     for role, ref_id, scanner in eng.markers:
         if scanner.search(s):
             kind = "none" if role == "processing" else role
-            return DeadlineResult(text=text, kind=kind, end=None, rule=ref_id)
+            return DeadlineResult(text, kind, None, [], ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)
 
 
