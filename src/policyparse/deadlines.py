@@ -175,6 +175,7 @@ class _Engine:
     fold_chars: re.Pattern[str] | None  # the class of characters `fold` changes; None: translate all
     fold_map: dict[str, str]
     mask: re.Pattern[str] | None
+    unprepared: re.Pattern[str] | None  # characters folding or masking may change; None: unknown
     dates: _Scanner
     date_starts: re.Pattern[str] | None  # characters that start a date once folded, in unfolded text
     body_starts: re.Pattern[str] | None  # found in unfolded text wherever `dates.starts` is once folded and masked
@@ -273,7 +274,8 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         fold=fold,
         fold_chars=_fold_chars(fold),
         fold_map={chr(code): value for code, value in fold.items()},
-        mask=re.compile("|".join(masks)) if masks else None,
+        mask=(mask := re.compile("|".join(masks)) if masks else None),
+        unprepared=_unprepared(fold, mask),
         dates=_scanner(dates),
         date_starts=_unfolded_starts(dates, fold),
         body_starts=_unfolded_prefilter(dates, fold),
@@ -313,6 +315,17 @@ def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re
         ),
         reader=_READERS.get(str(rule.extra("resolve", "month"))),
     )
+
+
+def _unprepared(fold: dict[int, str], mask: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """The class of characters that folding changes or a title mask starts with: a short text
+    without one is prepared as it is. None when a fold result folds again or a mask may start anywhere."""
+    if _fold_chars(fold) is None:
+        return None
+    starts = frozenset[str]() if mask is None else first_chars(mask)
+    if starts is None:
+        return None
+    return _charset({chr(code) for code, value in fold.items() if value != chr(code)} | starts)
 
 
 def _compiled(pattern: str | None) -> re.Pattern[str] | None:
@@ -471,7 +484,10 @@ def _mask_long_runs(folded: str) -> str:
 
 
 def _prepare(eng: _Engine, text: str) -> str:
-    """Fold widths and traditional characters, mask titles and quotes; length is unchanged."""
+    """Fold widths and traditional characters, mask titles and quotes; length is unchanged. A short
+    phrase (2021年8月底前) is mostly left as it is: one class search tells."""
+    if len(text) < _LONG_RUN and eng.unprepared is not None and eng.unprepared.search(text) is None:
+        return text
     return _mask_long_runs(_mask_titles(eng, _fold(eng, text)))
 
 
