@@ -121,7 +121,7 @@ def _scanner(pattern: re.Pattern[str]) -> _Scanner:
 
 @dataclass(frozen=True, slots=True)
 class _Fields:
-    """Where the groups the readers know sit in a shape's `_values`; -1 (the appended None) for
+    """Where the groups the readers know sit in a match's groups plus `_UNSET`; -1 (that None) for
     those the shape does not have. Indexing a tuple is what keeps reading a date cheap."""
 
     year: int
@@ -140,11 +140,6 @@ class _Fields:
 
 _UNSET = (None,)
 _Groups = tuple[str | None, ...]
-
-
-def _values(match: re.Match[str]) -> _Groups:
-    """Every group of the combined pattern, then a None that `_Fields` points absent groups at."""
-    return match.groups() + _UNSET
 
 
 def _given(value: str | None, name: str) -> str:
@@ -494,16 +489,16 @@ def _prepare(eng: _Engine, text: str) -> str:
 def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | None:
     """Turn one match into a token (None when its numbers make no date)."""
     rule = eng.date_rules[match.lastgroup or ""]
-    at, values = rule.at, _values(match)
+    reader = rule.reader
+    if reader is None:
+        return None
+    at, values = rule.at, match.groups() + _UNSET  # every group, then the None of absent ones
     raw_year = values[at.year]
     year = _number(eng, raw_year) if raw_year else None
     if doc_year is not None and (relative := values[at.rel]):
         year = doc_year + eng.relative_years.get(relative, 0)
-    if rule.reader is None:
-        return None
     start, end = match.span()
-    cue = bool(values[at.before])
-    return rule.reader(eng, _Token(start, end, rule, year, 12, None, None, None, cue), values)
+    return reader(eng, _Token(start, end, rule, year, 12, None, None, None, bool(values[at.before])), values)
 
 
 # Each reader completes a token from its shape's groups (year, span and the 前 cue are read already);
