@@ -354,15 +354,17 @@ def _unfolded_prefilter(dates: re.Pattern[str], fold: dict[int, str]) -> re.Patt
     sources: dict[str, set[str]] = {}
     for code, value in fold.items():
         sources.setdefault(value, {value}).add(chr(code))
-    branches = set()
+    seconds: dict[str, set[str] | None] = {}  # first character → what may follow it (None: anything)
     for first, *rest in found:
         second = rest[0] if rest else ANY
-        head = _class_of(sources.get(str(first), {str(first)}))
-        if second is ANY or second == _MASK_CHAR:
-            branches.add(head)
-        else:
-            branches.add(head + _class_of(sources.get(second, {second})))
-    return starts_pattern(re.compile("|".join(sorted(branches))))
+        for char in sources.get(str(first), {str(first)}):
+            if second is ANY or second == _MASK_CHAR:
+                seconds[char] = None
+            elif (known := seconds.setdefault(char, set())) is not None:
+                known |= sources.get(second, {second})
+    branches = [re.escape(char) + ("" if then is None else f"(?={_class_of(then)})")
+                for char, then in sorted(seconds.items())]
+    return re.compile("|".join(branches))
 
 
 def _class_of(chars: set[str]) -> str:
