@@ -339,6 +339,68 @@ def test_fold_of_many_distinct_characters_equals_translate() -> None:
     assert deadlines._fold(eng, text) == text.translate(eng.fold)
 
 
+_PREPARE_ALPHABET = [*_SCAN_ALPHABET, *"（），；：０２９個進時內《》“”每"]
+
+
+def _general(text: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult:
+    """`normalise` through the general path only (every date read, placed and stepped)."""
+    eng = deadlines._engine()
+    if year is None and ref is not None:
+        year = ref.year
+    if not text or text.isspace():
+        return deadlines.DeadlineResult(text=text, kind="none", end=None)
+    s = deadlines._prepare(eng, text)
+    tokens = deadlines._tokens(eng, s, year)
+    if tokens and (tokens := deadlines._placed(eng, s, tokens, year, ref)):
+        return deadlines._dated(eng, s, text, deadlines._steps(eng, s, tokens), text, len(s))
+    return deadlines._undated(eng, s, text)
+
+
+@pytest.mark.parametrize("text", _EXAMPLE_TEXTS)
+def test_one_date_shortcut_equals_the_general_path(text: str) -> None:
+    for year, ref in ((None, None), (2020, None), (2021, date(2021, 4, 2))):
+        assert normalise(text, year, ref) == _general(text, year, ref), (text, year, ref)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_PREPARE_ALPHABET), min_size=1, max_size=24))
+def test_one_date_shortcut_equals_the_general_path_on_any_text(text: str) -> None:
+    try:
+        expected = _general(text, 2020, date(2020, 4, 29))
+    except Exception:
+        expected = deadlines.DeadlineResult(text=text, kind="none", end=None, unparsed=True)
+    assert normalise(text, 2020, date(2020, 4, 29)) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_PREPARE_ALPHABET), max_size=40))
+def test_short_phrases_skip_preparation_only_when_it_changes_nothing(text: str) -> None:
+    eng = deadlines._engine()
+    full = deadlines._mask_long_runs(deadlines._mask_titles(eng, deadlines._fold(eng, text)))
+    assert deadlines._prepare(eng, text) == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_PREPARE_ALPHABET), max_size=60))
+def test_body_prefilter_misses_no_date_start(text: str) -> None:
+    eng = deadlines._engine()
+    assert eng.body_starts is not None and eng.dates.starts is not None
+    if eng.body_starts.search(text) is None:
+        assert eng.dates.starts.search(deadlines._mask_titles(eng, deadlines._fold(eng, text))) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*_SCAN_ALPHABET, *"截止力争取确保于\n"]), max_size=12))
+def test_lead_in_gate_equals_the_search(text: str) -> None:
+    eng = deadlines._engine()
+    assert eng.lead_last is not None
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            gated = deadlines._lead_ending(eng, text, start, end)
+            plain = eng.lead_in.search(text, start, end)
+            assert (gated and gated.span()) == (plain and plain.span())
+
+
 # --- grammar corpus and CLI ------------------------------------------------------------------
 
 

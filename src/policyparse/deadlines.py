@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .regexinfo import char_class, engine_lead, first_chars, starts_pattern
+from .regexinfo import ANY, char_class, engine_lead, first_chars, last_class, prefixes, starts_pattern
 
 if TYPE_CHECKING:
     from .grammar import Example, Grammar, GrammarSet, Rule
@@ -121,7 +121,7 @@ def _scanner(pattern: re.Pattern[str]) -> _Scanner:
 
 @dataclass(frozen=True, slots=True)
 class _Fields:
-    """Where the groups the readers know sit in a shape's `_values`; -1 (the appended None) for
+    """Where the groups the readers know sit in a match's groups plus `_UNSET`; -1 (that None) for
     those the shape does not have. Indexing a tuple is what keeps reading a date cheap."""
 
     year: int
@@ -140,11 +140,6 @@ class _Fields:
 
 _UNSET = (None,)
 _Groups = tuple[str | None, ...]
-
-
-def _values(match: re.Match[str]) -> _Groups:
-    """Every group of the combined pattern, then a None that `_Fields` points absent groups at."""
-    return match.groups() + _UNSET
 
 
 def _given(value: str | None, name: str) -> str:
@@ -175,13 +170,16 @@ class _Engine:
     fold_chars: re.Pattern[str] | None  # the class of characters `fold` changes; None: translate all
     fold_map: dict[str, str]
     mask: re.Pattern[str] | None
+    unprepared: re.Pattern[str] | None  # characters folding or masking may change; None: unknown
     dates: _Scanner
     date_starts: re.Pattern[str] | None  # characters that start a date once folded, in unfolded text
+    body_starts: re.Pattern[str] | None  # found in unfolded text wherever `dates.starts` is once folded and masked
     date_rules: dict[str, _DateRule]
     markers: tuple[tuple[str, str, _Scanner], ...]
     recurring: tuple[_Scanner, ...]
     year_mention: _Scanner
     lead_in: re.Pattern[str]
+    lead_last: re.Pattern[str] | None  # what a lead-in's last character can be; None: unknown
     range_sep: re.Pattern[str]
     start_after: re.Pattern[str]
     target_after: re.Pattern[str]
@@ -271,14 +269,17 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         fold=fold,
         fold_chars=_fold_chars(fold),
         fold_map={chr(code): value for code, value in fold.items()},
-        mask=re.compile("|".join(masks)) if masks else None,
+        mask=(mask := re.compile("|".join(masks)) if masks else None),
+        unprepared=_unprepared(fold, mask),
         dates=_scanner(dates),
         date_starts=_unfolded_starts(dates, fold),
+        body_starts=_unfolded_prefilter(dates, fold),
         date_rules={shape[2]: _date_rule(*shape, dates) for shape in shapes},
         markers=tuple(scanned),
         recurring=tuple(scanner for role, _, scanner in scanned if role == "recurring"),
         year_mention=_scanner(re.compile(f"({vocab.get('year4', '(?!)')})年")),
-        lead_in=re.compile(f"(?:{vocab.get('lead_in', '(?!)')})$"),
+        lead_in=(lead_in := re.compile(f"(?:{vocab.get('lead_in', '(?!)')})$")),
+        lead_last=_compiled(last_class([lead_in])),
         range_sep=re.compile(str(vocab.get("range_sep", "(?!)"))),
         start_after=re.compile(str(vocab.get("start_after", "(?!)"))),
         target_after=re.compile(str(vocab.get("target_after", "(?!)"))),
@@ -311,6 +312,21 @@ def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re
     )
 
 
+def _unprepared(fold: dict[int, str], mask: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """The class of characters that folding changes or a title mask starts with: a short text
+    without one is prepared as it is. None when a fold result folds again or a mask may start anywhere."""
+    if _fold_chars(fold) is None:
+        return None
+    starts = frozenset[str]() if mask is None else first_chars(mask)
+    if starts is None:
+        return None
+    return _charset({chr(code) for code, value in fold.items() if value != chr(code)} | starts)
+
+
+def _compiled(pattern: str | None) -> re.Pattern[str] | None:
+    return None if pattern is None else re.compile(pattern)
+
+
 def _fold_chars(fold: dict[int, str]) -> re.Pattern[str] | None:
     """The class of characters the fold changes, or None when a fold result is folded again
     (replacing one character at a time would then differ from one `translate`)."""
@@ -326,6 +342,33 @@ def _unfolded_starts(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern
     if starts is None:
         return None
     return _charset(starts | {chr(code) for code, value in fold.items() if value in starts})
+
+
+def _unfolded_prefilter(dates: re.Pattern[str], fold: dict[int, str]) -> re.Pattern[str] | None:
+    """`dates.starts` for text not yet folded or masked: each of a match's first two characters may
+    be any that folds to it, and a second that the mask filler could stand for is any character.
+    Where this finds nothing, the folded and masked text holds no date: a body is not folded."""
+    found = prefixes(dates)
+    if found is None or () in found or any(prefix[0] is ANY for prefix in found):
+        return None
+    sources: dict[str, set[str]] = {}
+    for code, value in fold.items():
+        sources.setdefault(value, {value}).add(chr(code))
+    seconds: dict[str, set[str] | None] = {}  # first character → what may follow it (None: anything)
+    for first, *rest in found:
+        second = rest[0] if rest else ANY
+        for char in sources.get(str(first), {str(first)}):
+            if second is ANY or second == _MASK_CHAR:
+                seconds[char] = None
+            elif (known := seconds.setdefault(char, set())) is not None:
+                known |= sources.get(second, {second})
+    branches = [re.escape(char) + ("" if then is None else f"(?={_class_of(then)})")
+                for char, then in sorted(seconds.items())]
+    return re.compile("|".join(branches))
+
+
+def _class_of(chars: set[str]) -> str:
+    return char_class(map(re.escape, sorted(chars)))
 
 
 def _combined(alternatives: list[str], token_start: str | None) -> re.Pattern[str]:
@@ -438,22 +481,26 @@ def _mask_long_runs(folded: str) -> str:
 
 
 def _prepare(eng: _Engine, text: str) -> str:
-    """Fold widths and traditional characters, mask titles and quotes; length is unchanged."""
+    """Fold widths and traditional characters, mask titles and quotes; length is unchanged. A short
+    phrase (2021年8月底前) is mostly left as it is: one class search tells."""
+    if len(text) < _LONG_RUN and eng.unprepared is not None and eng.unprepared.search(text) is None:
+        return text
     return _mask_long_runs(_mask_titles(eng, _fold(eng, text)))
 
 
 def _read(eng: _Engine, match: re.Match[str], doc_year: int | None) -> _Token | None:
     """Turn one match into a token (None when its numbers make no date)."""
     rule = eng.date_rules[match.lastgroup or ""]
-    at, values = rule.at, _values(match)
+    reader = rule.reader
+    if reader is None:
+        return None
+    at, values = rule.at, match.groups() + _UNSET  # every group, then the None of absent ones
     raw_year = values[at.year]
     year = _number(eng, raw_year) if raw_year else None
     if doc_year is not None and (relative := values[at.rel]):
         year = doc_year + eng.relative_years.get(relative, 0)
-    if rule.reader is None:
-        return None
     start, end = match.span()
-    return rule.reader(eng, _Token(start, end, rule, year, 12, None, cue=bool(values[at.before])), values)
+    return reader(eng, _Token(start, end, rule, year, 12, None, None, None, bool(values[at.before])), values)
 
 
 # Each reader completes a token from its shape's groups (year, span and the 前 cue are read already);
@@ -485,7 +532,8 @@ def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
 
 def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     at = token.rule.at
-    numbers = [n for ch in _given(values[at.q], "q") if (n := _number(eng, ch)) and 1 <= n <= 4]
+    value = eng.char_numbers.get  # `_number` of one character
+    numbers = [n for ch in _given(values[at.q], "q") if (n := value(ch)) and 1 <= n <= 4]
     if not numbers:
         return None
     last = max(numbers)
@@ -553,8 +601,13 @@ def _owned_by_recurring(eng: _Engine, s: str, tokens: list[_Token]) -> list[_Tok
 
 
 def _tokens(eng: _Engine, s: str, doc_year: int | None) -> list[_Token]:
+    return _read_all(eng, s, eng.dates.matches(s), doc_year)
+
+
+def _read_all(eng: _Engine, s: str, matches: list[re.Match[str]], doc_year: int | None) -> list[_Token]:
+    """The matches that make dates in their context, read (see `_tokens`)."""
     found = []
-    for match in eng.dates.matches(s):
+    for match in matches:
         token = _read(eng, match, doc_year)
         if token is not None and _fits_context(eng, s, token):
             found.append(token)
@@ -683,7 +736,7 @@ def _trim(eng: _Engine, s: str, start: int, end: int) -> tuple[int, int]:
     while True:
         while end > start and s[end - 1] in edges:
             end -= 1
-        lead = eng.lead_in.search(s, start, end)
+        lead = _lead_ending(eng, s, start, end)
         if lead is not None:
             end = lead.start()
         elif end > start and s[end - 1] == ")" and s.count("(", start, end) < s.count(")", start, end):
@@ -692,14 +745,23 @@ def _trim(eng: _Engine, s: str, start: int, end: int) -> tuple[int, int]:
             return start, end
 
 
+def _lead_ending(eng: _Engine, s: str, start: int, end: int) -> re.Match[str] | None:
+    """`lead_in.search(s, start, end)`: a lead-in ends the span, so a span whose last character
+    ends none (and is no newline, before which `$` also matches) is not scanned."""
+    last = eng.lead_last
+    if last is not None and (end <= start or (s[end - 1] != "\n" and last.match(s, end - 1) is None)):
+        return None
+    return eng.lead_in.search(s, start, end)
+
+
 def _milestones(eng: _Engine, s: str, text: str, steps: list[_Step], stop: int) -> list[MilestoneResult]:
     out = []
     for index, step in enumerate(steps):
         until = steps[index + 1].start if index + 1 < len(steps) else stop
         first, last = _trim(eng, s, step.end, until)
-        token = step.last
+        token = step.tokens[-1]
         end = token.resolved.isoformat() if token.resolved else None
-        out.append(MilestoneResult(period=_period(token), end=end, text=text[first:last] or None))
+        out.append(MilestoneResult(_period(token), end, text[first:last] or None))
     return out
 
 
@@ -715,12 +777,12 @@ def _dated(eng: _Engine, s: str, text: str, steps: list[_Step], shown: str, stop
         tokens = steps[0].tokens
         end = tokens[-1].resolved
         rule = _rule_refs(tokens)
-        return DeadlineResult(text=shown, kind="by_date", end=end.isoformat() if end else None, rule=rule)
+        return DeadlineResult(shown, "by_date", end.isoformat() if end else None, [], rule)
     rule = _rule_refs([t for step in steps for t in step.tokens])
-    ends = [step.last.resolved for step in steps if step.last.resolved is not None]
+    ends = [end for step in steps if (end := step.tokens[-1].resolved) is not None]
     latest = max(ends).isoformat() if ends else None
     milestones = _milestones(eng, s, text, steps, stop)
-    return DeadlineResult(text=shown, kind="milestones", end=latest, milestones=milestones, rule=rule)
+    return DeadlineResult(shown, "milestones", latest, milestones, rule)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -744,14 +806,58 @@ def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
         return DeadlineResult(text=text, kind="none", end=None)
     eng = _engine()
     s = _prepare(eng, text)
-    tokens = _tokens(eng, s, year)
-    if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
-        return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
+    matches = eng.dates.matches(s)
+    if len(matches) == 1:  # one date (2021年8月底前): no steps to join
+        single = _single_dated(eng, s, text, matches[0], year, ref)
+        if single is not None:
+            return single
+    elif matches:
+        tokens = _read_all(eng, s, matches, year)
+        if tokens and (tokens := _placed(eng, s, tokens, year, ref)):
+            return _dated(eng, s, text, _steps(eng, s, tokens), text, len(s))
+    return _undated(eng, s, text)
+
+
+def _undated(eng: _Engine, s: str, text: str) -> DeadlineResult:
+    """A phrase without a usable date: the keyword shapes decide its kind."""
     for role, ref_id, scanner in eng.markers:
         if scanner.search(s):
             kind = "none" if role == "processing" else role
-            return DeadlineResult(text=text, kind=kind, end=None, rule=ref_id)
+            return DeadlineResult(text, kind, None, [], ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)
+
+
+def _single_dated(
+    eng: _Engine, s: str, text: str, match: re.Match[str], year: int | None, ref: date | None
+) -> DeadlineResult | None:
+    """`_tokens` → `_placed` → `_dated` for a text whose only date is `match`, without the lists,
+    steps and year carrying that several dates need; None when the date does not count."""
+    token = _read(eng, match, year)
+    if token is None or not _fits_context(eng, s, token) or _recurring_owns(eng, s, token):
+        return None
+    if token.months_ahead is not None:
+        end = _add_months(ref, token.months_ahead) if ref else None
+    else:
+        token_year = token.year
+        if token_year is None:
+            token_year = year if year is not None else _year_before(eng, s, token.start)
+        if token_year is None:
+            end = None  # no year anywhere: a date with no end
+        elif (end := _on(token_year, token)) is None:
+            return None  # 2月30日 names no day
+    return DeadlineResult(text, "by_date", end.isoformat() if end else None, [], token.rule.ref)
+
+
+def _recurring_owns(eng: _Engine, s: str, token: _Token) -> bool:
+    """`_owned_by_recurring` for one token. A token that opens the text is owned only by a marker
+    match that ends at 0, i.e. an empty one at 0 (finditer's first match would be it)."""
+    if token.start > 0:
+        return not _owned_by_recurring(eng, s, [token])
+    for scanner in eng.recurring:
+        found = scanner.pattern.match(s)
+        if found is not None and found.end() == 0:
+            return True
+    return False
 
 
 def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> bool:
@@ -763,7 +869,7 @@ def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> boo
     if token.rule.body == "always" or token.cue:
         return True
     return bool(
-        eng.target_after.match(s, token.end) or eng.lead_in.search(s, max(0, token.start - 4), token.start)
+        eng.target_after.match(s, token.end) or _lead_ending(eng, s, max(0, token.start - 4), token.start)
     )
 
 
@@ -773,7 +879,7 @@ def _clause_end(eng: _Engine, s: str, pos: int) -> int:
 
 
 def _lead_start(eng: _Engine, s: str, start: int) -> int:
-    lead = eng.lead_in.search(s, max(0, start - 4), start)
+    lead = _lead_ending(eng, s, max(0, start - 4), start)
     return lead.start() if lead is not None else start
 
 
@@ -791,7 +897,9 @@ def _find_in_text(text: str, year: int | None, ref: date | None) -> DeadlineResu
     if not text:
         return None
     eng = _engine()
-    if eng.date_starts is not None and eng.date_starts.search(text) is None:
+    if eng.body_starts is not None and eng.body_starts.search(text) is None:
+        return None  # no two characters that could start a date once folded: skip folding and masking
+    elif eng.date_starts is not None and eng.date_starts.search(text) is None:
         return None  # no character that could start a date: skip folding and masking
     s = _mask_titles(eng, _fold(eng, text))
     if eng.dates.starts is not None and eng.dates.starts.search(s) is None:
