@@ -131,6 +131,8 @@ def test_time_grows_linearly(shape: Callable[[int], str]) -> None:
     "1" * 200_000,  # deadline rules rescanned digit runs from every position
     "一、" * 100_000,
     "一、重点任务\n1.推进改革" + "1" * 100_000 + "。（发改委牵头）\n",
+    "一、重点任务\n1.推进改革" + "一、" * 50_000 + "。（发改委牵头）\n",  # date scanner on numeral runs in a body
+    "一、重点任务\n1.推进改革。（发改委牵头，" + "一、" * 20_000 + "）\n",  # … and inside a field group
     "（" * 100_000, "1." * 50_000, "a" * 100_000, " " * 100_000, "\u3000" * 100_000,
 ])
 def test_hostile_strings_are_fast(text: str) -> None:
