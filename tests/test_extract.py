@@ -158,7 +158,7 @@ def _random_texts(count: int, chars: str = _FAST_PATH_CHARS, longest: int = 24) 
 
 def _groups_by_depth(text: str) -> list[tuple[int, int, str]]:
     """bracket_groups as first written: depth counted over every bracket of the text."""
-    from policyparse.extract import _CLOSE, _OPEN
+    from policyparse.extract.brackets import _CLOSE, _OPEN
 
     groups, depth, start = [], 0, 0
     for pos, ch in enumerate(text):
@@ -181,7 +181,8 @@ def test_bracket_groups_match_depth_counting() -> None:
 
 
 def test_top_level_split_matches_the_character_loop(grammars) -> None:  # type: ignore[no-untyped-def]
-    from policyparse.extract import _CLAUSES, _split_top_level, _split_top_level_by_char, _units
+    from policyparse.extract.fields import _CLAUSES
+    from policyparse.extract.units import _split_top_level, _split_top_level_by_char, _units
 
     units = _units(grammars).splitter
     assert units.split is not None and _CLAUSES.split is not None  # the plain-class fast path is in use
@@ -193,7 +194,7 @@ def test_top_level_split_matches_the_character_loop(grammars) -> None:  # type: 
 def test_block_ends_match_a_scan_per_heading() -> None:
     import random
 
-    from policyparse.extract import _block_ends
+    from policyparse.extract.level import _block_ends
     from policyparse.structure import DocumentPart, Heading
 
     def scan(headings: list[Heading], index: int, part: DocumentPart) -> int:
@@ -211,7 +212,7 @@ def test_block_ends_match_a_scan_per_heading() -> None:
 def test_prefix_factored_patterns_match_like_flat_alternations(grammars) -> None:  # type: ignore[no-untyped-def]
     import re
 
-    from policyparse.extract import _field_rules, _inline_suffixes, _label_table
+    from policyparse.extract.fields import _field_rules, _inline_suffixes, _label_table
 
     rules = _field_rules(grammars)
     table, _, anywhere = _label_table(grammars)
@@ -233,7 +234,7 @@ def test_bodies_the_date_gate_skips_hold_no_dated_target(grammars) -> None:  # t
     from datetime import date
 
     from policyparse import deadlines
-    from policyparse.extract import _date_gate
+    from policyparse.extract.tasks import _date_gate
 
     gate = _date_gate(grammars)
     assert gate is not None
@@ -249,7 +250,7 @@ def test_bodies_the_date_gate_skips_hold_no_dated_target(grammars) -> None:  # t
 
 
 def test_ordinal_numbers_match_the_regex() -> None:
-    from policyparse.extract import _NOT_NUMBER, _number
+    from policyparse.extract.tasks import _NOT_NUMBER, _number
 
     for ordinal in [*_random_texts(3000, "0123456789一二三四五六七八九十百①⑤⑳（）().．、第部分Ａa１ ", 6),
                     "1.", "（一）", "一、", "(1)", "①", "二十一、", "第一部分", ""]:
@@ -289,7 +290,8 @@ def test_a_group_deadline_read_once_equals_normalising_it() -> None:
 
 
 def test_tidy_unit_lists_split_as_the_general_split(grammars) -> None:  # type: ignore[no-untyped-def]
-    from policyparse.extract import _TRIM, _is_tidy, _split_tidy, _split_untidy, _units
+    from policyparse.extract.brackets import _TRIM
+    from policyparse.extract.units import _is_tidy, _split_tidy, _split_untidy, _units
 
     vocab = _units(grammars)
     pieces = ["财政局", "城乡建设", "和", "及", "以及", "交通管理局", "各", "各级", "由", "部门", "单位", "等",
@@ -309,7 +311,7 @@ def test_tidy_unit_lists_split_as_the_general_split(grammars) -> None:  # type: 
 def test_groups_of_part_of_a_line_come_from_the_whole_line() -> None:
     import random
 
-    from policyparse.extract import _groups_in, bracket_groups
+    from policyparse.extract.brackets import _groups_in, bracket_groups
 
     rnd = random.Random(5)
     for line in _random_texts(3000):
@@ -320,7 +322,8 @@ def test_groups_of_part_of_a_line_come_from_the_whole_line() -> None:
 
 
 def test_titles_from_known_groups_match_titles_found_afresh() -> None:
-    from policyparse.extract import _task_title, bracket_groups, task_title
+    from policyparse.extract import bracket_groups, task_title
+    from policyparse.extract.tasks import _task_title
 
     for text in _random_texts(3000, "（）()〔〕甲乙局牵头。：、， 　1.一", 20):
         assert _task_title(text, bracket_groups(text)) == task_title(text), text

@@ -1,0 +1,514 @@
+"""Task fields → `_Fields`: labelled lines, bracket groups, inline roles and closing role sentences.
+
+A task's lead and responsible units and its deadline are printed as labels (责任单位：X), as a
+closing group (（X牵头，Y配合，2018年底前完成）), as inline roles or as a last sentence of role
+clauses. The labels and role words come from `grammars/fields.yaml`; reading a task block's lines
+(`_read_block`) gathers all of them into one `_Fields`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, lru_cache
+
+from .. import deadlines
+from ..grammar import GrammarSet
+from .brackets import _CLOSE, _PAIRS, _TRIM, _closes, _Groups, _groups_in, _has_open, _opens, bracket_groups
+from .units import (
+    _is_unit_name,
+    _split_top_level,
+    _split_units,
+    _splitter,
+    _units,
+    _UnitVocab,
+)
+
+
+@dataclass(slots=True)
+class _Fields:
+    lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    deadline_label: str | None = None
+    group_deadline: str | None = None
+    group_result: deadlines.DeadlineResult | None = None  # normalise(group_deadline), when already read
+    plan: str | None = None
+    measure: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    field_lines: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Label:
+    role: str
+    ref: str
+    rule_id: str
+
+
+@cache
+def _label_table(grammars: GrammarSet) -> tuple[dict[str, _Label], re.Pattern[str], re.Pattern[str]]:
+    """Every label word → its role; a pattern for a line that starts with a label; one for any label."""
+    table: dict[str, _Label] = {}
+    for grammar, rule in grammars.rules("fields"):
+        if rule.extra("kind") == "label":
+            for word in rule.extra("labels", []):
+                table.setdefault(word, _Label(rule.extra("role"), grammar.rule_ref(rule), rule.id))
+    words = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
+    start = re.compile(rf"^[（(〔【\[]?\s*(?P<label>{words})\s*[:：]\s*")
+    anywhere = re.compile(rf"(?P<label>{words})\s*[:：]\s*")
+    return table, start, anywhere
+
+
+@cache
+def _inline_suffixes(grammars: GrammarSet) -> list[tuple[str, _Label]]:
+    suffixes: list[tuple[str, _Label]] = []
+    for grammar, rule in grammars.rules("fields"):
+        if rule.extra("kind") == "inline":
+            label = _Label(rule.extra("role"), grammar.rule_ref(rule), rule.id)
+            suffixes += [(s, label) for s in rule.extra("suffixes", [])]
+    return sorted(suffixes, key=lambda item: len(item[0]), reverse=True)
+
+
+@cache
+def _role_hint(grammars: GrammarSet) -> re.Pattern[str]:
+    """A cheap pre-check: does a line mention any role word at all? (only whether it matches counts)"""
+    words = {s for s, _ in _inline_suffixes(grammars)} | set(_label_table(grammars)[0])
+    return re.compile(_shared_prefixes(words)) if words else re.compile("")
+
+
+def _shared_prefixes(words: set[str] | dict[str, _Label]) -> str:
+    """The words as one alternation with shared prefixes factored out (牵头(?:单位|部门)?).
+
+    It matches the same strings as a flat alternation, but a scan tries each first character once
+    instead of every word in turn, which makes searching long lines about twice as fast.
+    """
+    ends = "" in words
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], set()).add(word[1:])
+    parts = [re.escape(first) + _shared_prefixes(rest) for first, rest in sorted(branches.items())]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return f"(?:{body})?" if ends else body
+
+
+def _label_anywhere(table: dict[str, _Label], anywhere: re.Pattern[str]) -> re.Pattern[str]:
+    """`anywhere` with its label words factored by prefix, when that cannot change a match.
+
+    A label is followed by optional spaces and a colon, so when no label holds a space or a colon
+    only one label can match at a position, whatever order the alternation tries them in.
+    """
+    if not table or any(ch.isspace() or ch in ":：" for word in table for ch in word):
+        return anywhere
+    return re.compile(rf"(?P<label>{_shared_prefixes(table)})\s*[:：]\s*")
+
+
+_CLAUSES = _splitter(re.compile(r"[，,；;]"))
+_UNIT_ROLES = ("lead", "responsible")
+
+
+@dataclass(frozen=True, eq=False)
+class _FieldRules:
+    """The fields and units grammar compiled for the hot paths (one object instead of many lookups)."""
+
+    grammars: GrammarSet
+    labels: dict[str, _Label]
+    start: re.Pattern[str]
+    anywhere: re.Pattern[str]
+    inline: tuple[tuple[str, _Label], ...]
+    inline_ends: tuple[str, ...]  # every inline suffix: one endswith() rules a clause out
+    inline_by_last: dict[str, tuple[tuple[str, _Label], ...]] | None  # `inline` by last character
+    hint: re.Pattern[str]
+    units: _UnitVocab
+
+
+@cache
+def _field_rules(grammars: GrammarSet) -> _FieldRules:
+    labels, start, anywhere = _label_table(grammars)
+    inline = tuple(_inline_suffixes(grammars))
+    return _FieldRules(
+        grammars=grammars,
+        labels=labels,
+        start=start,
+        anywhere=_label_anywhere(labels, anywhere),
+        inline=inline,
+        inline_ends=tuple(suffix for suffix, _ in inline),
+        inline_by_last=_by_last_character(inline),
+        hint=_role_hint(grammars),
+        units=_units(grammars),
+    )
+
+
+def _by_last_character(inline: tuple[tuple[str, _Label], ...]) -> dict[str, tuple[tuple[str, _Label], ...]] | None:
+    """For each last character, the inline suffixes ending in it, in their order.
+
+    None when a suffix is empty: that one ends every clause.
+    """
+    if any(not suffix for suffix, _ in inline):
+        return None
+    return {last: tuple(item for item in inline if item[0][-1] == last) for last in {s[-1] for s, _ in inline}}
+
+
+def _has_colon(text: str) -> bool:
+    """Every label pattern needs a colon after the label word: without one no label can match."""
+    return "：" in text or ":" in text
+
+
+def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str, bool] | None:
+    """(role label, the units or value, whether it was a printed label) of one clause, or None."""
+    if _has_colon(clause):
+        m = rules.start.match(clause)
+        if m:
+            return rules.labels[m.group("label")], clause[m.end():], True
+    if not clause.endswith(rules.inline_ends):
+        return None
+    by_last = rules.inline_by_last
+    for suffix, label in rules.inline if by_last is None else by_last[clause[-1]]:
+        if clause.endswith(suffix) and len(clause) > len(suffix):
+            units = clause[: -len(suffix)]
+            if "。" not in units and len(units) <= 300 and _looks_like_units(units, rules, strict):
+                return label, units, False
+    return None
+
+
+def _clause_role(clause: str, grammars: GrammarSet, strict: bool = False) -> tuple[_Label, str] | None:
+    found = _role_of(clause, _field_rules(grammars), strict)
+    return (found[0], found[1]) if found else None
+
+
+def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bool:
+    """Every listed name ends with a unit suffix or (unless strict) is a collective name (各…)."""
+    vocab = rules.units
+    names = _split_units(text, rules.grammars)
+    if not names:
+        return False
+    for name in names:
+        if not _is_unit_name(name, vocab) and (strict or not name.startswith(vocab.collective_prefixes)):
+            return False
+    return True
+
+
+def _clause_deadline(clause: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult | None:
+    """The deadline a group clause names (2018年12月底完成), or None.
+
+    Read with the task's year and reference date, so that when the clause is the group's whole
+    deadline the task takes this result instead of normalising the same phrase again.
+    """
+    if len(clause) > 200 or not deadlines.may_name_deadline(clause):
+        return None
+    result = deadlines.normalise(clause, year=year, ref=ref)
+    return None if result.kind == "none" else result
+
+
+def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _FieldRules) -> None:
+    vocab = rules.units
+    names: tuple[str, ...] | list[str] = _split_units(units_text, rules.grammars)
+    if not names:
+        return
+    role = label.role
+    if role == "lead":
+        if vocab.etc in units_text:
+            head, _, tail = units_text.rpartition(vocab.etc)
+            if head and tail:
+                _extend(fields.lead, _split_units(head, rules.grammars))
+                _extend(fields.responsible, _split_units(tail, rules.grammars))
+                fields.rules.setdefault("lead_units", label.ref)
+                fields.rules.setdefault("responsible_units", label.ref)
+                return
+        _extend(fields.lead, names)
+        fields.rules.setdefault("lead_units", label.ref)
+        return
+    if role == "responsible" and vocab.lead_markers and _may_mark_lead(units_text, vocab):
+        marked = [n for n in names if n.endswith(vocab.lead_markers)]
+        if marked:  # 责任单位：市发展改革委（牵头）、市财政局 — the marked unit leads
+            _extend(fields.lead, list(dict.fromkeys(_strip_marker(n, vocab) for n in marked)))
+            fields.rules.setdefault("lead_units", label.ref)
+            names = [n for n in names if n not in marked]
+    _extend(fields.responsible, names)
+    if names:
+        fields.rules.setdefault("responsible_units", label.ref)
+
+
+def _may_mark_lead(units_text: str, vocab: _UnitVocab) -> bool:
+    """Can a name of this list end with a lead marker? Names are cut from the list's text, so the
+    marker's last character (a closing bracket) must be in it."""
+    ends = vocab.marker_ends
+    return ends is None or any(end in units_text for end in ends)
+
+
+def _strip_marker(name: str, vocab: _UnitVocab) -> str:
+    for marker in vocab.lead_markers:
+        if name.endswith(marker):
+            return name[: -len(marker)].strip(_TRIM)
+    return name
+
+
+def _extend(target: list[str], names: list[str] | tuple[str, ...]) -> None:
+    """Append the names not listed yet (`names` never repeats one: unit lists come deduplicated)."""
+    if not target:
+        target.extend(names)
+        return
+    for name in names:
+        if name not in target:
+            target.append(name)
+
+
+@lru_cache(maxsize=8192)
+def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
+                strict: bool = False, ref: date | None = None) -> _Fields | None:
+    """Fields of a bracket group such as （X牵头，Y参与，2017年9月底完成）; None if it is not one.
+
+    `strict` (for text outside brackets): every clause must be a role or a deadline, and units
+    must carry unit suffixes. `ref`, the document date (of year `year`), is what a deadline clause
+    is read with; which clause is one does not depend on it. Cached (choosing the task level and
+    reading a task see the same groups); callers must not mutate the result, and pass arguments by
+    position (lru_cache keys a keyword call apart from the same call by position).
+    """
+    rules = _field_rules(grammars)
+    if not at_end and not rules.hint.search(inner):
+        return None
+    clauses = _split_top_level(inner, _CLAUSES)
+    stripped = [clause.strip() for clause in clauses]
+    found = [_role_of(s, rules, strict) if s else None for s in stripped]
+    first_deadline: deadlines.DeadlineResult | None = None  # the first clause's, when read here
+    for role in found:
+        if role is not None and role[0].role in _UNIT_ROLES:
+            break
+    else:
+        # No role clause: the group counts only as a closing deadline that starts at its first
+        # character, so at most the first clause needs reading as a date.
+        if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
+            return None
+        first_deadline = _clause_deadline(stripped[0], year, ref)
+        if first_deadline is None:
+            return None
+    return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
+
+
+def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str, bool] | None) -> bool:
+    """Could this first clause make the group's deadline start at offset 0?"""
+    return bool(stripped) and not clause[0].isspace() and (found is None or found[0].role != "deadline")
+
+
+def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: list[tuple[_Label, str, bool] | None],
+                  rules: _FieldRules, when: tuple[int | None, date | None], at_end: bool, strict: bool,
+                  first_deadline: deadlines.DeadlineResult | None) -> _Fields | None:
+    """The fields of a group's clauses, read in order (a label's list may continue in later clauses).
+
+    `when` is the (year, ref) deadline clauses are read with; `first_deadline` the first clause's
+    deadline when parse_group has read it already (None when not).
+    """
+    fields = _Fields()
+    roles = 0
+    deadline_from: int | None = None
+    deadline: deadlines.DeadlineResult | None = None  # what the clause at deadline_from names
+    deadline_index = 0
+    offset = 0
+    continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
+    for index, clause in enumerate(clauses):
+        text = stripped[index]
+        role = found[index]
+        if role is not None and role[0].role in _UNIT_ROLES:
+            _assign_units(fields, role[0], role[1], rules)
+            fields.evidence.append(role[0].rule_id)
+            roles += 1
+            continuing = role[0] if role[2] else None
+        elif role is not None and role[0].role == "deadline":
+            fields.group_deadline = role[1].strip()
+            fields.evidence.append(role[0].rule_id)
+            continuing = None
+        elif deadline_from is None and text and (deadline := (
+                first_deadline if index == 0 and first_deadline is not None
+                else _clause_deadline(text, *when))) is not None:
+            deadline_from = offset + (len(clause) - len(clause.lstrip()))
+            deadline_index = index
+            continuing = None
+        elif continuing is not None and text and _looks_like_units(text, rules):
+            _assign_units(fields, continuing, text, rules)
+        elif strict and text and deadline_from is None:
+            return None
+        else:
+            continuing = None
+        offset += len(clause) + 1
+    if deadline_from is not None and fields.group_deadline is None:
+        fields.group_deadline = inner[deadline_from:].strip(_TRIM)
+        if deadline is not None and fields.group_deadline == stripped[deadline_index]:  # the whole phrase
+            fields.group_result = deadline
+        fields.evidence.append("parenthetical-deadline")
+        fields.rules["deadline"] = "fields.yaml::parenthetical-deadline"
+    if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
+        return None
+    return fields
+
+
+def _merge(into: _Fields, other: _Fields) -> None:
+    _extend(into.lead, other.lead)
+    _extend(into.responsible, other.responsible)
+    if other.group_deadline:
+        into.group_deadline = other.group_deadline
+        into.group_result = other.group_result
+    for key, value in other.rules.items():
+        into.rules.setdefault(key, value)
+    into.evidence += other.evidence
+
+
+def _at_end(text: str) -> int:
+    """Index a group must reach to close its line (trailing 。；; and spaces do not count)."""
+    return len(text.rstrip("。；; ")) - 1
+
+
+def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, year: int | None,
+                skip_prefix: int = 0, ref: date | None = None, line_groups: dict[int, _Groups] | None = None,
+                ) -> tuple[_Fields, list[str], list[int], _Groups | None]:
+    """Fields and body lines of a task block: (fields, body texts, body line indexes, body groups).
+
+    `texts` are the texts of the document's lines, `line_groups` the bracket groups of whole lines
+    that _scan_part read. The body groups are those of a one-line body when they were read here
+    (the deadline search strips them), else None.
+    """
+    rules = _field_rules(grammars)
+    labels, start, hint = rules.labels, rules.start, rules.hint
+    fields = _Fields()
+    body: list[str] = []
+    body_lines: list[int] = []
+    body_groups: _Groups | None = None
+    pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
+    for index in range(first, last):
+        text = texts[index]
+        offset = 0  # where `text` starts in the line
+        if index == first and skip_prefix:
+            text = text[skip_prefix:]
+            offset = skip_prefix
+        if not text:
+            continue
+        colon = "：" in text or ":" in text
+        m = start.match(text) if colon else None
+        if pending is not None and not m:
+            _read_labels(pending + text, fields, rules, index)
+            pending = None
+            continue
+        pending = None
+        if m:
+            label = labels[m.group("label")]
+            if label.role != "measure":
+                if label.role != "plan" and not text[m.end():].strip(_TRIM):
+                    pending = text
+                _read_labels(text, fields, rules, index)
+                continue
+            offset += m.end()
+            text = fields.measure = text[m.end():]  # 具体举措： opens the block's body
+            fields.evidence.append(label.rule_id)
+        if colon:
+            tail = _trailing_labels(text, rules)
+            if tail is not None:
+                _read_labels(text[tail:], fields, rules, index)
+                text = text[:tail].rstrip()
+        body.append(text)
+        body_lines.append(index)
+        if ("（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and (  # _has_open
+                index == last - 1 or text[-1:] in _CLOSE or hint.search(text)):
+            known = line_groups.get(index) if line_groups else None
+            body_groups = _groups_in(texts[index], offset, text, known)
+            _read_line_groups(text, body_groups, fields, grammars, year, ref)
+        if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
+            sentence = _closing_role_sentence(text, rules, year, ref)
+            if sentence:
+                _merge(fields, sentence)
+    return fields, body, body_lines, body_groups if len(body) == 1 else None
+
+
+def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: GrammarSet, year: int | None,
+                      ref: date | None) -> None:
+    """Merge the field groups printed in one body line (`groups`: its bracket groups)."""
+    end = _at_end(text)
+    for _g_start, g_end, inner in groups:
+        parsed = parse_group(inner, grammars, year, g_end >= end, False, ref)
+        if parsed:
+            _merge(fields, parsed)
+
+
+def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:
+    """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
+
+    Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
+    各部门要按照职责分工负责落实 is not read as a field.
+    """
+    end = len(text.rstrip("。；;！ "))
+    cut = text.rfind("。", 0, end)
+    # parse_group reads nothing in a sentence without a role word: test that in place, before
+    # cutting the sentence out and asking parse_group's cache
+    if cut < 0 or not 0 < end - cut - 1 <= 200 or not rules.hint.search(text, cut + 1, end):
+        return None
+    sentence = text[cut + 1:end]
+    if _has_open(sentence):
+        return None
+    parsed = parse_group(sentence, rules.grammars, year, False, True, ref)
+    if parsed and (parsed.lead or parsed.responsible):
+        return parsed
+    return None
+
+
+def _trailing_labels(text: str, rules: _FieldRules) -> int | None:
+    """Where labelled fields start after a paragraph's last sentence (…。责任单位：X；完成时限：Y。)."""
+    labels = rules.labels
+    for m in rules.anywhere.finditer(text):
+        at = m.start()
+        if at == 0 or text[at - 1] not in "。；;！ \t":
+            continue
+        if labels[m.group("label")].role in ("measure", "plan"):
+            continue
+        head = text[:at]
+        if _opens(head) == _closes(head):
+            return at
+    return None
+
+
+def _drop_unbalanced_close(text: str) -> str:
+    """Trailing closing brackets that close nothing inside the value (left from a wrapping group)."""
+    while text and text[-1] in _CLOSE and _opens(text) < _closes(text):
+        text = text[:-1].rstrip(_TRIM)
+    return text
+
+
+def _unwrap(text: str) -> str:
+    """（牵头单位：X；责任单位：Y） → the inside, when one bracket group spans the whole line."""
+    if not text or text[0] not in _PAIRS:  # a group that spans the line opens at its first character
+        return text
+    groups = bracket_groups(text)
+    if len(groups) == 1 and groups[0][0] == 0 and groups[0][1] == len(text):
+        return groups[0][2]
+    return text
+
+
+def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int) -> None:
+    """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
+    text = _unwrap(text.strip())
+    found = rules.anywhere.search(text)
+    if found is None:
+        return
+    matches = [found]
+    after = found.end()
+    if text.find("：", after) >= 0 or text.find(":", after) >= 0:  # each label needs a colon of its own
+        matches += rules.anywhere.finditer(text, after)
+    fields.field_lines.add(line_index)
+    labels = rules.labels
+    last = len(matches) - 1
+    for i, m in enumerate(matches):
+        value = text[m.end():matches[i + 1].start() if i < last else len(text)].strip(_TRIM)
+        if value[-1:] in _CLOSE:
+            value = _drop_unbalanced_close(value)
+        label = labels[m.group("label")]
+        fields.evidence.append(label.rule_id)
+        role = label.role
+        if role in _UNIT_ROLES:
+            _assign_units(fields, label, value, rules)
+        elif role == "deadline":
+            fields.deadline_label = value
+            fields.rules["deadline"] = label.ref
+        elif role == "plan":
+            fields.plan = value
+            fields.rules["deadline"] = label.ref

@@ -1,0 +1,141 @@
+"""Which numbered level holds the tasks, decided by evidence.
+
+The level whose items carry task fields (labelled lines, closing field groups) is the task level;
+sub-items below it are part of a task's body, and items under guiding-principle or safeguard
+sections are not tasks. Without field evidence the numbering decides (1. items, then （一）, then 一、).
+"""
+
+from __future__ import annotations
+
+import bisect
+from datetime import date
+
+from ..grammar import GrammarSet
+from ..structure import DocumentPart, Heading, Structure
+from .brackets import _CLOSE, _Groups, bracket_groups
+from .fields import _at_end, _field_rules, _FieldRules, _trailing_labels, parse_group
+
+
+def _block_ends(part: DocumentPart) -> list[int]:
+    """Line index where each heading's scope ends: the next heading of the same or an outer level.
+
+    One pass from the back with a stack of candidates, instead of a scan forward per heading.
+    """
+    headings = part.headings
+    ends = [part.last] * len(headings)
+    later: list[Heading] = []  # candidates after the current heading, nearest last; outer levels below
+    for index in range(len(headings) - 1, -1, -1):
+        heading = headings[index]
+        while later and later[-1].rank > heading.rank:
+            later.pop()
+        if later:
+            ends[index] = later[-1].line
+        later.append(heading)
+    return ends
+
+
+def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | None, ref: date | None,
+                       groups_of: dict[int, _Groups], index: int) -> bool:
+    """Does a line that does not start with a label carry fields (trailing labels or a field group)?
+
+    The bracket groups it reads go into `groups_of[index]`: reading the task reads them again.
+    """
+    if text[-1:] not in _CLOSE and not rules.hint.search(text):
+        return False
+    if colon and _trailing_labels(text, rules) is not None:
+        return True
+    end = _at_end(text)
+    groups = groups_of[index] = bracket_groups(text)
+    for _start, g_end, inner in groups:
+        parsed = parse_group(inner, rules.grammars, year, g_end >= end, False, ref)
+        if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
+            return True
+    return False
+
+
+def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, year: int | None,
+               ends: list[int], ref: date | None = None) -> tuple[list[int], list[int], dict[int, _Groups]]:
+    """One pass over a document's lines: (lines carrying task fields, 具体举措 lines, the bracket
+    groups of the lines it read, by line index); the lines are in order.
+
+    Fields are only looked for inside the blocks of task-candidate headings, the only place
+    choosing the task level asks about them. A line without a colon holds no label, and one with
+    neither a colon nor an opening bracket holds no fields at all.
+    """
+    rules = _field_rules(grammars)
+    start, labels = rules.start, rules.labels
+    low, high = _candidate_span(part, ends)
+    fielded: list[int] = []
+    measures: list[int] = []
+    groups_of: dict[int, _Groups] = {}
+    for index, text in enumerate(_texts(structure)[part.first:part.last], part.first):
+        if not text:
+            continue
+        if "：" in text or ":" in text:
+            m = start.match(text)
+            if m is not None:
+                if labels[m.group("label")].role == "measure":
+                    measures.append(index)
+                elif low <= index < high:
+                    fielded.append(index)
+            elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref, groups_of, index):
+                fielded.append(index)
+        elif low <= index < high and (  # _has_open, inlined: this runs for every line
+                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
+                text, False, rules, year, ref, groups_of, index):
+            fielded.append(index)
+    return fielded, measures, groups_of
+
+
+def _candidate_span(part: DocumentPart, ends: list[int]) -> tuple[int, int]:
+    """[low, high): the lines the blocks of task-candidate headings cover, from the first to the last."""
+    low = high = 0
+    for index, heading in enumerate(part.headings):
+        if not heading.nontask:
+            if not high:
+                low = heading.line
+            high = max(high, ends[index])
+    return low, high
+
+
+def _texts(structure: Structure) -> list[str]:
+    """The text of every line, built once per structure: scans read texts, not Line objects."""
+    texts = structure.__dict__.get("_texts")
+    if texts is None:
+        texts = structure.__dict__["_texts"] = [line.text for line in structure.lines]
+    return texts
+
+
+def choose_task_rank(structure: Structure, part: DocumentPart, grammars: GrammarSet,
+                     year: int | None) -> int | None:
+    """The level with the most items carrying task fields, among levels where at least half do.
+
+    An outer heading whose block holds fielded items also "has fields", so counting items (not
+    ratios) makes the level that actually carries them win; ties go to the deeper level.
+    """
+    ends = _block_ends(part)
+    return _rank_with_fields(part, ends, _scan_part(structure, part, grammars, year, ends)[0])
+
+
+def _rank_with_fields(part: DocumentPart, ends: list[int], fielded: list[int]) -> int | None:
+    """choose_task_rank, given each heading's block end and the sorted lines that carry fields."""
+    counts: dict[int, list[int]] = {}  # rank → [items, items whose block holds a fielded line]
+    for index, heading in enumerate(part.headings):
+        if not heading.nontask:
+            count = counts.setdefault(heading.rank, [0, 0])
+            count[0] += 1
+            count[1] += bisect.bisect_left(fielded, ends[index]) > bisect.bisect_left(fielded, heading.line)
+    best: tuple[int, int] | None = None
+    for rank in sorted(counts):
+        total, with_fields = counts[rank]
+        if with_fields and with_fields >= 0.5 * total and (best is None or with_fields >= best[0]):
+            best = (with_fields, rank)
+    return best[1] if best else None
+
+
+def _fallback_rank(part: DocumentPart) -> int | None:
+    """Without field evidence: numbered 1. items, else （一） items, else 一、 items."""
+    for rank in (3, 2, 1):
+        if sum(1 for h in part.headings if h.rank == rank and not h.nontask) >= 2:
+            return rank
+    return None

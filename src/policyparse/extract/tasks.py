@@ -1,0 +1,305 @@
+"""Tasks of one document: each block at the task level (or a 具体举措 block) → a `RawTask`.
+
+A task's title is its first line's text without a closing field group; its deadline is a field,
+else a closing group's date, else a 推进计划, else a dated target in its body. Task tables are read
+by `policyparse.tables` and placed among the numbered tasks in printed order.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from .. import deadlines
+from ..grammar import GrammarSet
+from ..structure import DocumentPart, Heading, Structure, heading_title
+from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
+from .fields import _Fields, _read_block, parse_group
+from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts
+
+
+@dataclass(slots=True)
+class RawTask:
+    """A task as found, before ids and models are assigned."""
+
+    number: str | None
+    heading: Heading | None
+    section: Heading | None
+    title: str
+    text: str
+    lead: list[str]
+    responsible: list[str]
+    deadline: deadlines.DeadlineResult
+    span: tuple[int, int]
+    rules: dict[str, str] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    table: int | None = None
+    row: int | None = None
+
+
+@dataclass
+class DocumentTasks:
+    tasks: list[RawTask]
+    task_rank: int | None
+    section_headings: list[Heading]
+    warnings: list[tuple[str, int | None, str]]  # (code, task index, message)
+
+
+_NOT_NUMBER = re.compile(r"[^0-9一二三四五六七八九十百①-⑳]")
+_NUMBER_CHARS = "0123456789一二三四五六七八九十百" + "".join(map(chr, range(ord("①"), ord("⑳") + 1)))
+_MARKS = "（）().．、"  # what ordinals print around their number
+_ORDINAL_MARKS = str.maketrans("", "", _MARKS)
+_TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _number(ordinal: str) -> str:
+    core = ordinal.strip(_MARKS)  # marks print around the number: stripping is removing them all then
+    if core and not core.strip(_NUMBER_CHARS):
+        return core
+    core = ordinal.translate(_ORDINAL_MARKS)
+    if core and not core.strip(_NUMBER_CHARS):  # only number characters left: what the regex keeps
+        return core
+    return _NOT_NUMBER.sub("", ordinal) or ordinal
+
+
+def task_title(first_text: str) -> str:
+    """Text after the ordinal up to the first 。, without a closing field group."""
+    return _task_title(first_text, None)
+
+
+def _task_title(first_text: str, groups_of_text: _Groups | None) -> str:
+    """task_title, given the bracket groups of `first_text` when they are known (the title is a piece of it)."""
+    title = heading_title(first_text)
+    if groups_of_text is None or not title:
+        groups = bracket_groups(title)
+    else:
+        groups = _groups_in(first_text, first_text.find(title), title, groups_of_text)
+    if groups and groups[-1][1] >= len(title) - 1 and groups[-1][0] > 0:
+        title = title[: groups[-1][0]]
+    return title.strip(_TRIM)
+
+
+def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None,
+                  grammars: GrammarSet, body_groups: _Groups | None = None) -> deadlines.DeadlineResult:
+    """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body.
+
+    `body_groups` are the bracket groups of `body` when they are known.
+    """
+    if fields.deadline_label:
+        return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
+    if fields.group_deadline:
+        if fields.group_result is not None:  # read already, as the group's deadline clause
+            return _copy(fields.group_result)
+        return deadlines.normalise(fields.group_deadline, year=year, ref=ref)
+    if fields.plan:
+        result = deadlines.normalise(fields.plan, year=year, ref=ref)
+        if result.kind == "milestones":
+            result.text = None
+        return result
+    gate = _date_gate(grammars)
+    if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
+        free = _strip_groups(body, grammars, year, ref, body_groups)
+        if gate is None or free is body or gate.search(free):
+            found = deadlines.find_in_text(free, year=year, ref=ref)
+            if found:
+                return found
+    return deadlines.DeadlineResult(text=None, kind="none", end=None)
+
+
+def _copy(result: deadlines.DeadlineResult) -> deadlines.DeadlineResult:
+    """A task's own result: a cached group's is shared by every task that prints that group."""
+    return deadlines.DeadlineResult(text=result.text, kind=result.kind, end=result.end,
+                                    milestones=list(result.milestones), rule=result.rule, unparsed=result.unparsed)
+
+
+@cache
+def _date_gate(grammars: GrammarSet) -> re.Pattern[str] | None:
+    """The characters a dated target can start from, as printed; None when that is not known.
+
+    grammars/deadlines*.yaml: every dated shape starts with a `token_start` character, and the
+    shapes see their input folded (full-width forms → ASCII, U+3000 → space, the `traditional`
+    characters → simplified; masking only hides text). So a body with no `token_start` character
+    and no character that folding changes names no date, and deadlines.find_in_text returns None
+    for it. The deadlines stage reads the built-in grammars; the files of both sets are covered.
+    """
+    from ..grammar import load_grammars
+
+    files = [g for found in (grammars, load_grammars()) for g in found.files if g.spec.stage == "deadlines"]
+    starts = {str(g.spec.vocab["token_start"]) for g in files if "token_start" in g.spec.vocab}
+    if not starts or not all(_SINGLE_CHAR_CLASS.fullmatch(start) and not re.fullmatch(start, _MASKED)
+                             for start in starts):
+        return None
+    start = re.compile("|".join(sorted(starts)))
+    folds = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # full-width → ASCII
+    folds["\u3000"] = " "
+    for grammar in files:
+        folds.update({str(k): str(v) for k, v in (grammar.spec.vocab.get("traditional") or {}).items()})
+    # printed characters whose folded form can start a date (a many-character key: all of its characters)
+    into_start = sorted({ch for printed, simple in folds.items() if start.match(simple) for ch in printed})
+    if not into_start:
+        return start
+    return re.compile("|".join([*sorted(starts), "[" + "".join(map(re.escape, into_start)) + "]"]))
+
+
+_SINGLE_CHAR_CLASS = re.compile(r"\[(?!\^)[^\[\]\\]*\]")  # [0-9一二…]: no negation, nesting or escapes
+_MASKED = "\ue000"  # what the deadline stage puts in place of masked text
+
+
+def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date | None,
+                  groups: _Groups | None = None) -> str:
+    """Body text without its field groups, for finding dated targets in free text (`groups`: its
+    bracket groups, when known)."""
+    out = text
+    for start, end, inner in reversed(bracket_groups(text) if groups is None else groups):
+        if parse_group(inner, grammars, year, True, False, ref):
+            out = out[:start] + out[end:]
+    return out
+
+
+def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
+                grammars: GrammarSet, year: int | None, ref: date | None,
+                line_groups: dict[int, _Groups] | None = None) -> RawTask | None:
+    lines = structure.lines
+    skip = 0
+    if heading is not None:
+        skip = len(lines[first].text) - len(heading.rest)
+    fields, body, body_lines, body_groups = _read_block(_texts(structure), first, last, grammars, year, skip, ref,
+                                                        line_groups)
+    if not body:
+        return None
+    text = "\n".join(body)
+    if fields.measure is not None and heading is None:
+        title = task_title(fields.measure)
+    else:
+        title = _task_title(body[0], body_groups)  # body_groups: those of body[0] when it is the whole body
+    last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
+    span = (lines[first].start, lines[last_line].end)
+    deadline = _deadline_for(fields, text, year, ref, grammars, body_groups)
+    rules = fields.rules  # the block's own dict: merged groups only ever copied entries into it
+    if deadline.rule:
+        rules["deadline_kind"] = deadline.rule
+    if heading is not None:
+        rules["task"] = heading.rule
+    return RawTask(number=_number(heading.ordinal) if heading else None, heading=heading, section=section,
+                   title=title, text=text, lead=fields.lead, responsible=fields.responsible,
+                   deadline=deadline, span=span, rules=rules, evidence=fields.evidence)
+
+
+def _in_blocks(blocks: list[tuple[int, int]], line_index: int) -> bool:
+    """Is the line inside one of these disjoint [first, last) blocks (sorted by first)?"""
+    position = bisect.bisect_right(blocks, (line_index, float("inf"))) - 1
+    return position >= 0 and line_index < blocks[position][1]
+
+
+def _enclosing_heading(part: DocumentPart, line_index: int) -> Heading | None:
+    """The last heading before a line: its scope runs until a heading of the same or outer level."""
+    position = bisect.bisect_left([h.line for h in part.headings], line_index)
+    return part.headings[position - 1] if position else None
+
+
+def _year_index(structure: Structure) -> _YearIndex:
+    """Built once per text, shared by all its documents (a file may hold hundreds)."""
+    cached = structure.__dict__.get("_year_index")
+    if cached is None:
+        cached = structure.__dict__["_year_index"] = _YearIndex.of(structure.text)
+    return cached
+
+
+def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
+    """The year relative dates take: the 成文日期, else a year in the title."""
+    meta = part.meta
+    if meta.date:
+        ref = date.fromisoformat(meta.date)
+        return ref.year, ref
+    if meta.title:
+        m = _TITLE_YEAR.search(meta.title)
+        if m:
+            return int(m.group(1)), None
+    return None, None
+
+
+@dataclass
+class _YearIndex:
+    """Stated years and where they stand, so 'the nearest year before' is a bisect, not a rescan."""
+
+    offsets: list[int]
+    years: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _YearIndex:
+        found = [(m.start(), int(m.group(1))) for m in _TITLE_YEAR.finditer(text)]
+        return cls([o for o, _ in found], [y for _, y in found])
+
+    def before(self, offset: int) -> int | None:
+        position = bisect.bisect_left(self.offsets, offset)
+        return self.years[position - 1] if position else None
+
+
+def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
+    """All tasks of one document, in printed order."""
+    year, ref = document_year(structure, part)
+    stated_years = _year_index(structure) if year is None else _YearIndex([], [])
+    ends = _block_ends(part)
+    fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
+    rank = _rank_with_fields(part, ends, fielded)
+    if rank is None and not measure_lines:
+        rank = _fallback_rank(part)
+    from ..tables import extract_table_tasks
+
+    table_tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    tasks = list(table_tasks)
+    table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
+    lines = structure.lines
+    blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
+    if rank is not None:
+        for index, heading in enumerate(part.headings):
+            # an earlier block of this level ends at or before this heading: only tables can hold it
+            if heading.rank != rank or heading.nontask or (table_lines and heading.line in table_lines):
+                continue
+            end = _before_table(ends[index], heading.line, table_starts)
+            task_year = year or stated_years.before(lines[heading.line].start)
+            section = part.headings[heading.parent] if heading.parent is not None else None
+            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
+            if task:
+                tasks.append(task)
+                blocks.append((heading.line, end))
+    if measure_lines:
+        stops = sorted({*measure_lines, *(h.line for h in part.headings), part.last})
+        for start in measure_lines:
+            if start in table_lines or _in_blocks(blocks, start):
+                continue
+            end = stops[bisect.bisect_right(stops, start)]
+            task_year = year or stated_years.before(lines[start].start)
+            task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
+                               ref, line_groups)
+            if task:
+                tasks.append(task)
+    if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
+        tasks.sort(key=lambda t: t.span[0])
+    sections = [h for h in part.headings if h.rank < rank] if rank is not None else list(part.headings)
+    if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
+        sections = _with_group_rows(sections, part, table_tasks)
+    warnings: list[tuple[str, int | None, str]] = [
+        ("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}")
+        for i, task in enumerate(tasks) if task.deadline.unparsed]
+    return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _before_table(end: int, line: int, table_starts: list[int]) -> int:
+    """A numbered item's block ends where a task table after it begins (`table_starts`: sorted table lines)."""
+    if table_starts:
+        next_table = bisect.bisect_right(table_starts, line)
+        if next_table < len(table_starts):
+            return min(end, table_starts[next_table])
+    return end
+
+
+def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
+    """The sections plus the group rows table tasks sit under (only table tasks have such sections)."""
+    known = {id(h) for h in part.headings}
+    group_rows = {id(t.section): t.section for t in table_tasks
+                  if t.section is not None and id(t.section) not in known}
+    return sorted([*sections, *group_rows.values()], key=lambda h: h.line) if group_rows else sections
