@@ -52,7 +52,7 @@ def _walk(value: Any, where: str, found: dict[str, re.Pattern[str]], depth: int 
 
 def collect_patterns() -> dict[str, tuple[str, re.Pattern[str]]]:
     """Every pattern policyparse compiles, keyed by its source, with where it was found."""
-    from policyparse import clean
+    from policyparse.clean import rules as clean_rules
     from policyparse.grammar import load_grammars
 
     found: dict[str, tuple[str, re.Pattern[str]]] = {}
@@ -67,7 +67,7 @@ def collect_patterns() -> dict[str, tuple[str, re.Pattern[str]]]:
     for grammar in grammars.files:
         for rule_id, pattern in grammar.compiled.items():
             found.setdefault(pattern.pattern, (f"grammars/{grammar.path.name}::{rule_id}", pattern))
-    add("clean._rules()", clean._rules())
+    add("clean.rules._rules()", clean_rules._rules())
     for info in pkgutil.walk_packages(policyparse.__path__, "policyparse."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
@@ -98,9 +98,9 @@ LINE_ONLY_PREFIXES = ("", "打印", "来源：", "分享到", "【", "发布时�
 
 def _line_only(where: str, pattern: re.Pattern[str]) -> bool:
     """Boilerplate patterns are only ever `fullmatch`ed on lines of ≤ MAX_BOILERPLATE_LINE characters."""
-    from policyparse import clean
+    from policyparse.clean import rules as clean_rules
 
-    return "boilerplate.yaml" in where or pattern is clean._rules().boilerplate
+    return "boilerplate.yaml" in where or pattern is clean_rules._rules().boilerplate
 
 
 def check(n: int) -> list[tuple[float, float, str, str, str]]:

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policyparse import clean
-from policyparse.clean import repair, tidy
+from policyparse.clean import damage, layout, repair, tidy
+from policyparse.clean import rules as clean_rules
 from policyparse.convert import to_simplified
 from policyparse.grammar import load_grammars
+from policyparse.regexinfo import literal_gate
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 PINYIN_LEFT = re.compile(r"[(（\[【] ?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[1-5]? ?[)）\]】]")
@@ -77,9 +79,9 @@ def test_repair_small(text: str, expected: str) -> None:
 
 
 def test_repair_never_invents_without_guessing(monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = clean._rules()
+    rules = clean_rules._rules()
     settings_off = {**rules.settings, "mojibake_guess": False}
-    monkeypatch.setattr(clean, "_rules", lambda: type(rules)(**{**rules.__dict__, "settings": settings_off}))
+    monkeypatch.setattr(damage, "_rules", lambda: type(rules)(**{**rules.__dict__, "settings": settings_off}))
     text, counts = repair(" ?。ㄒ唬┲笇\ue7a9枷?/strong>")
     assert text == " \ufffd（一）指導思\ufffd"
     assert counts["mojibake_unrecovered"] == 2 and not counts["mojibake_guessed"]
@@ -313,7 +315,7 @@ def test_gates_admit_every_text_a_rule_matches(text: str) -> None:
         found = pattern.search(text) is not None
         assert clean.Gate.of(pattern).finds(pattern, text) == found, pattern.pattern
         if found:
-            assert clean.Gate(clean.literal_gate(pattern)).admits(text), pattern.pattern
+            assert clean.Gate(literal_gate(pattern)).admits(text), pattern.pattern
 
 
 @pytest.mark.parametrize(
@@ -330,14 +332,14 @@ def test_split_gates_find_what_the_pattern_finds(pattern: str, parts: int | None
 
 def _repair_looking_everywhere(text: str) -> tuple[str, Counter[str]]:
     """repair() without the one-scan shortcut: every byte-level step looks at the text."""
-    rules = clean._rules()
+    rules = clean_rules._rules()
     repairs: Counter[str] = Counter()
-    text = clean._NEWLINES.sub("\n", text)
-    text, removed = clean._CONTROL.subn("", text)
+    text = damage._NEWLINES.sub("\n", text)
+    text, removed = damage._CONTROL.subn("", text)
     if removed:
         repairs["control_chars"] += removed
-    text = clean._repair_mojibake(text, repairs, rules, None)
-    text = clean._run_subs(text, "repair", rules, repairs)
+    text = damage._repair_mojibake(text, repairs, rules, None)
+    text = clean_rules._run_subs(text, "repair", rules, repairs)
     return clean.strip_pinyin(text, repairs, rules), repairs
 
 
@@ -355,16 +357,16 @@ def test_rare_character_scan_misses_nothing(text: str) -> None:
 
 _PUNCT_NEAR_CJK = tuple(
     (re.compile(rf"{re.escape(half)}(?:(?<=[{clean.CJK}）”]{re.escape(half)})|(?=[{clean.CJK}（“]))"), full)
-    for half, full in clean._PUNCT_MARKS
+    for half, full in layout._PUNCT_MARKS
 )
 
 
 def _reference_widths(text: str) -> tuple[str, Counter[str]]:
     repairs: Counter[str] = Counter()
-    text, n = clean._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(clean._FULLWIDTH_TO_ASCII), text)
+    text, n = layout._FULLWIDTH_ALNUM.subn(lambda m: m.group(0).translate(layout._FULLWIDTH_TO_ASCII), text)
     if n:
         repairs["fullwidth_alnum"] += n
-    text = re.sub(f"[{clean._ODD_SPACE_CHARS}]", " ", text)
+    text = re.sub(f"[{layout._ODD_SPACE_CHARS}]", " ", text)
     changed = True
     while changed:
         changed = False
@@ -381,7 +383,7 @@ def _reference_split_line(line: str, window: int) -> list[str]:
     start = 0
     for match in re.finditer(rf"(?<=[{clean.CJK}。；：！？）)”》…]) (?=[{clean.CJK}（(“《]|\d{{1,2}}[.．、])", line):
         cut = match.start()
-        if clean._open_depth(line[max(start, cut - window):cut]) > 0 and clean._open_depth(line[start:cut]) > 0:
+        if layout._open_depth(line[max(start, cut - window):cut]) > 0 and layout._open_depth(line[start:cut]) > 0:
             continue
         pieces.append(line[start:cut])
         start = cut + 1
@@ -390,12 +392,12 @@ def _reference_split_line(line: str, window: int) -> list[str]:
 
 
 def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
-    rules = clean._rules()
+    rules = clean_rules._rules()
     kept, dropped = [], []
     for line in lines:
         if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
                 rules.boilerplate.fullmatch(line)
-                or (" " in line and rules.boilerplate.fullmatch(clean._run_subs(line, "tidy", rules, Counter())))):
+                or (" " in line and rules.boilerplate.fullmatch(clean_rules._run_subs(line, "tidy", rules, Counter())))):
             dropped.append(line)
         else:
             kept.append(line)
@@ -403,7 +405,7 @@ def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _reference_join(lines: list[str]) -> tuple[list[str], int]:
-    rules = clean._rules()
+    rules = clean_rules._rules()
     out: list[str] = []
     joined = 0
     for line in lines:
@@ -423,7 +425,7 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules) -> b
     return (rules.join_end.search(current, len(current) - 1) is not None
             and rules.join_start.match(following) is not None
             and rules.join_block.search(following) is None
-            and (len(current) >= 40 or len(clean._run_subs(current, "tidy", rules, Counter())) >= 40))
+            and (len(current) >= 40 or len(clean_rules._run_subs(current, "tidy", rules, Counter())) >= 40))
 
 
 TIDY_PIECES = ["各部门", "建立联", "席会议", "（一）", "(", ")", "（", "）", ",", ":", "：", "，", "、", " ", "  ", "\n", "\n",
@@ -434,12 +436,12 @@ TIDY_PIECES = ["各部门", "建立联", "席会议", "（一）", "(", ")", "�
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(TIDY_PIECES), max_size=40).map("".join))
 def test_tidy_steps_match_the_line_by_line_forms(text: str) -> None:
-    rules = clean._rules()
+    rules = clean_rules._rules()
     repairs: Counter[str] = Counter()
     widened = clean.normalise_widths(text, repairs)
     assert (widened, repairs) == _reference_widths(text)
-    lines = clean._stripped_lines(widened)
-    assert lines == clean._strip_lines(widened.split("\n"))
+    lines = layout._stripped_lines(widened)
+    assert lines == layout._strip_lines(widened.split("\n"))
     assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
     counts: Counter[str] = Counter()
     assert (clean.join_broken_lines(lines, counts, rules), counts["lines_joined"]) == _reference_join(lines)
@@ -449,23 +451,23 @@ def test_tidy_steps_match_the_line_by_line_forms(text: str) -> None:
 @given(st.lists(st.sampled_from(["改革", "（一）", "（", "）", "(", ")", " ", "1.", "12.", "。", "“", "”", "》", "a"]),
                 max_size=60).map("".join), st.integers(min_value=1, max_value=30))
 def test_split_line_matches_the_plain_depth_counts(line: str, window: int) -> None:
-    assert clean._split_line(line, window) == _reference_split_line(line, window)
+    assert layout._split_line(line, window) == _reference_split_line(line, window)
 
 
 @pytest.mark.parametrize("name", ["lanzhou-2020-workpoints", "ganyu-quarterly-plan", "jiayuguan-siyou-flattened-docx",
                                   "lanzhou-95-measures-news", "xixian-2017-plan-traditional"])
 def test_tidy_steps_match_on_the_samples(name: str) -> None:
-    rules = clean._rules()
+    rules = clean_rules._rules()
     simplified, _, _ = to_simplified(repair(_sample(name))[0])
     widened = clean.normalise_widths(simplified, Counter())
     assert widened == _reference_widths(simplified)[0]
-    lines = clean.split_flattened(clean._stripped_lines(widened), Counter(), rules)
+    lines = clean.split_flattened(layout._stripped_lines(widened), Counter(), rules)
     assert clean.drop_boilerplate(lines, rules) == _reference_drop(lines)
     kept = clean.drop_boilerplate(lines, rules)[0]
     assert clean.join_broken_lines(kept, Counter(), rules) == _reference_join(kept)[0]
-    long_lines = [line for line in clean._stripped_lines(widened) if len(line) >= 2000]
+    long_lines = [line for line in layout._stripped_lines(widened) if len(line) >= 2000]
     for line in long_lines:
-        assert clean._split_line(line, 200) == _reference_split_line(line, 200)
+        assert layout._split_line(line, 200) == _reference_split_line(line, 200)
 
 
 @pytest.mark.parametrize("template", [r"〔\1\2〕\3号", r"\g<1>-\g<year>", "plain", r"\n\1", r"\12", r"\g<0>!"])
@@ -473,7 +475,7 @@ def test_compiled_templates_expand_like_re(template: str) -> None:
     pattern = re.compile(r"(?P<year>\d\d)(\d)?(x)?(\d)")
     match = pattern.search("ab 2023 cd")
     assert match is not None
-    sub = clean.Substitution("t", pattern, template, "t", clean.Gate(None), clean._compile_template(template, pattern))
+    sub = clean.Substitution("t", pattern, template, "t", clean.Gate(None), clean_rules._compile_template(template, pattern))
     try:
         expected = match.expand(template)
     except (re.error, IndexError):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SAMPLES
 from policyparse import clean, deadlines, pipeline, regexinfo, structure
+from policyparse.clean import rules as clean_rules
 from policyparse.grammar import load_grammars
 from policyparse.output import to_json
 
@@ -90,7 +91,7 @@ def _read(pattern: re.Pattern[str]) -> _Read:
                  regexinfo.literal_led_parts(pattern, 8), regexinfo.starts_anchored(pattern),
                  regexinfo.first_class([pattern]), regexinfo.last_class([pattern]), regexinfo.first_chars(pattern),
                  regexinfo.starts_pattern(pattern), regexinfo.scan_hint(pattern, 200),
-                 regexinfo.alternative_starts(pattern, clean._BROAD_FIRST), clean.Gate.of(pattern), structure._line_gate(pattern))
+                 regexinfo.alternative_starts(pattern, clean_rules._BROAD_FIRST), clean.Gate.of(pattern), structure._line_gate(pattern))
 
 
 def _check_gates(pattern: re.Pattern[str], text: str) -> None:

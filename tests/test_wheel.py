@@ -29,6 +29,12 @@ def test_wheel_ships_the_grammars(wheel: Path) -> None:
     assert {p.name for p in (ROOT / "grammars").rglob("*.yaml")} <= shipped
 
 
+def test_wheel_ships_every_module(wheel: Path) -> None:
+    """Subpackages (clean/, load/, …) are shipped whole, not just their __init__."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "policyparse").rglob("*.py")}
+    assert sources <= names, sorted(sources - names)
+
 def test_installed_wheel_extracts_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target),
