@@ -255,6 +255,14 @@ class GrammarSet:
                     merged.append(item)
         return merged
 
+    def number(self, family: str, key: str, default: int) -> int:
+        """A numeric setting from a family's vocab, the first file that sets it winning (memoised)."""
+        memo: dict[tuple[str, str, int], int] = self.__dict__.setdefault("_number_memo", {})
+        if (family, key, default) not in memo:
+            memo[(family, key, default)] = next(
+                (int(g.spec.vocab[key]) for g in self.family(family) if key in g.spec.vocab), default)
+        return memo[(family, key, default)]
+
     def vocab_map(self, family: str, key: str) -> dict[str, str]:
         """A mapping merged across every file of a family (later files override earlier ones)."""
         merged: dict[str, str] = {}

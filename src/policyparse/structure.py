@@ -509,14 +509,6 @@ def _kinds_by_length(grammars: GrammarSet) -> tuple[tuple[int, ...], frozenset[s
     return tuple(sorted({len(kind) for kind in kinds}, reverse=True)), frozenset(kinds)
 
 
-@cache
-def _limit(grammars: GrammarSet, key: str, default: int) -> int:
-    for grammar in grammars.family("meta"):
-        if key in grammar.spec.vocab:
-            return int(grammar.spec.vocab[key])
-    return default
-
-
 def is_title_line(text: str, grammars: GrammarSet) -> bool:
     """A short line without sentence punctuation that ends with a document kind."""
     return _is_title_text(text, grammars) and not match_heading(text, grammars)
@@ -524,7 +516,7 @@ def is_title_line(text: str, grammars: GrammarSet) -> bool:
 
 def _is_title_text(text: str, grammars: GrammarSet) -> bool:
     """is_title_line for a line already known not to be a heading."""
-    if (not text or "\t" in text or len(text) > _limit(grammars, "title_max_chars", 90)
+    if (not text or "\t" in text or len(text) > grammars.number("meta", "title_max_chars", 90)
             or title_kind(text, grammars) is None):
         return False
     return not (_TITLE_MARKS.search(text) or text.startswith("《") or attachment_label(grammars).match(text)
@@ -588,7 +580,7 @@ def _split_names(text: str) -> list[str]:
 
 
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
-    if not text or len(text) > _limit(grammars, "issuer_max_chars", 40):
+    if not text or len(text) > grammars.number("meta", "issuer_max_chars", 40):
         return False
     if _ISSUER_STOP.search(text):
         return False
@@ -624,7 +616,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
         for text in texts[first:head_end]:
             if not text:
                 continue
-            if (len(text) <= _limit(grammars, "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
+            if (len(text) <= grammars.number("meta", "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
                     and not parse_date_line(text, grammars)):
                 meta.title = text
                 meta.rules["title"] = "meta.yaml::first-line"
@@ -804,7 +796,7 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
     if index < floor or index < 0:
         return line.index
     previous = lines[index].text
-    if (not previous or len(previous) + len(line.text) > _limit(grammars, "title_max_chars", 90)
+    if (not previous or len(previous) + len(line.text) > grammars.number("meta", "title_max_chars", 90)
             or _TITLE_START_STOP.search(previous) or "\t" in previous
             or match_heading(previous, grammars) or parse_date_line(previous, grammars)
             or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])

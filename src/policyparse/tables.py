@@ -66,14 +66,6 @@ def _columns(grammars: GrammarSet) -> tuple[_Column, ...]:
 
 
 @cache
-def _vocab(grammars: GrammarSet, key: str, default: int) -> int:
-    for grammar in grammars.family("tables"):
-        if key in grammar.spec.vocab:
-            return int(grammar.spec.vocab[key])
-    return default
-
-
-@cache
 def _table_ref(grammars: GrammarSet) -> str:
     for grammar, rule in grammars.rules("tables"):
         if rule.extra("kind") == "header":
@@ -104,7 +96,7 @@ def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | N
         role = column.role if column else None
         roles.append(role if role not in roles else None)
     fields = sum(1 for r in roles if r in _FIELD_ROLES)
-    if "task" not in roles or fields < _vocab(grammars, "min_field_columns", 1):
+    if "task" not in roles or fields < grammars.number("tables", "min_field_columns", 1):
         return None
     return roles
 
@@ -252,7 +244,7 @@ def _raw_start(line: Line) -> int:
 def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
     """Every task table whose header lies in lines [first, last)."""
     lines = structure.lines
-    gap = _vocab(grammars, "column_gap", 2)
+    gap = grammars.number("tables", "column_gap", 2)
     space_run = _space_run(gap)
     any_gap = gap < 1  # else a run of spaces needs `gap` spaces or an ideographic one: cheap tests before the regex
     spaces = " " * gap  # per line only: over a whole span, a search for one character is many times faster
