@@ -481,3 +481,20 @@ def test_compiled_templates_expand_like_re(template: str) -> None:
     except (re.error, IndexError):
         return
     assert sub.expand(match) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("1.改革。（1）甲。（A局牵头）（2）乙。", "1.改革。\n（1）甲。（A局牵头）\n（2）乙。"),
+        ("（2）甲。（3）乙。（4）丙。", "（2）甲。\n（3）乙。\n（4）丙。"),  # runs on from the line's own ordinal
+        ("（一）甲。（二）乙。（1）子。", "（一）甲。\n（二）乙。（1）子。"),  # a lone （1） is not a run
+        ("改革。（1）甲。（3）乙。", "改革。（1）甲。（3）乙。"),  # not in order
+        ("见第（1）项和（2）项。", "见第（1）项和（2）项。"),  # not after a sentence end
+        ("1\t改革。（1）甲。（2）乙。", "1\t改革。（1）甲。（2）乙。"),  # table rows keep their cells
+    ],
+)
+def test_runin_subitems_go_onto_lines_of_their_own(text: str, expect: str) -> None:
+    out, repairs, _ = tidy(text)
+    assert out == expect
+    assert repairs.get("runin_items_split", 0) == expect.count("\n") - text.count("\n")

@@ -327,3 +327,17 @@ def test_titles_from_known_groups_match_titles_found_afresh() -> None:
 
     for text in _random_texts(3000, "（）()〔〕甲乙局牵头。：、， 　1.一", 20):
         assert _task_title(text, bracket_groups(text)) == task_title(text), text
+
+
+def test_subitems_run_into_their_parents_line_are_tasks_of_their_own() -> None:
+    """A scraped page keeps `1.标题。（1）…（X牵头）（2）…` on one line: each sub-item keeps its own fields."""
+    text = ("某市关于优化营商环境的实施意见\n一、减少审批事项\n1.深化商事制度改革。(1)全面实行多证合一。内容。"
+            "(市市场监管局牵头负责)(2)完善全程电子化登记。内容。(市数据局牵头负责)(3)推进名称登记改革。内容。"
+            "(市市场监管局牵头,市民政局配合,2018年6月底前完成)\n2.压减审批时限。内容。(市政务服务中心牵头负责)\n")
+    tasks = _tasks(text)
+    assert [t["title"] for t in tasks] == ["全面实行多证合一", "完善全程电子化登记", "推进名称登记改革"]
+    assert [t["lead_units"] for t in tasks] == [["市市场监管局"], ["市数据局"], ["市市场监管局"]]
+    assert tasks[2]["responsible_units"] == ["市民政局"]
+    assert tasks[2]["deadline"]["end"] == "2018-06-30"
+    assert tasks[0]["deadline"]["kind"] == "none"
+    assert tasks[0]["section_path"] == ["一、减少审批事项", "1.深化商事制度改革"]

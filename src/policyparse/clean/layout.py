@@ -58,6 +58,7 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
         repairs["boilerplate_lines"] += len(dropped)
     lines = join_broken_lines(lines, repairs, rules)
     text = _tidy_subs(lines, rules, repairs)
+    text = split_runin(text, rules, repairs)
     text = _BLANK_RUNS.sub("\n\n", text)  # its literal-led scan is faster than `in` on "\n\n\n"
     text = text.strip("\n")
     return text, repairs, dropped
@@ -202,6 +203,69 @@ def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
         repairs["paragraphs_split"] += len(pieces) - 1
         out.extend(pieces)
     return out
+
+
+def split_runin(text: str, rules: CleanRules, repairs: Counts) -> str:
+    """Sub-items run into one line (`1.标题。（1）…。（2）…`) go back onto lines of their own.
+
+    Scraped pages and some converters keep a parent item and its numbered sub-items on one line; the
+    structure stage reads ordinals at line starts, so it would see one item carrying every
+    sub-item's fields. Cuts only where a family's ordinals run on in order (see `_runin_cuts`).
+    """
+    marker = rules.runin_marker
+    cuts: list[int] = []
+    line_start, found = -1, []
+    for hit in marker.finditer(text):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        if start != line_start:
+            cuts += _runin_cuts(text, line_start, found, marker)
+            line_start, found = start, []
+        found.append(hit)
+    cuts += _runin_cuts(text, line_start, found, marker)
+    if not cuts:
+        return text
+    repairs["runin_items_split"] += len(cuts)
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return "\n".join(pieces)
+
+
+def _runin_cuts(text: str, line_start: int, hits: list[re.Match[str]], marker: re.Pattern[str]) -> list[int]:
+    """Where to cut one line: before each marker whose family numbers on from 1, or from the
+    family's ordinal at the line start, in order; nothing unless two or more ordinals run on."""
+    if not hits or "\t" in text[line_start:hits[0].start()]:
+        return []
+    lead = marker.match("。" + text[line_start:hits[0].start()], 1)  # the line's own ordinal, if one
+    expected: dict[str, int] = {}
+    if lead is not None:
+        family, number = _runin_ordinal(lead)
+        expected[family] = number + 1
+    cuts: dict[str, list[int]] = {}
+    for hit in hits:
+        family, number = _runin_ordinal(hit)
+        if number == expected.get(family, 1):
+            expected[family] = number + 1
+            cuts.setdefault(family, []).append(hit.start())
+    lead_family = None if lead is None else _runin_ordinal(lead)[0]
+    return sorted(cut for family, found in cuts.items()
+                  if len(found) + (family == lead_family) >= 2 for cut in found)
+
+
+_CN_NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
+
+
+def _runin_ordinal(hit: re.Match[str]) -> tuple[str, int]:
+    """(family, number) of a marker match: the family is the name of the group holding the number."""
+    family = hit.lastgroup or ""
+    number = hit.group(family) if family else ""
+    return family, int(number) if number.isdigit() else _chinese_number(number)
+
+
+def _chinese_number(numeral: str) -> int:
+    """一 … 九十九 (the forms a bracketed ordinal takes)."""
+    tens, _, ones = numeral.rpartition("十")
+    if "十" not in numeral:
+        return _CN_NUMERALS.get(numeral, 0)
+    return (_CN_NUMERALS.get(tens, 0) if tens else 1) * 10 + _CN_NUMERALS.get(ones, 0)
 
 
 def _open_depth(segment: str) -> int:

@@ -245,6 +245,7 @@ class CleanRules:
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
     split_marker: re.Pattern[str]
+    runin_marker: re.Pattern[str]  # an ordinal run into the middle of a line (`runin-split`)
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
@@ -484,6 +485,7 @@ def _rules() -> CleanRules:
         join_block_start=_blockers(grammars, anchored=True),
         join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
+        runin_marker=_rule_pattern(grammars, "runin-split"),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
