@@ -111,6 +111,26 @@ def test_doc_number_bracketed_after_the_title(grammars) -> None:
     assert meta.title == "某市营商环境工作方案"
 
 
+def test_title_line_with_its_number_in_brackets_names_number_kind_and_issuer(grammars) -> None:
+    """A web page's headline `X关于…的实施意见（X政〔2017〕101号）`: no signature below, so X is the issuer."""
+    text = "某市人民政府关于创优营商环境的实施意见（某政〔2017〕101号）\n为贯彻落实要求，现提出如下意见。\n一、减少审批\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "某市人民政府关于创优营商环境的实施意见"
+    assert meta.kind == "实施意见"
+    assert meta.doc_number == "某政〔2017〕101号"
+    assert meta.issuer == "某市人民政府"
+    assert meta.cited_documents == []
+
+
+def test_signature_issuer_wins_over_the_title_prefix(grammars) -> None:
+    text = "某市人民政府关于创优营商环境的实施意见\n各部门：\n一、减少审批\n某市人民政府办公室\n2021年3月2日\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.issuer == "某市人民政府办公室"
+    assert title_kind("某市实施方案（试行）（某政〔2017〕1号）", grammars) == "实施方案"
+    assert title_kind("某区三年行动计划（2018—2020年）", grammars) == "行动计划"
+    assert title_kind("某区工作要点（2023年度）", grammars) == "工作要点"
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

@@ -21,7 +21,7 @@ from functools import cache
 from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, ne, sub
 
-from .grammar import Grammar, GrammarSet, Rule
+from .grammar import Grammar, GrammarSet, Rule, load_grammars
 from .regexinfo import ScanHint, first_class, last_class, literal_options, scan_hint, starts_anchored
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -38,6 +38,7 @@ _FIRST_LINE_STOP = re.compile(r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$")
 _ISSUER_STOP = re.compile(r"[。，,；;：:！？“”《》\d]")
 _ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff（）()\s]+")
 _SPACES = re.compile(r"\s+")
+_BRACKET_TAIL = re.compile(r"[（(].*$")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
@@ -489,11 +490,32 @@ def _kinds(grammars: GrammarSet) -> tuple[str, ...]:
 @cache
 def _status_suffix(grammars: GrammarSet) -> re.Pattern[str]:
     words = "|".join(map(re.escape, grammars.vocab("meta", "title_status"))) or "(?!)"
-    return re.compile(rf"[（(](?:{words})[）)]$")
+    periods = [str(g.spec.vocab["title_period"]) for g in grammars.family("meta") if "title_period" in g.spec.vocab]
+    return re.compile(rf"[（(](?:{'|'.join([words, *periods])})[）)]$")
+
+
+@cache
+def _number_suffix(grammars: GrammarSet) -> re.Pattern[str]:
+    """A 发文字号 printed in brackets after a title (web pages: 关于…的实施意见（池政〔2017〕101号）)."""
+    number = _meta_rule(grammars, "doc-number")[2].pattern
+    return re.compile(rf"\s*[（(]\s*(?:{number})\s*[）)]$")
+
+
+def split_title_number(title: str, grammars: GrammarSet) -> tuple[str, str | None]:
+    """(title, 发文字号) of a title that carries its number in brackets at the end; else (title, None)."""
+    if not title.endswith(_STATUS_ENDS):
+        return title, None
+    m = _number_suffix(grammars).search(title)
+    if m is None:
+        return title, None
+    return title[:m.start()], m.group("num")
 
 
 def title_kind(title: str, grammars: GrammarSet) -> str | None:
-    """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）."""
+    """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）
+    and a 发文字号 in brackets."""
+    if title.endswith(_STATUS_ENDS):
+        title = split_title_number(title, grammars)[0]
     core = (_status_suffix(grammars).sub("", title) if title.endswith(_STATUS_ENDS) else title).strip()
     lengths, kinds = _kinds_by_length(grammars)
     for length in lengths:  # longest first, as _kinds orders them; one kind per length can end core
@@ -561,6 +583,34 @@ def _date_line(grammars: GrammarSet) -> re.Pattern[str]:
     return _meta_rule(grammars, "date-line")[2]
 
 
+def _recipient_names(text: str, grammars: GrammarSet) -> list[str]:
+    """The 主送机关 list split; 市直各委、办、局 stays one name (units.yaml `min_unit_chars`)."""
+    names = _split_names(text)
+    least = grammars.number("units", "min_unit_chars", 1)
+    if least > 1 and any(len(_BRACKET_TAIL.sub("", n)) < least for n in names):
+        return rejoin_short_names(names, least, _unit_suffixes(grammars))
+    return names
+
+
+@cache
+def _unit_suffixes(grammars: GrammarSet) -> frozenset[str]:
+    return frozenset(map(str, grammars.vocab("units", "suffixes")))
+
+
+def rejoin_short_names(names: list[str], min_chars: int, suffixes: frozenset[str]) -> list[str]:
+    """A piece that is only a unit suffix shorter than `min_chars` (brackets aside) rejoins the
+    name before it with 、: 市直各委、办、局（公司） is one collective name, not 市直各委 + 办 + 局.
+    Other short pieces (a name cut by a line break) stay as they are."""
+    out: list[str] = []
+    for name in names:
+        core = _BRACKET_TAIL.sub("", name)
+        if out and len(core) < min_chars and core in suffixes:
+            out[-1] += "、" + name
+        else:
+            out.append(name)
+    return out
+
+
 def _split_names(text: str) -> list[str]:
     """Split a recipients list on separators outside brackets: 各县（市、区）人民政府 stays whole."""
     names: list[str] = []
@@ -609,8 +659,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
     for index in scan.between(scan.titles, first, head_end):
         if _is_title_text(texts[index], grammars):
             start = title_start(lines, lines[index], grammars, floor=first)
-            meta.title = clean_title("".join(texts[start:index + 1]))
-            meta.rules["title"] = "meta.yaml::title-line"
+            _set_title(meta, clean_title("".join(texts[start:index + 1])), "meta.yaml::title-line", rules, grammars)
             return
     if is_first_doc:
         for text in texts[first:head_end]:
@@ -618,9 +667,24 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
                 continue
             if (len(text) <= grammars.number("meta", "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
                     and not parse_date_line(text, grammars)):
-                meta.title = text
-                meta.rules["title"] = "meta.yaml::first-line"
+                _set_title(meta, text, "meta.yaml::first-line", rules, grammars)
             return
+
+
+def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: GrammarSet) -> None:
+    """A title line: a 发文字号 in brackets at its end is the number, `X关于…` names the issuer X
+    (both only where nothing else gives them: the signature below a notice overrides the issuer)."""
+    title, number = split_title_number(title, grammars)
+    meta.title = title
+    meta.rules["title"] = ref
+    if number and not meta.doc_number:
+        meta.doc_number = normalise_doc_number(number)
+        meta.rules["doc_number"] = rules.meta["doc-number"].ref
+    issuer = rules.meta["issuer-prefix"]
+    m = issuer.pattern.match(title)
+    if m and not meta.issuer and _looks_like_issuer(m.group("issuer"), grammars):
+        meta.issuer = m.group("issuer")
+        meta.rules["issuer"] = issuer.ref
 
 
 def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> str:
@@ -715,7 +779,7 @@ def normalise_doc_number(number: str) -> str:
     return _NUMBER_PREFIX.sub(r"〕\1", number) if "〕第" in number else number
 
 
-def _find_recipients(scan: _Scan, first: int, head_end: int, meta: MetaInfo) -> None:
+def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     rules = scan.rules
     recipients = rules.meta["recipients-line"]
     match, fields = recipients.pattern.match, rules.field_labels
@@ -723,7 +787,7 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, meta: MetaInfo) -> 
         text = scan.texts[index]
         m = match(text)
         if m and not text.startswith(fields):
-            names = _split_names(m.group("list"))
+            names = _recipient_names(m.group("list"), grammars)
             if len(names) >= 1 and all(len(n) <= 30 for n in names):
                 meta.recipients = names
                 meta.rules["recipients"] = recipients.ref
@@ -839,12 +903,14 @@ def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None)
         _find_title(scan, first, head_end, grammars, meta, number == 0)
         _find_signature(scan, first, last, grammars, meta)
         _find_numbers(scan, first, last, head_end, grammars, meta)
-        _find_recipients(scan, first, head_end, meta)
+        _find_recipients(scan, first, head_end, grammars, meta)
         _find_info_table(scan, first, head_end, grammars, meta)
         if number == 0 and dropped:
             _find_source_site(dropped, grammars, meta)
         if meta.title:
             meta.kind = title_kind(meta.title, grammars)
+        if meta.doc_number in meta.cited_documents:  # the number came from an info table
+            meta.cited_documents.remove(meta.doc_number)
     return Structure(text=text, lines=scan.lines, documents=parts)
 
 
@@ -872,7 +938,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         m = pattern.search(example.text)
         got = _first_group(m) if m else None
         if rule.id == "recipients-line" and got:
-            got = "|".join(_split_names(got))
+            got = "|".join(_recipient_names(got, load_grammars()))
         if rule.id == "info-table-field" and m:
             got = f"{m.group('label')}={m.group('value')}"
     return None if got == expect else f"expected {expect!r}, got {got!r}"

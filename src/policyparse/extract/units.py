@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..grammar import GrammarSet
+from ..structure import rejoin_short_names
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -50,6 +51,7 @@ class _UnitVocab:
     strip_suffixes: tuple[str, ...]
     etc: str
     max_chars: int
+    min_chars: int  # a shorter piece belongs to the name before it (各委、办、局)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     marker_ends: str | None  # the last characters of the lead markers; None when one is empty
@@ -72,6 +74,8 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
     etc = next((g.spec.vocab["etc"] for g in grammars.family("units") if "etc" in g.spec.vocab), "等")
     max_chars = next((g.spec.vocab["max_unit_chars"] for g in grammars.family("units")
                       if "max_unit_chars" in g.spec.vocab), 40)
+    min_chars = next((g.spec.vocab["min_unit_chars"] for g in grammars.family("units")
+                      if "min_unit_chars" in g.spec.vocab), 1)
     suffixes = tuple(sorted(merged("suffixes"), key=len, reverse=True))
     joiners = tuple(sorted(merged("joiners"), key=len, reverse=True))
     compiled = re.compile(separators)
@@ -87,6 +91,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         strip_suffixes=strip_suffixes,
         etc=str(etc),
         max_chars=int(max_chars),
+        min_chars=int(min_chars),
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=lead_markers,
         marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
@@ -212,7 +217,10 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
-    return _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
+    names = _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
+    if vocab.min_chars > 1 and names and min(map(len, names)) < vocab.min_chars:
+        return tuple(rejoin_short_names(list(names), vocab.min_chars, vocab.suffix_set))
+    return names
 
 
 def _split_untidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
