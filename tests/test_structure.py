@@ -131,6 +131,12 @@ def test_signature_issuer_wins_over_the_title_prefix(grammars) -> None:
     assert title_kind("某区工作要点（2023年度）", grammars) == "工作要点"
 
 
+def test_a_numbered_sentence_ends_an_attachment_list(grammars) -> None:
+    text = "某方案\n附件：1.分工表\n2.进度表\n\n3.说明。内容。\n二、保障措施\n（一）加强领导。\n"
+    heads = structure(text, grammars).documents[0].headings
+    assert [h.ordinal for h in heads] == ["3.", "二、", "（一）"]
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

@@ -209,7 +209,8 @@ def _rules(grammars: GrammarSet) -> _Rules:
         attachment_gate=_line_gate(attachment_label(grammars)),
         meta=meta,
         number_requires=re.compile(meta["doc-number"].rule.extra("requires", "")),
-        field_labels=tuple(f for f in {r.extra("labels", [""])[0] for _, r in grammars.rules("fields")} if f),
+        field_labels=tuple(sorted({str(label) for _, r in grammars.rules("fields") for label in r.extra("labels", []) or []
+                                   if label})),
     )
 
 
@@ -457,8 +458,10 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
         else:
             in_attachment_list = in_attachment_list and not text
             continue
-        if in_attachment_list and len(rest) <= 80 and "。" not in rest:
-            continue  # 附件：1.XX分工表 2.… names attachments; it is not a numbered item
+        if in_attachment_list:
+            if len(rest) <= 80 and "。" not in rest:
+                continue  # 附件：1.XX分工表 2.… names attachments; it is not a numbered item
+            in_attachment_list = False  # a numbered sentence is an item: the list is over
         while stack and stack[-1][0] >= level:
             stack.pop()
         if stack:
