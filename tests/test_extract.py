@@ -341,3 +341,15 @@ def test_subitems_run_into_their_parents_line_are_tasks_of_their_own() -> None:
     assert tasks[2]["deadline"]["end"] == "2018-06-30"
     assert tasks[0]["deadline"]["kind"] == "none"
     assert tasks[0]["section_path"] == ["一、减少审批事项", "1.深化商事制度改革"]
+
+
+@pytest.mark.parametrize("group", [
+    "【牵头单位：市住建局　责任单位：市发改委、市自然资源局　完成时限：2022年6月30日】",
+    "（牵头单位：市住建局 责任单位：市发改委、市自然资源局 完成时限：2022年6月30日）",
+    "（牵头单位：市住建局责任单位：市发改委、市自然资源局完成时限：2022年6月30日）",
+])
+def test_labels_parted_by_spaces_inside_one_group(group: str) -> None:
+    tasks = _tasks(f"某市工作要点\n一、重点任务\n1.推进审批制度改革。内容。{group}\n2.优化服务。（市政务服务中心牵头）\n")
+    assert tasks[0]["lead_units"] == ["市住建局"]
+    assert tasks[0]["responsible_units"] == ["市发改委", "市自然资源局"]
+    assert tasks[0]["deadline"]["end"] == "2022-06-30"

@@ -271,6 +271,8 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
     rules = _field_rules(grammars)
     if not at_end and not rules.hint.search(inner):
         return None
+    if inner.count("：") + inner.count(":") > 1:
+        inner = _labels_apart(inner, rules)
     clauses = _split_top_level(inner, _CLAUSES)
     stripped = [clause.strip() for clause in clauses]
     found = [_role_of(s, rules, strict) if s else None for s in stripped]
@@ -287,6 +289,16 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         if first_deadline is None:
             return None
     return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
+
+
+def _labels_apart(inner: str, rules: _FieldRules) -> str:
+    """【牵头单位：A　责任单位：B　完成时限：C】: labels parted only by a space (or by nothing, once
+    the space between two ideographs is gone) start clauses of their own."""
+    cuts = [m.start() for m in rules.anywhere.finditer(inner) if m.start() and inner[m.start() - 1] not in "，,；;"]
+    if not cuts:
+        return inner
+    pieces = [inner[a:b] for a, b in zip([0, *cuts], [*cuts, len(inner)], strict=True)]
+    return "；".join(piece.rstrip() for piece in pieces)
 
 
 def _may_open_with_deadline(clause: str, stripped: str, found: tuple[_Label, str, bool] | None) -> bool:
