@@ -353,3 +353,13 @@ def test_labels_parted_by_spaces_inside_one_group(group: str) -> None:
     assert tasks[0]["lead_units"] == ["市住建局"]
     assert tasks[0]["responsible_units"] == ["市发改委", "市自然资源局"]
     assert tasks[0]["deadline"]["end"] == "2022-06-30"
+
+
+def test_one_character_and_close_bracket_ordinals_are_items() -> None:
+    tasks = _tasks("某县工作方案\n一、主要任务\n（一）提升开办效率\n⑴压缩开办时间。内容。（县市场监管局牵头，2021年6月底前完成）\n"
+                   "⑵推行电子营业执照。（县市场监管局牵头，县税务局配合）\n（二）优化审批\n1）精简审批材料。（县行政审批局牵头，持续推进）\n"
+                   "2）推行容缺受理。（县行政审批局牵头）\n")
+    assert [(t["number"], t["title"]) for t in tasks] == [
+        ("1", "压缩开办时间"), ("2", "推行电子营业执照"), ("1", "精简审批材料"), ("2", "推行容缺受理")]
+    assert tasks[1]["responsible_units"] == ["县税务局"]
+    assert tasks[2]["section_path"] == ["一、主要任务", "（二）优化审批"]

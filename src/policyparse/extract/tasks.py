@@ -56,6 +56,8 @@ _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _number(ordinal: str) -> str:
+    if len(ordinal) == 1 and "⑴" <= ordinal <= "⒇":  # a bracketed numeral printed as one character
+        return str(ord(ordinal) - ord("⑴") + 1)
     core = ordinal.strip(_MARKS)  # marks print around the number: stripping is removing them all then
     if core and not core.strip(_NUMBER_CHARS):
         return core
