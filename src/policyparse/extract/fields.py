@@ -211,7 +211,7 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
         return
     role = label.role
     if role == "lead":
-        if vocab.etc in units_text:
+        if vocab.etc and vocab.etc in units_text:
             head, _, tail = units_text.rpartition(vocab.etc)
             if head and tail:
                 _extend(fields.lead, _split_units(head, rules.grammars))

@@ -241,7 +241,7 @@ def _split_untidy(text: str, vocab: _UnitVocab) -> tuple[str, ...]:
                     part = part[: -len(suffix)]
                     break
         pieces = [part]
-        if vocab.etc in part:
+        if vocab.etc and vocab.etc in part:
             head, _, tail = part.rpartition(vocab.etc)
             pieces = [head, tail] if head and tail else [head or tail]
         for piece in pieces:
