@@ -209,9 +209,14 @@ def _rules(grammars: GrammarSet) -> _Rules:
         attachment_gate=_line_gate(attachment_label(grammars)),
         meta=meta,
         number_requires=re.compile(meta["doc-number"].rule.extra("requires", "")),
-        field_labels=tuple(sorted({str(label) for _, r in grammars.rules("fields") for label in r.extra("labels", []) or []
-                                   if label})),
+        field_labels=_field_labels(grammars),
     )
+
+
+def _field_labels(grammars: GrammarSet) -> tuple[str, ...]:
+    """Every field label word (牵头单位, 责任部门, 配合单位 …): a line starting with one is no recipients line."""
+    return tuple(sorted({str(label) for _, rule in grammars.rules("fields")
+                         for label in rule.extra("labels", []) or [] if label}))
 
 
 def _kind_ends(kinds: tuple[str, ...]) -> str | None:

@@ -212,7 +212,20 @@ def split_runin(text: str, rules: CleanRules, repairs: Counts) -> str:
     structure stage reads ordinals at line starts, so it would see one item carrying every
     sub-item's fields. Cuts only where a family's ordinals run on in order (see `_runin_cuts`).
     """
-    marker = rules.runin_marker
+    cuts: list[int] = []
+    for marker, requires in rules.runin_markers:
+        if requires is None or requires.search(text) is not None:
+            cuts += _marker_cuts(text, marker)
+    if not cuts:
+        return text
+    cuts = sorted(set(cuts))
+    repairs["runin_items_split"] += len(cuts)
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return "\n".join(pieces)
+
+
+def _marker_cuts(text: str, marker: re.Pattern[str]) -> list[int]:
+    """Where one marker's run-in ordinals cut their lines, line by line."""
     cuts: list[int] = []
     line_start, found = -1, []
     for hit in marker.finditer(text):
@@ -221,12 +234,7 @@ def split_runin(text: str, rules: CleanRules, repairs: Counts) -> str:
             cuts += _runin_cuts(text, line_start, found, marker)
             line_start, found = start, []
         found.append(hit)
-    cuts += _runin_cuts(text, line_start, found, marker)
-    if not cuts:
-        return text
-    repairs["runin_items_split"] += len(cuts)
-    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
-    return "\n".join(pieces)
+    return cuts + _runin_cuts(text, line_start, found, marker)
 
 
 def _runin_cuts(text: str, line_start: int, hits: list[re.Match[str]], marker: re.Pattern[str]) -> list[int]:

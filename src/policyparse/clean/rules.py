@@ -245,7 +245,8 @@ class CleanRules:
     join_end: re.Pattern[str]
     join_start: re.Pattern[str]
     split_marker: re.Pattern[str]
-    runin_marker: re.Pattern[str]  # an ordinal run into the middle of a line (`runin-split`)
+    # ordinals run into the middle of a line (engine `runin`), each with its cheap pre-check or None
+    runin_markers: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
@@ -463,6 +464,16 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
     return subs
 
 
+def _runin_markers(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
+    """Every `engine: runin` rule's marker, with its `requires` pre-check compiled (None: none)."""
+    found = []
+    for grammar, rule in grammars.rules(ARTEFACTS):
+        if rule.extra("engine") == "runin" and rule.pattern:
+            requires = rule.extra("requires")
+            found.append((grammar.pattern(rule.id), re.compile(str(requires)) if requires else None))
+    return tuple(found)
+
+
 def _rule_pattern(grammars: GrammarSet, rule_id: str) -> re.Pattern[str]:
     for grammar, rule in grammars.rules(ARTEFACTS):
         if rule.id == rule_id and rule.pattern:
@@ -485,7 +496,7 @@ def _rules() -> CleanRules:
         join_block_start=_blockers(grammars, anchored=True),
         join_block_rest=_blockers(grammars, anchored=False),
         split_marker=_rule_pattern(grammars, "flattened-split"),
-        runin_marker=_rule_pattern(grammars, "runin-split"),
+        runin_markers=_runin_markers(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
