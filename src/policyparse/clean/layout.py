@@ -20,6 +20,7 @@ from .rules import CJK, CleanRules, Counts, _rules, _run_subs
 MAX_BOILERPLATE_LINE = 300
 # a half-width mark beside CJK (after CJK or ）”, before CJK or （“) becomes full-width
 _PUNCT_MARKS = (("(", "（"), (")", "）"), (",", "，"), (";", "；"), (":", "："), ("?", "？"), ("!", "！"))
+_HALF_MARKS = "".join(half for half, _ in _PUNCT_MARKS)
 _BRACKET_MARKS = "()"  # their full forms are the only ones that make a neighbour CJK-adjacent
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
@@ -371,7 +372,10 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
             k += 1
             last += 1
         out += lines[begin:first]
-        out.append("".join(lines[first:last + 2]))
+        joined = "".join(lines[first:last + 2])
+        if any(lines[j][-1:] in _HALF_MARKS for j in range(first, last + 1)):
+            joined = _punctuation_widths(joined, repairs)  # a mark that ended a line now has a neighbour
+        out.append(joined)
         begin = last + 2
         k += 1
     out += lines[begin:]
