@@ -455,3 +455,162 @@ def test_cli_bad_date_is_one_line_exit_2() -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- user grammar files: `-g my.yaml` adds deadline shapes -------------------------------------
+
+_USER_DEADLINES = """\
+family: deadlines
+stage: deadlines
+description: 斜线日期 (6/30前), 国庆节前 and 久久为功, which the built-in grammars do not read.
+defaults:
+  year: 2020
+  ref: "2020-04-29"
+vocab:
+  token_start: '[国]'
+rules:
+  - id: slash-day
+    name: "M/D前 → that day"
+    kind: by_date
+    resolve: day
+    body: cue
+    pattern: '(?<![0-9/])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9/])(?P<before>以前|之前|前)'
+    examples:
+      - {text: "6/30前", expect: "by_date 2020-06-30"}
+      - {text: "9/15前完成", year: 2021, expect: "by_date 2021-09-15"}
+    not_matching: ["1/2的资金", "6/30"]
+  - id: national-day
+    name: "国庆节前 → 09-30 (a shape that starts with a character of this file's token_start)"
+    kind: by_date
+    resolve: half
+    body: cue
+    halves: {国庆节: 9, 国庆: 9}
+    pattern: '(?P<half>国庆节|国庆)(?P<before>以前|之前|前)'
+    examples:
+      - {text: "国庆节前", expect: "by_date 2020-09-30"}
+  - id: long-haul
+    name: "久久为功 / 滚动实施 → ongoing"
+    kind: ongoing
+    role: ongoing
+    pattern: '久久为功|滚动实施'
+    examples:
+      - {text: "久久为功", expect: "ongoing"}
+    not_matching: ["2020年8月底前"]
+"""
+
+
+def _user_deadlines(tmp_path: Path) -> Path:
+    path = tmp_path / "my-deadlines.yaml"
+    path.write_text(_USER_DEADLINES, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("phrase", "expected", "rule"), [
+    ("6/30前", "by_date 2020-06-30", "my-deadlines.yaml::slash-day"),
+    ("国庆节前", "by_date 2020-09-30", "my-deadlines.yaml::national-day"),
+    ("久久为功", "ongoing", "my-deadlines.yaml::long-haul"),
+])
+def test_user_deadline_file_adds_shapes(tmp_path: Path, phrase: str, expected: str, rule: str) -> None:
+    """A user file's dated shape, one starting with its own token_start, and an ongoing phrase:
+    read with the set that holds the file, unknown to the built-ins."""
+    builtin = normalise(phrase, 2020)
+    assert (builtin.kind, builtin.unparsed) == ("none", True)
+    grammars = load_grammars((_user_deadlines(tmp_path),))
+    result = normalise(phrase, 2020, None, grammars)
+    assert (result.compact(), result.rule) == (expected, rule)
+    assert deadlines.may_name_deadline(phrase, grammars)
+
+
+def test_user_deadline_shapes_are_found_in_task_bodies(tmp_path: Path) -> None:
+    body = "6/30前完成数据归集，国庆节前建成市级信用信息公示系统"
+    assert find_in_text(body, 2020) is None
+    found = find_in_text(body, 2020, None, load_grammars((_user_deadlines(tmp_path),)))
+    assert found is not None
+    assert (found.compact(), found.rule) == (
+        "milestones 2020-09-30", "my-deadlines.yaml::slash-day + my-deadlines.yaml::national-day")
+
+
+def test_user_deadline_file_keeps_the_built_in_shapes(tmp_path: Path) -> None:
+    grammars = load_grammars((_user_deadlines(tmp_path),))
+    for phrase, year in [("2020年8月底前", 2020), ("二、三季度", 2023), ("持续推进", 2020), ("每月20日前", 2020)]:
+        assert normalise(phrase, year, None, grammars) == normalise(phrase, year), phrase
+
+
+def test_may_name_deadline_asks_the_grammar_set(tmp_path: Path) -> None:
+    """The cheap pre-check callers skip clauses with must know the user's keyword shapes too."""
+    assert not deadlines.may_name_deadline("久久为功")
+    assert deadlines.may_name_deadline("久久为功", load_grammars((_user_deadlines(tmp_path),)))
+
+
+def test_engine_is_compiled_once_per_grammar_set(tmp_path: Path) -> None:
+    grammars = load_grammars((_user_deadlines(tmp_path),))
+    assert deadlines._engine(grammars) is deadlines._engine(grammars)
+    assert deadlines._engine(load_grammars()) is deadlines._engine()
+    assert deadlines._engine(grammars) is not deadlines._engine()
+
+
+_USER_NOTICE = """\
+关于印发2020年重点工作任务的通知
+
+各区县人民政府，市政府各部门：
+
+一、优化营商环境
+1.推行企业开办“一网通办”。
+牵头单位：市市场监督管理局
+完成时限：6/30前
+2.建设政务数据共享平台。
+牵头单位：市大数据局
+完成时限：久久为功
+3.国庆节前建成市级信用信息公示系统（市发展改革委牵头）。
+4.完善公共信用综合评价（市发展改革委牵头，6/30前完成）。
+
+某某市人民政府
+2020年4月29日
+"""
+
+
+def _task_deadlines(grammars: list[Path]) -> list[tuple[str | None, str, str | None]]:
+    from policyparse.pipeline import extract_string
+
+    (document,) = extract_string(_USER_NOTICE, grammars=grammars).documents
+    return [(t.deadline.text, t.deadline.kind, t.deadline.end) for t in document.tasks]
+
+
+def test_extract_reads_deadlines_with_user_grammar_files(tmp_path: Path) -> None:
+    """A 完成时限 field, a body target and a closing group, each in a shape only the user file knows."""
+    assert _task_deadlines([]) == [
+        ("6/30前", "none", None), ("久久为功", "none", None), (None, "none", None), (None, "none", None)]
+    assert _task_deadlines([_user_deadlines(tmp_path)]) == [
+        ("6/30前", "by_date", "2020-06-30"),
+        ("久久为功", "ongoing", None),
+        ("国庆节前", "by_date", "2020-09-30"),
+        ("6/30前完成", "by_date", "2020-06-30"),
+    ]
+
+
+def test_table_deadlines_use_user_grammar_files(tmp_path: Path) -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("关于印发2020年重点工作任务分工方案的通知\n各部门：\n现印发给你们，请认真落实。\n"
+            "序号\t重点任务\t牵头单位\t完成时限\n1\t建立工作机制。\t财政局\t6/30前\n"
+            "2\t完善管理制度。\t税务局\t国庆节前\n某某办公室\n2020年3月1日\n")
+    tasks = extract_string(text, grammars=[_user_deadlines(tmp_path)]).documents[0].tasks
+    assert [(t.table, t.deadline.end) for t in tasks] == [(1, "2020-06-30"), (1, "2020-09-30")]
+    assert [t.deadline.end for t in extract_string(text).documents[0].tasks] == [None, None]
+
+
+def test_cli_reads_grammar_files(tmp_path: Path) -> None:
+    path = str(_user_deadlines(tmp_path))
+    result = CliRunner().invoke(_app(), ["deadline", "6/30前", "--year", "2021", "-g", path])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["kind"], data["end"], data["rule"]) == ("by_date", "2021-06-30", "my-deadlines.yaml::slash-day")
+    without = CliRunner().invoke(_app(), ["deadline", "6/30前", "--year", "2021"])
+    assert json.loads(without.stdout)["kind"] == "none"
+
+
+def test_cli_bad_grammar_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["deadline", "年底前", "-g", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "missing.yaml" in result.stderr and len(result.stderr.strip().splitlines()) == 1

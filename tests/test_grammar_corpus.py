@@ -91,6 +91,51 @@ rules:
     assert [(o.case.id, o.error) for o in outcomes] == [("my-fields.yaml::carry-out-label::0", None)]
 
 
+_USER_DEADLINES = """\
+family: deadlines
+stage: deadlines
+description: 斜线日期 (6/30前) and 久久为功
+defaults:
+  year: 2020
+rules:
+  - id: slash-day
+    name: "M/D前 → that day"
+    kind: by_date
+    resolve: day
+    pattern: '(?<![0-9/])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12][0-9]|0?[1-9])(?![0-9/])(?P<before>前)'
+    examples:
+      - {text: "6/30前", expect: "by_date 2020-06-30"}
+    not_matching: ["6/30", "%s"]
+  - id: long-haul
+    name: "久久为功 → ongoing"
+    kind: ongoing
+    role: ongoing
+    pattern: '久久为功'
+    examples:
+      - {text: "久久为功", expect: "ongoing"}
+"""
+
+
+def test_user_deadline_examples_see_the_user_rules(tmp_path: Path) -> None:
+    """A user deadlines file's examples run against built-ins + that file: its rules fire."""
+    path = _write(tmp_path, "my-deadlines.yaml", _USER_DEADLINES % "1/2的资金")
+    outcomes = corpus.run([load_grammar_file(path)])
+    assert [(o.case.id, o.error) for o in outcomes] == [
+        ("my-deadlines.yaml::slash-day::0", None),
+        ("my-deadlines.yaml::slash-day::not-0", None),
+        ("my-deadlines.yaml::slash-day::not-1", None),
+        ("my-deadlines.yaml::long-haul::0", None),
+    ]
+
+
+def test_user_deadline_not_matching_sees_the_user_rules(tmp_path: Path) -> None:
+    """A not_matching entry the user's own rule reads fails (it would pass unseen on built-ins alone)."""
+    path = _write(tmp_path, "my-deadlines.yaml", _USER_DEADLINES % "9/1前")
+    failed = {o.case.id: o.error for o in corpus.run([load_grammar_file(path)]) if not o.ok}
+    assert list(failed) == ["my-deadlines.yaml::slash-day::not-1"]
+    assert "fired on not_matching '9/1前'" in (failed["my-deadlines.yaml::slash-day::not-1"] or "")
+
+
 def test_case_ids_are_unique() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))

@@ -255,7 +255,7 @@ def _build(grammar_set: GrammarSet) -> _Engine:
             inner = _GROUP.sub(lambda m, g=group: f"(?P<{g}_{m.group(1)}>", pattern)
             alternatives.append(f"(?P<{group}>{inner})")
             shapes.append((grammar, rule, group, pattern))
-    dates = _combined(alternatives, vocab.get("token_start"))
+    dates = _combined(alternatives, _token_start(files))
     numerals = {str(k): int(v) for k, v in (vocab.get("numerals") or {}).items()}
     ten = str(vocab.get("ten", ""))
     fold = _fold_table(vocab)
@@ -293,6 +293,17 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         char_numbers=_char_numbers(numerals, ten),
         relative_years={str(k): int(v) for k, v in (vocab.get("relative_years") or {}).items()},
     )
+
+
+def _token_start(grammars: list[Grammar]) -> str | None:
+    """What a dated shape may start with: every file's `token_start`, so that a user file's shapes
+    may start with characters the built-in ones never do (国庆节前). None: no file says."""
+    starts = list(dict.fromkeys(str(g.spec.vocab["token_start"]) for g in grammars if g.spec.vocab.get("token_start")))
+    if not starts:
+        return None
+    if len(starts) == 1:  # the built-ins alone: their fragment as written
+        return starts[0]
+    return "|".join(f"(?:{start})" for start in starts)
 
 
 def _date_rule(grammar: Grammar, rule: Rule, group: str, pattern: str, dates: re.Pattern[str]) -> _DateRule:
@@ -378,11 +389,17 @@ def _combined(alternatives: list[str], token_start: str | None) -> re.Pattern[st
 
 
 @cache
-def _engine() -> _Engine:
-    """Compiled once, at first use (not at import: the CLI's cold start stays short)."""
-    from .grammar import load_grammars
+def _engine(grammars: GrammarSet | None = None) -> _Engine:
+    """The compiled shapes of a grammar set (None: the built-ins), built once per set at first use
+    (not at import: the CLI's cold start stays short).
 
-    return _build(load_grammars())
+    A set is what a run reads (the built-ins plus its `--grammar` files), so a user file's deadline
+    rules take part wherever that run reads a deadline."""
+    if grammars is None:
+        from .grammar import load_grammars
+
+        return _engine(load_grammars())
+    return _build(grammars)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -789,22 +806,25 @@ def _dated(eng: _Engine, s: str, text: str, steps: list[_Step], shown: str, stop
 # Public API
 
 
-def normalise(text: str, year: int | None = None, ref: date | None = None) -> DeadlineResult:
-    """Normalise one deadline phrase (a 完成时限 value, a parenthetical, a quarter plan); never raises."""
+def normalise(text: str, year: int | None = None, ref: date | None = None,
+              grammars: GrammarSet | None = None) -> DeadlineResult:
+    """Normalise one deadline phrase (a 完成时限 value, a parenthetical, a quarter plan); never raises.
+
+    `grammars` is the run's grammar set (None: the built-ins), so user deadline files take part."""
     try:
-        return _normalise(text, year, ref)
+        return _normalise(text, year, ref, grammars)
     except Exception:  # a deadline must never stop an extraction; the caller warns instead
         return DeadlineResult(
             text=text if isinstance(text, str) else None, kind="none", end=None, unparsed=True
         )
 
 
-def _normalise(text: str, year: int | None, ref: date | None) -> DeadlineResult:
+def _normalise(text: str, year: int | None, ref: date | None, grammars: GrammarSet | None = None) -> DeadlineResult:
     if year is None and ref is not None:
         year = ref.year
     if not text or text.isspace():
         return DeadlineResult(text=text, kind="none", end=None)
-    eng = _engine()
+    eng = _engine(grammars)
     s = _prepare(eng, text)
     matches = eng.dates.matches(s)
     if len(matches) == 1:  # one date (2021年8月底前): no steps to join
@@ -883,20 +903,24 @@ def _lead_start(eng: _Engine, s: str, start: int) -> int:
     return lead.start() if lead is not None else start
 
 
-def find_in_text(text: str, year: int | None = None, ref: date | None = None) -> DeadlineResult | None:
-    """The dated targets stated in a task body, or None (持续推动… in a body is a verb, not a deadline)."""
+def find_in_text(text: str, year: int | None = None, ref: date | None = None,
+                 grammars: GrammarSet | None = None) -> DeadlineResult | None:
+    """The dated targets stated in a task body, or None (持续推动… in a body is a verb, not a deadline).
+
+    `grammars` as for `normalise`."""
     try:
-        return _find_in_text(text, year, ref)
+        return _find_in_text(text, year, ref, grammars)
     except Exception:  # as normalise: never stop an extraction
         return None
 
 
-def _find_in_text(text: str, year: int | None, ref: date | None) -> DeadlineResult | None:
+def _find_in_text(text: str, year: int | None, ref: date | None,
+                  grammars: GrammarSet | None = None) -> DeadlineResult | None:
     if year is None and ref is not None:
         year = ref.year
     if not text:
         return None
-    eng = _engine()
+    eng = _engine(grammars)
     if eng.body_starts is not None and eng.body_starts.search(text) is None:
         return None  # no two characters that could start a date once folded: skip folding and masking
     elif eng.date_starts is not None and eng.date_starts.search(text) is None:
@@ -935,9 +959,13 @@ def _fired(result: DeadlineResult) -> list[str]:
 
 
 def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
-    """None when the example gives its `expect` and this rule took part; else what went wrong."""
+    """None when the example gives its `expect` and this rule took part; else what went wrong.
+
+    A user file's examples are read with the built-ins plus that file, the set it extends."""
+    from .grammar import grammars_with
+
     year, ref = _example_context(grammar, example.year)
-    result = normalise(example.text, year, ref)
+    result = normalise(example.text, year, ref, grammars_with(grammar))
     where = f"{grammar.rule_ref(rule)}: {example.text!r} (year {year})"
     if result.compact() != str(example.expect):
         return f"{where}: gave {result.compact()!r}, expected {example.expect!r} (rules: {result.rule})"
@@ -948,8 +976,10 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
 
 def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     """None when the rule does not fire on `text`; else an error naming what it produced."""
+    from .grammar import grammars_with
+
     year, ref = _example_context(grammar, None)
-    result = normalise(text, year, ref)
+    result = normalise(text, year, ref, grammars_with(grammar))
     if grammar.rule_ref(rule) in _fired(result):
         return f"{grammar.rule_ref(rule)}: fired on not_matching {text!r} (gave {result.compact()!r})"
     return None
@@ -959,8 +989,8 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
 # A cheap test for callers that only ask whether a clause is a deadline
 
 
-def may_name_deadline(text: str) -> bool:
-    """False only when `normalise(text, year, ref).kind` is "none" for every year and ref.
+def may_name_deadline(text: str, grammars: GrammarSet | None = None) -> bool:
+    """False only when `normalise(text, year, ref, grammars).kind` is "none" for every year and ref.
 
     A phrase names a deadline through a dated shape or a recurring/ongoing keyword. A dated shape
     starts at a character of `date_starts` (what starts a date once folded; masking only puts in a
@@ -970,7 +1000,7 @@ def may_name_deadline(text: str) -> bool:
     try:
         if not text or text.isspace():
             return False
-        eng = _engine()
+        eng = _engine(grammars)
         starts = eng.date_starts
         if starts is None or starts.search(text) is not None or starts.match(_MASK_CHAR) is not None:
             return True

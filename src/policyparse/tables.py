@@ -409,7 +409,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 rules["responsible_units"] = refs["responsible"]
             phrase = _cell(row, table.roles, "deadline")
             if phrase:
-                deadline = deadlines.normalise(phrase, year=year, ref=ref)
+                deadline = deadlines.normalise(phrase, year, ref, grammars)
                 rules["deadline"] = refs["deadline"]
                 if deadline.rule:
                     rules["deadline_kind"] = deadline.rule

@@ -192,15 +192,16 @@ def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bo
     return True
 
 
-def _clause_deadline(clause: str, year: int | None, ref: date | None) -> deadlines.DeadlineResult | None:
+def _clause_deadline(clause: str, grammars: GrammarSet, year: int | None,
+                     ref: date | None) -> deadlines.DeadlineResult | None:
     """The deadline a group clause names (2018年12月底完成), or None.
 
-    Read with the task's year and reference date, so that when the clause is the group's whole
-    deadline the task takes this result instead of normalising the same phrase again.
+    Read with the run's grammars and the task's year and reference date, so that when the clause
+    is the group's whole deadline the task takes this result instead of normalising it again.
     """
-    if len(clause) > 200 or not deadlines.may_name_deadline(clause):
+    if len(clause) > 200 or not deadlines.may_name_deadline(clause, grammars):
         return None
-    result = deadlines.normalise(clause, year=year, ref=ref)
+    result = deadlines.normalise(clause, year, ref, grammars)
     return None if result.kind == "none" else result
 
 
@@ -285,7 +286,7 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         # character, so at most the first clause needs reading as a date.
         if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
             return None
-        first_deadline = _clause_deadline(stripped[0], year, ref)
+        first_deadline = _clause_deadline(stripped[0], grammars, year, ref)
         if first_deadline is None:
             return None
     return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
@@ -335,7 +336,7 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             continuing = None
         elif deadline_from is None and text and (deadline := (
                 first_deadline if index == 0 and first_deadline is not None
-                else _clause_deadline(text, *when))) is not None:
+                else _clause_deadline(text, rules.grammars, *when))) is not None:
             deadline_from = offset + (len(clause) - len(clause.lstrip()))
             deadline_index = index
             continuing = None

@@ -88,16 +88,17 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
                   grammars: GrammarSet, body_groups: _Groups | None = None) -> deadlines.DeadlineResult:
     """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body.
 
+    Every phrase is read with `grammars`, the run's set, so user deadline shapes apply.
     `body_groups` are the bracket groups of `body` when they are known.
     """
     if fields.deadline_label:
-        return deadlines.normalise(fields.deadline_label, year=year, ref=ref)
+        return deadlines.normalise(fields.deadline_label, year, ref, grammars)
     if fields.group_deadline:
         if fields.group_result is not None:  # read already, as the group's deadline clause
             return _copy(fields.group_result)
-        return deadlines.normalise(fields.group_deadline, year=year, ref=ref)
+        return deadlines.normalise(fields.group_deadline, year, ref, grammars)
     if fields.plan:
-        result = deadlines.normalise(fields.plan, year=year, ref=ref)
+        result = deadlines.normalise(fields.plan, year, ref, grammars)
         if result.kind == "milestones":
             result.text = None
         return result
@@ -105,7 +106,7 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
     if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
         free = _strip_groups(body, grammars, year, ref, body_groups)
         if gate is None or free is body or gate.search(free):
-            found = deadlines.find_in_text(free, year=year, ref=ref)
+            found = deadlines.find_in_text(free, year, ref, grammars)
             if found:
                 return found
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
@@ -125,11 +126,9 @@ def _date_gate(grammars: GrammarSet) -> re.Pattern[str] | None:
     shapes see their input folded (full-width forms → ASCII, U+3000 → space, the `traditional`
     characters → simplified; masking only hides text). So a body with no `token_start` character
     and no character that folding changes names no date, and deadlines.find_in_text returns None
-    for it. The deadlines stage reads the built-in grammars; the files of both sets are covered.
+    for it. The deadlines stage reads the same set, so every file's `token_start` is covered.
     """
-    from ..grammar import load_grammars
-
-    files = [g for found in (grammars, load_grammars()) for g in found.files if g.spec.stage == "deadlines"]
+    files = [g for g in grammars.files if g.spec.stage == "deadlines"]
     starts = {str(g.spec.vocab["token_start"]) for g in files if "token_start" in g.spec.vocab}
     if not starts or not all(_SINGLE_CHAR_CLASS.fullmatch(start) and not re.fullmatch(start, _MASKED)
                              for start in starts):
