@@ -363,3 +363,21 @@ def test_one_character_and_close_bracket_ordinals_are_items() -> None:
         ("1", "压缩开办时间"), ("2", "推行电子营业执照"), ("1", "精简审批材料"), ("2", "推行容缺受理")]
     assert tasks[1]["responsible_units"] == ["县税务局"]
     assert tasks[2]["section_path"] == ["一、主要任务", "（二）优化审批"]
+
+
+def test_division_label_is_read_as_roles_and_officials_are_not_units() -> None:
+    tasks = _tasks("某省重点任务分工方案\n一、主要预期目标\n1.地区生产总值增长6%以上。\n分管省领导：张某\n"
+                   "部门分工：省发展改革委牵头，各地、各部门配合。\n2.进出口实现正增长。\n分管省领导：李某\n部门分工：省商务厅牵头。\n")
+    assert [(t["lead_units"], t["responsible_units"]) for t in tasks] == [
+        (["省发展改革委"], ["各地", "各部门"]), (["省商务厅"], [])]
+    assert tasks[0]["text"] == "地区生产总值增长6%以上。"
+
+
+@pytest.mark.parametrize(("printed", "units"), [
+    ("（责任单位：各有关部门按职能分工负责）", ["各有关部门"]),
+    ("〔责任单位：省发展改革委、商务厅按职责分工负责。具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕",
+     ["省发展改革委", "商务厅"]),
+])
+def test_labelled_unit_list_ends_at_its_sentence_and_role_phrase(printed: str, units: list[str]) -> None:
+    tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{printed}\n2.推进乙事。（市财政局负责）\n")
+    assert tasks[0]["responsible_units"] == units

@@ -137,6 +137,13 @@ def test_a_numbered_sentence_ends_an_attachment_list(grammars) -> None:
     assert [h.ordinal for h in heads] == ["3.", "二、", "（一）"]
 
 
+def test_print_wrapper_with_a_book_title_inside_its_subject(grammars) -> None:
+    text = "某省人民政府关于印发2021年省《政府工作报告》重点任务分工方案的通知\n某府〔2021〕22号\n各部门：\n一、目标\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "2021年省《政府工作报告》重点任务分工方案"
+    assert meta.kind == "任务分工方案"
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

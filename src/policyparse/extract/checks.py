@@ -32,6 +32,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
         if role in ("lead", "responsible"):
             _read_labels(example.text, fields, _field_rules(grammars), 0)
             got = f"{role} " + "|".join(fields.lead if role == "lead" else fields.responsible)
+        elif role == "division":
+            _read_labels(example.text, fields, _field_rules(grammars), 0, example.year or 2020)
+            got = f"lead {'|'.join(fields.lead)} responsible {'|'.join(fields.responsible)}"
         else:
             got = f"{role} {example.text[m.end():]}"
     elif grammar.family == "fields":

@@ -163,7 +163,9 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
     if _has_colon(clause):
         m = rules.start.match(clause)
         if m:
-            return rules.labels[m.group("label")], clause[m.end():], True
+            label = rules.labels[m.group("label")]
+            value = clause[m.end():]
+            return label, _unit_value(value, rules) if label.role in _UNIT_ROLES else value, True
     if not clause.endswith(rules.inline_ends):
         return None
     by_last = rules.inline_by_last
@@ -173,6 +175,19 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
             if "。" not in units and len(units) <= 300 and _looks_like_units(units, rules, strict):
                 return label, units, False
     return None
+
+
+def _unit_value(value: str, rules: _FieldRules) -> str:
+    """A labelled unit list as printed up to its sentence end, without a role phrase after it
+    (责任单位：A、B按职责分工负责。具体任务… → A、B)."""
+    stop = value.find("。")
+    if stop >= 0:
+        value = value[:stop]
+    if value.endswith(rules.inline_ends):
+        for suffix, _ in rules.inline:
+            if value.endswith(suffix) and len(value) > len(suffix):
+                return value[:-len(suffix)]
+    return value
 
 
 def _clause_role(clause: str, grammars: GrammarSet, strict: bool = False) -> tuple[_Label, str] | None:
@@ -401,7 +416,7 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
         colon = "：" in text or ":" in text
         m = start.match(text) if colon else None
         if pending is not None and not m:
-            _read_labels(pending + text, fields, rules, index)
+            _read_labels(pending + text, fields, rules, index, year, ref)
             pending = None
             continue
         pending = None
@@ -410,7 +425,7 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
             if label.role != "measure":
                 if label.role != "plan" and not text[m.end():].strip(_TRIM):
                     pending = text
-                _read_labels(text, fields, rules, index)
+                _read_labels(text, fields, rules, index, year, ref)
                 continue
             offset += m.end()
             text = fields.measure = text[m.end():]  # 具体举措： opens the block's body
@@ -418,7 +433,7 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
         if colon:
             tail = _trailing_labels(text, rules)
             if tail is not None:
-                _read_labels(text[tail:], fields, rules, index)
+                _read_labels(text[tail:], fields, rules, index, year, ref)
                 text = text[:tail].rstrip()
         body.append(text)
         body_lines.append(index)
@@ -497,7 +512,8 @@ def _unwrap(text: str) -> str:
     return text
 
 
-def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int) -> None:
+def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int, year: int | None = None,
+                 ref: date | None = None) -> None:
     """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
     text = _unwrap(text.strip())
     found = rules.anywhere.search(text)
@@ -518,10 +534,14 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
         fields.evidence.append(label.rule_id)
         role = label.role
         if role in _UNIT_ROLES:
-            _assign_units(fields, label, value, rules)
+            _assign_units(fields, label, _unit_value(value, rules), rules)
         elif role == "deadline":
             fields.deadline_label = value
             fields.rules["deadline"] = label.ref
         elif role == "plan":
             fields.plan = value
             fields.rules["deadline"] = label.ref
+        elif role == "division" and value:
+            division = parse_group(value.rstrip("。；;"), rules.grammars, year, True, False, ref)
+            if division is not None:
+                _merge(fields, division)
