@@ -381,3 +381,13 @@ def test_division_label_is_read_as_roles_and_officials_are_not_units() -> None:
 def test_labelled_unit_list_ends_at_its_sentence_and_role_phrase(printed: str, units: list[str]) -> None:
     tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{printed}\n2.推进乙事。（市财政局负责）\n")
     assert tasks[0]["responsible_units"] == units
+
+
+@pytest.mark.parametrize(("printed", "units"), [
+    ("各市、州、县人民政府，省政府各部门", ["各市、州、县人民政府", "省政府各部门"]),
+    ("市直各委、办、局（公司），自贸区管委会", ["市直各委、办、局（公司）", "自贸区管委会"]),
+    ("各部门、各单位", ["各部门", "各单位"]),
+    ("各县、市、区人民政府\ue000", ["各县", "市", "区人民政府\ue000"]),  # the stand-in character is never assumed absent
+])
+def test_distributed_collective_names_stay_whole(grammars, printed: str, units: list[str]) -> None:
+    assert split_units(printed, grammars) == units

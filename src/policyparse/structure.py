@@ -593,6 +593,11 @@ def _date_line(grammars: GrammarSet) -> re.Pattern[str]:
 
 def _recipient_names(text: str, grammars: GrammarSet) -> list[str]:
     """The 主送机关 list split; 市直各委、办、局 stays one name (units.yaml `min_unit_chars`)."""
+    distributed = distributed_list(grammars)
+    if distributed is not None and "各" in text and "、" in text and KEPT not in text:
+        kept = keep_distributed(text, distributed)
+        if kept != text:
+            return [name.replace(KEPT, "、") for name in _recipient_names(kept, grammars)]
     names = _split_names(text)
     least = grammars.number("units", "min_unit_chars", 1)
     if least > 1 and any(len(_BRACKET_TAIL.sub("", n)) < least for n in names):
@@ -603,6 +608,22 @@ def _recipient_names(text: str, grammars: GrammarSet) -> list[str]:
 @cache
 def _unit_suffixes(grammars: GrammarSet) -> frozenset[str]:
     return frozenset(map(str, grammars.vocab("units", "suffixes")))
+
+
+KEPT = "\ue000"  # stands in for a 、 that must not split (a private-use character: never in a notice's text)
+
+
+@cache
+def distributed_list(grammars: GrammarSet) -> re.Pattern[str] | None:
+    """units.yaml `distributed_list`: 各市、州、县人民政府 is one collective name."""
+    found = next((g.spec.vocab["distributed_list"] for g in grammars.family("units")
+                  if "distributed_list" in g.spec.vocab), None)
+    return re.compile(str(found)) if found else None
+
+
+def keep_distributed(text: str, pattern: re.Pattern[str]) -> str:
+    """The text with the 、 inside each distributed name replaced by KEPT, so a split keeps it whole."""
+    return pattern.sub(lambda m: m.group(0).replace("、", KEPT), text)
 
 
 def rejoin_short_names(names: list[str], min_chars: int, suffixes: frozenset[str]) -> list[str]:

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..grammar import GrammarSet
-from ..structure import rejoin_short_names
+from ..structure import KEPT, distributed_list, keep_distributed, rejoin_short_names
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -52,6 +52,7 @@ class _UnitVocab:
     etc: str
     max_chars: int
     min_chars: int  # a shorter piece belongs to the name before it (各委、办、局)
+    distributed: re.Pattern[str] | None  # 各市、州、县人民政府: one name across 、 (kept whole)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     marker_ends: str | None  # the last characters of the lead markers; None when one is empty
@@ -92,6 +93,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         etc=str(etc),
         max_chars=int(max_chars),
         min_chars=int(min_chars),
+        distributed=distributed_list(grammars),
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=lead_markers,
         marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
@@ -217,6 +219,10 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
+    if vocab.distributed is not None and "各" in text and "、" in text and KEPT not in text:
+        kept = keep_distributed(text, vocab.distributed)
+        if kept != text:
+            return tuple(name.replace(KEPT, "、") for name in _split_units(kept, grammars))
     names = _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
     if vocab.min_chars > 1 and names and min(map(len, names)) < vocab.min_chars:
         return tuple(rejoin_short_names(list(names), vocab.min_chars, vocab.suffix_set))
