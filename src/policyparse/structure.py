@@ -840,8 +840,10 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     fills: dict[str, str] = info.rule.extra("fills", {})
     for index in scan.admitted(info.gate, first, head_end):
         for m in pattern.finditer(scan.texts[index]):
-            field_name, value = fills.get(m.group("label")), m.group("value").strip()
-            if field_name == "doc_number" and not meta.doc_number and "〔" in normalise_doc_number(value):
+            label, value, _ = _info_field(m)
+            field_name = fills.get(label)
+            if field_name == "doc_number" and "〔" in normalise_doc_number(value) and (
+                    not meta.doc_number or meta.rules.get("doc_number") != ref and meta.doc_number.endswith(value)):
                 meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
             elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
@@ -849,6 +851,13 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 iso = parse_date_line(_dashed_to_cn(value), grammars)
                 if iso:
                     meta.date, meta.rules["date"] = iso, ref
+
+
+def _info_field(m: re.Match[str]) -> tuple[str, str, bool]:
+    """(label without spaces, value, whether it came without a colon) of an info-table match."""
+    if m.groupdict().get("bare"):
+        return _SPACES.sub("", m.group("bare")), m.group("bare_value").strip(), True
+    return m.group("label"), m.group("value").strip(), False
 
 
 def _dashed_to_cn(value: str) -> str:
@@ -872,11 +881,23 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         line = lines[index]
         if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
+            if _printed_by_wrapper(scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1]))):
+                continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             parts.append(DocumentPart(first=start, last=title_first))
             start = title_first
             armed_after = index
     parts.append(DocumentPart(first=start, last=len(lines)))
     return parts
+
+
+def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str) -> bool:
+    """Does a print-wrapper line in [first, last) (关于印发《X》的通知) name this title as its X?"""
+    wrapper = scan.rules.meta["print-wrapper"]
+    for index in scan.admitted(wrapper.gate, first, last):
+        m = wrapper.pattern.search(scan.texts[index])
+        if m and clean_title(m.group("inner") or m.group("bare")) == title:
+            return True
+    return False
 
 
 def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:
@@ -938,8 +959,8 @@ def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None)
             _find_source_site(dropped, grammars, meta)
         if meta.title:
             meta.kind = title_kind(meta.title, grammars)
-        if meta.doc_number in meta.cited_documents:  # the number came from an info table
-            meta.cited_documents.remove(meta.doc_number)
+        if meta.doc_number:  # a number from an info table may be cited too, or with a table label run into it
+            meta.cited_documents = [n for n in meta.cited_documents if not n.endswith(meta.doc_number)]
     return Structure(text=text, lines=scan.lines, documents=parts)
 
 
@@ -969,7 +990,8 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         if rule.id == "recipients-line" and got:
             got = "|".join(_recipient_names(got, load_grammars()))
         if rule.id == "info-table-field" and m:
-            got = f"{m.group('label')}={m.group('value')}"
+            label, value, _ = _info_field(m)
+            got = f"{label}={value}"
     return None if got == expect else f"expected {expect!r}, got {got!r}"
 
 
