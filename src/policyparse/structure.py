@@ -842,8 +842,7 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
         for m in pattern.finditer(scan.texts[index]):
             label, value, _ = _info_field(m)
             field_name = fills.get(label)
-            if field_name == "doc_number" and "〔" in normalise_doc_number(value) and (
-                    not meta.doc_number or meta.rules.get("doc_number") != ref and meta.doc_number.endswith(value)):
+            if field_name == "doc_number" and "〔" in normalise_doc_number(value) and _takes_number(meta, value, ref):
                 meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
             elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
@@ -851,6 +850,11 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 iso = parse_date_line(_dashed_to_cn(value), grammars)
                 if iso:
                     meta.date, meta.rules["date"] = iso, ref
+
+
+def _takes_number(meta: MetaInfo, value: str, ref: str) -> bool:
+    """A table's number fills a missing 发文字号, or replaces one found with a table label run into it."""
+    return not meta.doc_number or (meta.rules.get("doc_number") != ref and meta.doc_number.endswith(value))
 
 
 def _info_field(m: re.Match[str]) -> tuple[str, str, bool]:
