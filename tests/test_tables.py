@@ -136,3 +136,16 @@ def test_spaced_lines_are_the_lines_that_hold_a_space_or_tab() -> None:
                 expected = [i for i in range(first, last)
                             if any(ch in text[lines[i].raw_start:lines[i].raw_end] for ch in "\t \u3000")]
                 assert _spaced_lines(found, first, last) == expected, (text, first, last)  # type: ignore[arg-type]
+
+
+def test_rows_under_one_merged_number_add_their_cells_as_items() -> None:
+    """A rowspan 序号/任务 over two rows (repeated into each row by the loaders): one task, the rows'
+    units and deadlines listed, not run together (市公安局各县区政府)."""
+    text = HEAD + ("序号\t重点任务\t具体措施\t牵头单位\t责任单位\t完成时限\n"
+                   "1\t提升开办便利度\t压缩开办时间\t市市场监管局\t市税务局、市公安局\t2023年6月底前\n"
+                   "1\t提升开办便利度\t推行电子营业执照\t市市场监管局\t各县区政府\t持续推进\n"
+                   "2\t优化纳税服务\t推行非接触式办税\t市税务局\t\t2023年12月底前") + TAIL
+    tasks = _tasks(text)
+    assert [t.number for t in tasks] == ["1", "2"]
+    assert tasks[0].responsible_units == ["市税务局", "市公安局", "各县区政府"]
+    assert tasks[0].deadline.text == "2023年6月底前；持续推进"

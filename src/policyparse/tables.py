@@ -297,15 +297,20 @@ def _group_value(row: _Row) -> str | None:
     return None if re.fullmatch(r"[\d.．、]+", value) else value
 
 
-def _merge_into(previous: _Row, row: _Row) -> None:
-    """A continuation row: cell text carries on (merged cells repeating a value add nothing)."""
+def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
+    """A continuation row: cell text carries on (merged cells repeating a value add nothing).
+
+    A row wrapped over lines carries on with nothing between; a row of its own under the same
+    merged 序号 and task (`separator` "；") adds its cells as further items: units, deadlines, steps.
+    """
     previous.lines += row.lines
     for column, cell in enumerate(row.cells):
         cell = cell.strip()
         if column >= len(previous.cells):
             previous.cells.append(cell)
         elif cell and cell != previous.cells[column].strip():
-            previous.cells[column] = previous.cells[column].rstrip() + cell
+            before = previous.cells[column].rstrip()
+            previous.cells[column] = before + (separator if before else "") + cell
 
 
 def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, bool]]:
@@ -329,7 +334,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             same = number and number == _cell(previous, roles, "number") and \
                 _cell(row, roles, "task") == _cell(previous, roles, "task")
             if (has_number and not number) or same:
-                _merge_into(previous, row)
+                _merge_into(previous, row, "；" if same else "")
                 continue
         rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
     return rows
