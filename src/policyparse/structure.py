@@ -22,6 +22,7 @@ from itertools import accumulate, compress, count, repeat
 from operator import add, itemgetter, ne, sub
 
 from .grammar import Grammar, GrammarSet, Rule, load_grammars
+from .names import distributed_list, name_core, rejoin_short_names, split_keeping_distributed
 from .regexinfo import ScanHint, first_class, last_class, literal_options, scan_hint, starts_anchored
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -38,7 +39,6 @@ _FIRST_LINE_STOP = re.compile(r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$")
 _ISSUER_STOP = re.compile(r"[。，,；;：:！？“”《》\d]")
 _ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff（）()\s]+")
 _SPACES = re.compile(r"\s+")
-_BRACKET_TAIL = re.compile(r"[（(].*$")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
@@ -522,8 +522,7 @@ def split_title_number(title: str, grammars: GrammarSet) -> tuple[str, str | Non
 def title_kind(title: str, grammars: GrammarSet) -> str | None:
     """The document kind a title ends with (实施方案, 通知 …), ignoring a status such as （试行）
     and a 发文字号 in brackets."""
-    if title.endswith(_STATUS_ENDS):
-        title = split_title_number(title, grammars)[0]
+    title = split_title_number(title, grammars)[0]
     core = (_status_suffix(grammars).sub("", title) if title.endswith(_STATUS_ENDS) else title).strip()
     lengths, kinds = _kinds_by_length(grammars)
     for length in lengths:  # longest first, as _kinds orders them; one kind per length can end core
@@ -592,15 +591,13 @@ def _date_line(grammars: GrammarSet) -> re.Pattern[str]:
 
 
 def _recipient_names(text: str, grammars: GrammarSet) -> list[str]:
-    """The 主送机关 list split; 市直各委、办、局 stays one name (units.yaml `min_unit_chars`)."""
-    distributed = distributed_list(grammars)
-    if distributed is not None and "各" in text and "、" in text and KEPT not in text:
-        kept = keep_distributed(text, distributed)
-        if kept != text:
-            return [name.replace(KEPT, "、") for name in _recipient_names(kept, grammars)]
+    """The 主送机关 list split; 各市、州、县人民政府 and 市直各委、办、局 stay one name each."""
+    kept = split_keeping_distributed(text, distributed_list(grammars), lambda t: _recipient_names(t, grammars))
+    if kept is not None:
+        return kept
     names = _split_names(text)
     least = grammars.number("units", "min_unit_chars", 1)
-    if least > 1 and any(len(_BRACKET_TAIL.sub("", n)) < least for n in names):
+    if least > 1 and any(len(name_core(n)) < least for n in names):
         return rejoin_short_names(names, least, _unit_suffixes(grammars))
     return names
 
@@ -608,36 +605,6 @@ def _recipient_names(text: str, grammars: GrammarSet) -> list[str]:
 @cache
 def _unit_suffixes(grammars: GrammarSet) -> frozenset[str]:
     return frozenset(map(str, grammars.vocab("units", "suffixes")))
-
-
-KEPT = "\ue000"  # stands in for a 、 that must not split (a private-use character: never in a notice's text)
-
-
-@cache
-def distributed_list(grammars: GrammarSet) -> re.Pattern[str] | None:
-    """units.yaml `distributed_list`: 各市、州、县人民政府 is one collective name."""
-    found = next((g.spec.vocab["distributed_list"] for g in grammars.family("units")
-                  if "distributed_list" in g.spec.vocab), None)
-    return re.compile(str(found)) if found else None
-
-
-def keep_distributed(text: str, pattern: re.Pattern[str]) -> str:
-    """The text with the 、 inside each distributed name replaced by KEPT, so a split keeps it whole."""
-    return pattern.sub(lambda m: m.group(0).replace("、", KEPT), text)
-
-
-def rejoin_short_names(names: list[str], min_chars: int, suffixes: frozenset[str]) -> list[str]:
-    """A piece that is only a unit suffix shorter than `min_chars` (brackets aside) rejoins the
-    name before it with 、: 市直各委、办、局（公司） is one collective name, not 市直各委 + 办 + 局.
-    Other short pieces (a name cut by a line break) stay as they are."""
-    out: list[str] = []
-    for name in names:
-        core = _BRACKET_TAIL.sub("", name)
-        if out and len(core) < min_chars and core in suffixes:
-            out[-1] += "、" + name
-        else:
-            out.append(name)
-    return out
 
 
 def _split_names(text: str) -> list[str]:
@@ -840,7 +807,7 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     fills: dict[str, str] = info.rule.extra("fills", {})
     for index in scan.admitted(info.gate, first, head_end):
         for m in pattern.finditer(scan.texts[index]):
-            label, value, _ = _info_field(m)
+            label, value = _info_field(m)
             field_name = fills.get(label)
             if field_name == "doc_number" and "〔" in normalise_doc_number(value) and _takes_number(meta, value, ref):
                 meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
@@ -857,11 +824,11 @@ def _takes_number(meta: MetaInfo, value: str, ref: str) -> bool:
     return not meta.doc_number or (meta.rules.get("doc_number") != ref and meta.doc_number.endswith(value))
 
 
-def _info_field(m: re.Match[str]) -> tuple[str, str, bool]:
-    """(label without spaces, value, whether it came without a colon) of an info-table match."""
+def _info_field(m: re.Match[str]) -> tuple[str, str]:
+    """(label without spaces, value) of an info-table match, with or without its colon."""
     if m.groupdict().get("bare"):
-        return _SPACES.sub("", m.group("bare")), m.group("bare_value").strip(), True
-    return m.group("label"), m.group("value").strip(), False
+        return _SPACES.sub("", m.group("bare")), m.group("bare_value").strip()
+    return m.group("label"), m.group("value").strip()
 
 
 def _dashed_to_cn(value: str) -> str:
@@ -994,7 +961,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         if rule.id == "recipients-line" and got:
             got = "|".join(_recipient_names(got, load_grammars()))
         if rule.id == "info-table-field" and m:
-            label, value, _ = _info_field(m)
+            label, value = _info_field(m)
             got = f"{label}={value}"
     return None if got == expect else f"expected {expect!r}, got {got!r}"
 

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..grammar import GrammarSet
-from ..structure import KEPT, distributed_list, keep_distributed, rejoin_short_names
+from ..names import distributed_list, rejoin_short_names, split_keeping_distributed
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -219,10 +219,9 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
     text = text.strip(_TRIM)
-    if vocab.distributed is not None and "各" in text and "、" in text and KEPT not in text:
-        kept = keep_distributed(text, vocab.distributed)
-        if kept != text:
-            return tuple(name.replace(KEPT, "、") for name in _split_units(kept, grammars))
+    kept = split_keeping_distributed(text, vocab.distributed, lambda t: _split_units(t, grammars))
+    if kept is not None:
+        return tuple(kept)
     names = _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
     if vocab.min_chars > 1 and names and min(map(len, names)) < vocab.min_chars:
         return tuple(rejoin_short_names(list(names), vocab.min_chars, vocab.suffix_set))
