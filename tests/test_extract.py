@@ -391,3 +391,23 @@ def test_labelled_unit_list_ends_at_its_sentence_and_role_phrase(printed: str, u
 ])
 def test_distributed_collective_names_stay_whole(grammars, printed: str, units: list[str]) -> None:
     assert split_units(printed, grammars) == units
+
+
+def test_release_marker_is_not_part_of_the_title_and_safeguard_variants_are_not_tasks() -> None:
+    data = extract_text("某市人民政府办公室\n2022年3月1日\n（此件公开发布）\n某市2022年优化营商环境工作要点\n"
+                        "一、重点任务\n1.推进甲事。（市发改委牵头）\n2.推进乙事。（市财政局、市税务局分别牵头）\n"
+                        "二、强化保障\n1.强化督查考核。（市督查室负责）\n").model_dump()["documents"][0]
+    assert data["meta"]["title"] == "某市2022年优化营商环境工作要点"
+    assert [t["title"] for t in data["tasks"]] == ["推进甲事", "推进乙事"]
+    assert data["tasks"][1]["lead_units"] == ["市财政局", "市税务局"]
+
+
+@pytest.mark.parametrize(("group", "lead", "responsible"), [
+    ("（各县区根据职责分工负责）", [], ["各县区"]),
+    ("（市法院、市检察院支持配合）", [], ["市法院", "市检察院"]),
+    ("（市商务局为牵头单位，市财政局配合）", ["市商务局"], ["市财政局"]),
+    ("（责任单位：市商务局为牵头单位、市财政局）", ["市商务局"], ["市财政局"]),
+])
+def test_role_phrase_variants(group: str, lead: list[str], responsible: list[str]) -> None:
+    tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{group}\n2.推进乙事。（市发改委牵头）\n")
+    assert (tasks[0]["lead_units"], tasks[0]["responsible_units"]) == (lead, responsible)
