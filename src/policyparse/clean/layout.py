@@ -412,8 +412,18 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if "  " in current.strip(" ") or following.startswith(" "):  # rows of a space-aligned table
         return False
-    return (rules.join_end.search(current, len(current) - 1) is not None
-            and rules.join_start.match(following) is not None
-            and not _blocked(following, rules)
+    if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
+        return False
+    if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）
+        block = rules.join_in_bracket_block
+        return block is None or block.match(following) is None
+    return (not _blocked(following, rules)
             # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
             and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
+
+
+def _in_open_bracket(line: str) -> bool:
+    """Does the line end inside a round bracket it opened (more （ than ） since its last ）)?"""
+    close = max(line.rfind("）"), line.rfind(")"))
+    tail = line[close + 1:]
+    return "（" in tail or "(" in tail

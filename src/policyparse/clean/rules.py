@@ -253,6 +253,7 @@ class CleanRules:
     join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
     join_block_rest: re.Pattern[str] | None  # the others: searched
+    join_in_bracket_block: re.Pattern[str] | None  # what keeps a line apart inside an open bracket
 
     # Large patterns most texts never run (their gates or literal tests find nothing): compiled on
     # first need, not with the rest, which spares their ~1 ms each at start-up.
@@ -439,6 +440,10 @@ def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{b})" for b in chosen)) if chosen else None
 
 
+def _alternation(patterns: list[Any]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
 def _join_boundary(ends: list[str], starts: list[str]) -> re.Pattern[str] | None:
     """The newlines after a character a line-end test can end a line with and before one a
     line-start test can start the next with, found in one scan (a newline-led pattern); None when
@@ -495,6 +500,7 @@ def _rules() -> CleanRules:
         join_start=re.compile("|".join(map(str, grammars.vocab(ARTEFACTS, "join_next_start"))) or r"(?!)"),
         join_block_start=_blockers(grammars, anchored=True),
         join_block_rest=_blockers(grammars, anchored=False),
+        join_in_bracket_block=_alternation(grammars.vocab(ARTEFACTS, "join_in_bracket_blockers")),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         runin_markers=_runin_markers(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
