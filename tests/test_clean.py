@@ -409,8 +409,9 @@ def _reference_join(lines: list[str]) -> tuple[list[str], int]:
     rules = clean_rules._rules()
     out: list[str] = []
     joined = 0
+    min_length = min(40, _reference_wrap(lines))
     for line in lines:
-        if out and _reference_joins(out[-1], line, rules):
+        if out and _reference_joins(out[-1], line, rules, min_length):
             out[-1] += line
             joined += 1
         else:
@@ -418,15 +419,32 @@ def _reference_join(lines: list[str]) -> tuple[list[str], int]:
     return out, joined
 
 
-def _reference_joins(current: str, following: str, rules: clean.CleanRules) -> bool:
+def _reference_wrap(lines: list[str]) -> int:
+    """The wrap width rule written out: the most common length of lines of 16+ characters (±1)."""
+    long = [len(line) for line in lines if len(line) >= 16]
+    if not long:
+        return 1 << 30
+    near = {n: sum(1 for m in long if abs(m - n) <= 1) for n in set(long)}
+    width = max(near, key=lambda n: (near[n], n))
+    return width - 4 if near[width] >= 5 and near[width] >= 0.3 * len(long) else 1 << 30
+
+
+def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_length: int = 40) -> bool:
     if "\t" in current or "\t" in following or "\f" in current or "\f" in following:
         return False
     if "  " in current.strip(" ") or following.startswith(" "):
         return False
-    return (rules.join_end.search(current, len(current) - 1) is not None
-            and rules.join_start.match(following) is not None
-            and rules.join_block.search(following) is None
-            and (len(current) >= 40 or len(clean_rules._run_subs(current, "tidy", rules, Counter())) >= 40))
+    if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
+        return False
+    if following[:1] in "、，；。）":  # no paragraph starts so
+        return True
+    tail = current[max(current.rfind("）"), current.rfind(")")) + 1:]
+    if "（" in tail or "(" in tail:  # inside a bracket it opened: only an ordinal keeps lines apart
+        return re.match(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|"
+                        r"第[一二三四五六七八九十百\d]+[章节条部分]|[①-⑳⑴-⒇]", following) is None
+    return (rules.join_block.search(following) is None
+            and (len(current) >= min_length
+                 or len(clean_rules._run_subs(current, "tidy", rules, Counter())) >= min_length))
 
 
 TIDY_PIECES = ["各部门", "建立联", "席会议", "（一）", "(", ")", "（", "）", ",", ":", "：", "，", "、", " ", "  ", "\n", "\n",
@@ -499,3 +517,15 @@ def test_runin_subitems_go_onto_lines_of_their_own(text: str, expect: str) -> No
     out, repairs, _ = tidy(text)
     assert out == expect
     assert repairs.get("runin_items_split", 0) == expect.count("\n") - text.count("\n")
+
+
+def test_hard_wrapped_text_joins_at_its_wrap_width() -> None:
+    """A PDF copied as text wraps every line at one width (公文: 28 characters): those lines join
+    though shorter than join_min_length; a line starting with ， continues the one before."""
+    paragraph = "为深入推进放管服改革优化营商环境进一步激发市场主体活力结合本县实际制定本方案各部门要认真贯彻落实确保各项任务按期完成" * 3
+    wrapped = "\n".join(paragraph[i:i + 28] for i in range(0, len(paragraph), 28))
+    out, repairs, _ = tidy("某县工作方案\n" + wrapped + "\n，并报县政府。\n一、任务")
+    assert out == "某县工作方案\n" + paragraph + "，并报县政府。\n一、任务"
+    assert repairs["lines_joined"] == wrapped.count("\n") + 1
+    short = tidy("某县工作方案\n一段二十个字符左右的短行文本内容在此结束了\n下一段文字")[0]
+    assert short.count("\n") == 2  # no wrap width: short lines stay apart

@@ -411,3 +411,19 @@ def test_release_marker_is_not_part_of_the_title_and_safeguard_variants_are_not_
 def test_role_phrase_variants(group: str, lead: list[str], responsible: list[str]) -> None:
     tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{group}\n2.推进乙事。（市发改委牵头）\n")
     assert (tasks[0]["lead_units"], tasks[0]["responsible_units"]) == (lead, responsible)
+
+
+def test_items_with_fields_on_their_own_line_are_tasks_even_when_few_are() -> None:
+    """Only some 1. items print a group: the 1. items are still the tasks, not their 一、 sections."""
+    tasks = _tasks("某县2022年政务公开工作要点\n一、加强政策解读\n1.做好政策解读。\n2.开展宣讲。\n"
+                   "3.完善问答库。（县政务公开办负责）\n二、强化平台建设\n1.优化网站。\n2.整合新媒体。（县融媒体中心负责）\n")
+    assert [t["title"] for t in tasks] == ["做好政策解读", "开展宣讲", "完善问答库", "优化网站", "整合新媒体"]
+    assert tasks[2]["responsible_units"] == ["县政务公开办"]
+
+
+def test_field_group_broken_by_a_hard_wrap_keeps_its_fields() -> None:
+    tasks = _tasks("某县2022年工作方案\n一、任务\n1.推进事项。（县发改局牵头）\n2.推进证照分离。（县市场监管局牵头，\n"
+                   "县直有关部门配合，6月底前完成）\n3.优化服务。（牵头单位：县政务中心；\n责任单位：各乡镇；\n完成时限：2022年9月底前）\n")
+    assert [(t["lead_units"], t["responsible_units"], t["deadline"]["end"]) for t in tasks] == [
+        (["县发改局"], [], None), (["县市场监管局"], ["县直有关部门"], "2022-06-30"),
+        (["县政务中心"], ["各乡镇"], "2022-09-30")]

@@ -353,7 +353,7 @@ def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:
 
 def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> list[str]:
     """Join a line broken mid-sentence to the next one, adding nothing; chains, so it is idempotent."""
-    min_length = int(rules.settings.get("join_min_length", 40))
+    min_length = min(int(rules.settings.get("join_min_length", 40)), _wrap_length(lines, rules.settings))
     joins: list[int] = []  # i: line i+1 is joined onto the line i ends
     current, current_end = "", -1
     for i in _join_candidates(lines, rules):
@@ -380,6 +380,22 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
         k += 1
     out += lines[begin:]
     return out
+
+
+def _wrap_length(lines: list[str], settings: dict[str, object]) -> int:
+    """The length a hard-wrapped text's full lines reach (minus the slack), or a large number when
+    the line lengths show no wrap width (see artefacts.yaml `join_wrap_*`)."""
+    lengths = Counter(len(line) for line in lines if len(line) >= 16)
+    total = sum(lengths.values())
+    if not total:
+        return 1 << 30
+    width = max(lengths, key=lambda n: (lengths[n - 1] + lengths[n] + lengths[n + 1], n))
+    near = lengths[width - 1] + lengths[width] + lengths[width + 1]
+    share = float(str(settings.get("join_wrap_share", 0.3)))
+    least = max(int(str(settings.get("join_wrap_min_lines", 5))), share * total)
+    if near < least:
+        return 1 << 30
+    return width - 1 - int(str(settings.get("join_wrap_slack", 3)))
 
 
 def _join_candidates(lines: list[str], rules: CleanRules) -> Iterable[int]:
@@ -414,6 +430,8 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
         return False
+    if rules.join_continuation is not None and rules.join_continuation.match(following):
+        return True
     if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）
         block = rules.join_in_bracket_block
         return block is None or block.match(following) is None

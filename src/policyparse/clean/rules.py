@@ -254,6 +254,7 @@ class CleanRules:
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
     join_block_rest: re.Pattern[str] | None  # the others: searched
     join_in_bracket_block: re.Pattern[str] | None  # what keeps a line apart inside an open bracket
+    join_continuation: re.Pattern[str] | None  # a line starting so continues the one before (、，；)
 
     # Large patterns most texts never run (their gates or literal tests find nothing): compiled on
     # first need, not with the rest, which spares their ~1 ms each at start-up.
@@ -501,6 +502,7 @@ def _rules() -> CleanRules:
         join_block_start=_blockers(grammars, anchored=True),
         join_block_rest=_blockers(grammars, anchored=False),
         join_in_bracket_block=_alternation(grammars.vocab(ARTEFACTS, "join_in_bracket_blockers")),
+        join_continuation=_alternation(grammars.vocab(ARTEFACTS, "join_continuation_start")),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         runin_markers=_runin_markers(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),

@@ -130,7 +130,26 @@ def _rank_with_fields(part: DocumentPart, ends: list[int], fielded: list[int]) -
         total, with_fields = counts[rank]
         if with_fields and with_fields >= 0.5 * total and (best is None or with_fields >= best[0]):
             best = (with_fields, rank)
-    return best[1] if best else None
+    return _deeper_with_own_fields(part, fielded, best[1]) if best else None
+
+
+def _deeper_with_own_fields(part: DocumentPart, fielded: list[int], rank: int) -> int:
+    """`rank`, unless its items have fields only through deeper items that print fields on their
+    own line (一、加强解读 ⏎ 1.做好解读。⏎ 2.开展宣讲。（县公开办负责）): then that deeper level,
+    even where fewer than half of its items carry fields."""
+    on_line: dict[int, int] = {}  # rank → items whose heading line itself carries fields
+    for heading in part.headings:
+        if not heading.nontask and _holds(fielded, heading.line):
+            on_line[heading.rank] = on_line.get(heading.rank, 0) + 1
+    if on_line.get(rank) or not any(r > rank for r in on_line):
+        return rank
+    deeper = [(count, -r) for r, count in on_line.items() if r > rank]
+    return -max(deeper)[1]
+
+
+def _holds(sorted_lines: list[int], line: int) -> bool:
+    at = bisect.bisect_left(sorted_lines, line)
+    return at < len(sorted_lines) and sorted_lines[at] == line
 
 
 def _fallback_rank(part: DocumentPart) -> int | None:
