@@ -427,3 +427,16 @@ def test_field_group_broken_by_a_hard_wrap_keeps_its_fields() -> None:
     assert [(t["lead_units"], t["responsible_units"], t["deadline"]["end"]) for t in tasks] == [
         (["县发改局"], [], None), (["县市场监管局"], ["县直有关部门"], "2022-06-30"),
         (["县政务中心"], ["各乡镇"], "2022-09-30")]
+
+
+@pytest.mark.parametrize(("group", "lead", "responsible", "deadline"), [
+    ("（市商务局牵头，市口岸办配合。2022年6月底前完成）", ["市商务局"], ["市口岸办"], "2022年6月底前完成"),
+    ("（市财政局牵头，市税务局配合。）", ["市财政局"], ["市税务局"], None),
+    ("（责任单位：A局、B局，各县区政府、园区管委会。以下措施均需落实，不再单独列出）", [],
+     ["A局", "B局", "各县区政府", "园区管委会"], None),
+])
+def test_a_sentence_end_inside_a_group_ends_a_clause(group: str, lead: list[str], responsible: list[str],
+                                                      deadline: str | None) -> None:
+    tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{group}\n2.推进乙事。（市发改委牵头）\n")
+    assert (tasks[0]["lead_units"], tasks[0]["responsible_units"], tasks[0]["deadline"]["text"]) == (
+        lead, responsible, deadline)

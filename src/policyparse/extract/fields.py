@@ -107,7 +107,7 @@ def _label_anywhere(table: dict[str, _Label], anywhere: re.Pattern[str]) -> re.P
     return re.compile(rf"(?P<label>{_shared_prefixes(table)})\s*[:：]\s*")
 
 
-_CLAUSES = _splitter(re.compile(r"[，,；;]"))
+_CLAUSES = _splitter(re.compile(r"[，,；;。]"))
 _UNIT_ROLES = ("lead", "responsible")
 
 
@@ -361,6 +361,8 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             return None
         else:
             continuing = None
+        if inner[offset + len(clause):offset + len(clause) + 1] == "。":
+            continuing = None  # a sentence end ends a labelled list: what follows is prose
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
         fields.group_deadline = inner[deadline_from:].strip(_TRIM)
