@@ -440,3 +440,14 @@ def test_a_sentence_end_inside_a_group_ends_a_clause(group: str, lead: list[str]
     tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{group}\n2.推进乙事。（市发改委牵头）\n")
     assert (tasks[0]["lead_units"], tasks[0]["responsible_units"], tasks[0]["deadline"]["text"]) == (
         lead, responsible, deadline)
+
+
+@pytest.mark.parametrize(("printed", "lead", "responsible"), [
+    ("（责任单位：市发改委牵头，市财政局配合）", ["市发改委"], ["市财政局"]),
+    ("（责任单位：市人社局牵头，市医保局、市财政局）", ["市人社局"], ["市医保局", "市财政局"]),
+    ("（责任单位：市人社局、市医保局按职责分工负责）", [], ["市人社局", "市医保局"]),
+])
+def test_a_lead_phrase_inside_a_responsible_label_marks_the_lead(printed: str, lead: list[str],
+                                                                  responsible: list[str]) -> None:
+    tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{printed}\n2.推进乙事。（市发改委牵头）\n")
+    assert (tasks[0]["lead_units"], tasks[0]["responsible_units"]) == (lead, responsible)

@@ -165,7 +165,7 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
         if m:
             label = rules.labels[m.group("label")]
             value = clause[m.end():]
-            return label, _unit_value(value, rules) if label.role in _UNIT_ROLES else value, True
+            return label, _unit_value(value, rules, label.role) if label.role in _UNIT_ROLES else value, True
     if not clause.endswith(rules.inline_ends):
         return None
     by_last = rules.inline_by_last
@@ -177,16 +177,17 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
     return None
 
 
-def _unit_value(value: str, rules: _FieldRules) -> str:
-    """A labelled unit list as printed up to its sentence end, without a role phrase after it
-    (责任单位：A、B按职责分工负责。具体任务… → A、B)."""
+def _unit_value(value: str, rules: _FieldRules, role: str) -> str:
+    """A labelled unit list as printed up to its sentence end, without a phrase of the label's own
+    role after it (责任单位：A、B按职责分工负责。具体任务… → A、B). Another role's phrase stays: it
+    marks the unit (责任单位：A牵头 — A leads, units.yaml `lead_markers`)."""
     stop = value.find("。")
     if stop >= 0:
         value = value[:stop]
     if value.endswith(rules.inline_ends):
-        for suffix, _ in rules.inline:
+        for suffix, label in rules.inline:
             if value.endswith(suffix) and len(value) > len(suffix):
-                return value[:-len(suffix)]
+                return value[:-len(suffix)] if label.role == role else value
     return value
 
 
@@ -536,7 +537,7 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
         fields.evidence.append(label.rule_id)
         role = label.role
         if role in _UNIT_ROLES:
-            _assign_units(fields, label, _unit_value(value, rules), rules)
+            _assign_units(fields, label, _unit_value(value, rules, role), rules)
         elif role == "deadline":
             fields.deadline_label = value
             fields.rules["deadline"] = label.ref
