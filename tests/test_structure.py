@@ -156,6 +156,13 @@ def test_plan_printed_by_its_wrapper_is_the_same_notice(grammars) -> None:
     assert meta.doc_number == "某政办〔2023〕1号" and meta.cited_documents == []
 
 
+def test_print_wrapper_with_nested_book_marks_and_a_space(grammars) -> None:
+    text = "某市人民政府办公室关于印发 《2021年市〈政府工作报告〉任务分解方案》的通知\n各部门：\n一、目标\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "2021年市《政府工作报告》任务分解方案"
+    assert meta.kind == "任务分解方案"
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

@@ -644,7 +644,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             text = _with_open_title_continued(lines, lines[index], head_end)
         m = wrapper.pattern.search(text)
         if m and len(text) <= 200 and "。" not in text:
-            meta.title = clean_title(m.group("inner") or m.group("bare"))
+            meta.title = _wrapper_subject(m)
             meta.rules["title"] = wrapper.ref
             issuer = rules.meta["issuer-prefix"]
             im = issuer.pattern.match(text)
@@ -681,6 +681,14 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
     if m and not meta.issuer and _looks_like_issuer(m.group("issuer"), grammars):
         meta.issuer = m.group("issuer")
         meta.rules["issuer"] = issuer.ref
+
+
+def _wrapper_subject(m: re.Match[str]) -> str:
+    """The plan a print wrapper names; 〈〉 nested inside its 《》 are the plan's own 《》."""
+    inner = m.group("inner")
+    if inner is not None and "〈" in inner and "《" not in inner:
+        inner = inner.replace("〈", "《").replace("〉", "》")
+    return clean_title(inner or m.group("bare"))
 
 
 def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> str:
@@ -866,7 +874,7 @@ def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str) -> bool:
     wrapper = scan.rules.meta["print-wrapper"]
     for index in scan.admitted(wrapper.gate, first, last):
         m = wrapper.pattern.search(scan.texts[index])
-        if m and clean_title(m.group("inner") or m.group("bare")) == title:
+        if m and _wrapper_subject(m) == title:
             return True
     return False
 
