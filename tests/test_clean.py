@@ -436,6 +436,8 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
         return False
     if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
         return False
+    if re.search(r"(?:文\s{0,4}号|索\s?引\s?号|发布机构|发布日期|发布时间|成文日期|发文日期|主题分类|组配分类)\s*[:：]", current):
+        return False  # a portal's metadata line
     if following[:1] in "、，；。）":  # no paragraph starts so
         return True
     tail = current[max(current.rfind("）"), current.rfind(")")) + 1:]

@@ -163,6 +163,22 @@ def test_print_wrapper_with_nested_book_marks_and_a_space(grammars) -> None:
     assert meta.kind == "任务分解方案"
 
 
+def test_portal_header_chrome_gives_fields_not_a_title() -> None:
+    """A gov portal's header: version switches, a bulleted 索引号 line, 文号 run into the next line or
+    in a pipe table. The title is the notice's own line; the number is cut at its 号."""
+    from policyparse.pipeline import extract_string
+
+    text = ("• 无障碍\n  • 长辈版\n• 索引号：1134/202301-00044 组配分类：工作任务\n"
+            "名称：某县人民政府关于分解落实政府工作报告目标任务的通知 文号：某政〔2023〕1号\n"
+            "某县人民政府关于分解落实政府工作报告目标任务的通知\n各乡镇人民政府：\n一、细化任务。\n"
+            "某县人民政府\n2023年1月28日\n")
+    meta = extract_string(text).documents[0].meta
+    assert (meta.title, meta.doc_number) == ("某县人民政府关于分解落实政府工作报告目标任务的通知", "某政〔2023〕1号")
+    piped = "文 号: | 某府办发〔2022〕10号 | 是否有效: | |\n发布机构: | 生成日期: | 2022-12-02 |\n某市行动方案\n一、目标\n"
+    meta = extract_string(piped).documents[0].meta
+    assert (meta.doc_number, meta.issuer) == ("某府办发〔2022〕10号", None)
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

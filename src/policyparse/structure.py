@@ -35,7 +35,7 @@ _TITLE_MARKS = re.compile("[。；：:]")
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|wps|txt|html?)$", re.I)
 _COMMAS = re.compile(r"[，,]")
 _TITLE_GAP = re.compile(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])")
-_FIRST_LINE_STOP = re.compile(r"[。；:：]$|[。；]|\.[A-Za-z]{2,5}$")
+_FIRST_LINE_STOP = re.compile(r"[。；:：]|\.[A-Za-z]{2,5}$")  # a sentence, or a `label: value` line
 _ISSUER_STOP = re.compile(r"[。，,；;：:！？“”《》\d]")
 _ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff（）()\s]+")
 _SPACES = re.compile(r"\s+")
@@ -813,12 +813,18 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     info = scan.rules.meta["info-table-field"]
     pattern, ref = info.pattern, info.ref
     fills: dict[str, str] = info.rule.extra("fills", {})
+    number = scan.rules.meta["doc-number"].pattern
     for index in scan.admitted(info.gate, first, head_end):
         for m in pattern.finditer(scan.texts[index]):
             label, value = _info_field(m)
             field_name = fills.get(label)
-            if field_name == "doc_number" and "〔" in normalise_doc_number(value) and _takes_number(meta, value, ref):
-                meta.doc_number, meta.rules["doc_number"] = normalise_doc_number(value), ref
+            if value.endswith((":", "：")):  # an empty cell: the value is the next cell's label
+                continue
+            if field_name == "doc_number":
+                found = number.search(value)  # a run-on line (…1号泾县人民政府关于…) ends at the number
+                value = normalise_doc_number(found.group("num")) if found else value
+                if "〔" in value and _takes_number(meta, value, ref):
+                    meta.doc_number, meta.rules["doc_number"] = value, ref
             elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
@@ -836,7 +842,7 @@ def _info_field(m: re.Match[str]) -> tuple[str, str]:
     """(label without spaces, value) of an info-table match, with or without its colon."""
     if m.groupdict().get("bare"):
         return _SPACES.sub("", m.group("bare")), m.group("bare_value").strip()
-    return m.group("label"), m.group("value").strip()
+    return _SPACES.sub("", m.group("label")), m.group("value").strip()
 
 
 def _dashed_to_cn(value: str) -> str:

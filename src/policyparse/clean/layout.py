@@ -430,6 +430,8 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
         return False
+    if rules.join_end_block is not None and rules.join_end_block.search(current) is not None:
+        return False
     if rules.join_continuation is not None and rules.join_continuation.match(following):
         return True
     if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）

@@ -255,6 +255,7 @@ class CleanRules:
     join_block_rest: re.Pattern[str] | None  # the others: searched
     join_in_bracket_block: re.Pattern[str] | None  # what keeps a line apart inside an open bracket
     join_continuation: re.Pattern[str] | None  # a line starting so continues the one before (、，；)
+    join_end_block: re.Pattern[str] | None  # a line holding this (a portal's 文号：) never continues
 
     # Large patterns most texts never run (their gates or literal tests find nothing): compiled on
     # first need, not with the rest, which spares their ~1 ms each at start-up.
@@ -503,6 +504,7 @@ def _rules() -> CleanRules:
         join_block_rest=_blockers(grammars, anchored=False),
         join_in_bracket_block=_alternation(grammars.vocab(ARTEFACTS, "join_in_bracket_blockers")),
         join_continuation=_alternation(grammars.vocab(ARTEFACTS, "join_continuation_start")),
+        join_end_block=_alternation(grammars.vocab(ARTEFACTS, "join_end_blockers")),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         runin_markers=_runin_markers(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
