@@ -128,6 +128,8 @@ def test_time_grows_linearly(shape: Callable[[int], str]) -> None:
 
 @pytest.mark.parametrize("text", [
     "打印  " * 60 + "x",  # boilerplate page-actions backtracked exponentially
+    "发布时间：2020-01-01 " * 16 + "x",  # … and header-fields on a line of many date fields
+    "浏览量: " * 40 + "x", "字号：大 中 小 " * 25 + "x",
     "1" * 200_000,  # deadline rules rescanned digit runs from every position
     "一、" * 100_000,
     "一、重点任务\n1.推进改革" + "1" * 100_000 + "。（发改委牵头）\n",
