@@ -365,7 +365,8 @@ def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Patter
     letters, toned = spelling.letters, spelling.toned
     neutral_word = f"(?:{'|'.join(map(re.escape, neutral))})(?![{letters}])" if neutral else "(?!)"
     droppable = f"(?=[{letters}]*?[{toned}]|{neutral_word})"
-    annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}")
+    again = f"(?:{opener} ?{droppable}{spelling.syllable} ?{closer})*"  # 化(huà)(huà): a mirror doubled it
+    annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}{again}")
     orphan = re.compile(rf"\?(?=[{letters}]*?[{toned}])({spelling.syllable})\)")
     return annotation, orphan
 
