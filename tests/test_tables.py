@@ -149,3 +149,13 @@ def test_rows_under_one_merged_number_add_their_cells_as_items() -> None:
     assert [t.number for t in tasks] == ["1", "2"]
     assert tasks[0].responsible_units == ["市税务局", "市公安局", "各县区政府"]
     assert tasks[0].deadline.text == "2023年6月底前；持续推进"
+
+
+def test_pipe_table_rows_are_tasks() -> None:
+    text = HEAD + ("| 序号 | 工作任务 | 牵头单位 | 责任单位 | 完成时限 |\n|---|---|---|---|---|\n"
+                   "|1|推进企业开办一日办结|区市场监管局|区税务局、区公安分局|2020年6月底前|\n"
+                   "|2|开展营商环境评价|区营商局|区直各部门|每季度|") + TAIL
+    tasks = _tasks(text)
+    assert [(t.number, t.title, t.lead_units) for t in tasks] == [
+        ("1", "推进企业开办一日办结", ["区市场监管局"]), ("2", "开展营商环境评价", ["区营商局"])]
+    assert tasks[0].deadline.end == "2020-06-30" and tasks[1].deadline.kind == "recurring"

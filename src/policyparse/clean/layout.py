@@ -53,7 +53,10 @@ def tidy(text: str) -> tuple[str, Counts, list[str]]:
     repairs: Counts = Counter()
     rules = _rules()
     text = normalise_widths(text, repairs)
-    lines = split_flattened(_stripped_lines(text), repairs, rules)
+    lines = _stripped_lines(text)
+    if "|" in text and rules.pipe_row is not None:
+        lines = pipe_rows_to_tabs(lines, rules, repairs)
+    lines = split_flattened(lines, repairs, rules)
     lines, dropped = drop_boilerplate(lines, rules)
     if dropped:
         repairs["boilerplate_lines"] += len(dropped)
@@ -203,6 +206,26 @@ def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
         pieces = _split_line(line, window)
         repairs["paragraphs_split"] += len(pieces) - 1
         out.extend(pieces)
+    return out
+
+
+def pipe_rows_to_tabs(lines: list[str], rules: CleanRules, repairs: Counts) -> list[str]:
+    """| 序号 | 任务 | 牵头单位 | rows → tab-separated rows, which the table reader knows; the
+    |---|---| rule under the header goes."""
+    row, separator = rules.pipe_row, rules.pipe_separator
+    assert row is not None
+    out: list[str] = []
+    for line in lines:
+        bare = line.strip()
+        if bare[:1] not in "|-:" or "|" not in bare:
+            out.append(line)
+        elif separator is not None and separator.fullmatch(bare):
+            repairs["pipe_rows"] += 1
+        elif row.fullmatch(bare):
+            out.append("\t".join(cell.strip() for cell in bare[1:-1].split("|")))
+            repairs["pipe_rows"] += 1
+        else:
+            out.append(line)
     return out
 
 

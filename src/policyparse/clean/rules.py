@@ -247,6 +247,8 @@ class CleanRules:
     split_marker: re.Pattern[str]
     # ordinals run into the middle of a line (engine `runin`), each with its cheap pre-check or None
     runin_markers: tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]
+    pipe_row: re.Pattern[str] | None  # a | cell | cell | row (`pipe-table`), None without the rule
+    pipe_separator: re.Pattern[str] | None  # its |---|---| line
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
@@ -472,6 +474,16 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
     return subs
 
 
+def _pipe_rules(grammars: GrammarSet) -> dict[str, re.Pattern[str] | None]:
+    """The `engine: pipes` rule's row and separator patterns."""
+    for grammar, rule in grammars.rules(ARTEFACTS):
+        if rule.extra("engine") == "pipes" and rule.pattern:
+            separator = rule.extra("separator")
+            return {"pipe_row": grammar.pattern(rule.id),
+                    "pipe_separator": re.compile(str(separator)) if separator else None}
+    return {"pipe_row": None, "pipe_separator": None}
+
+
 def _runin_markers(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
     """Every `engine: runin` rule's marker, with its `requires` pre-check compiled (None: none)."""
     found = []
@@ -508,6 +520,7 @@ def _rules() -> CleanRules:
         join_end_block=_alternation(grammars.vocab(ARTEFACTS, "join_end_blockers")),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         runin_markers=_runin_markers(grammars),
+        **_pipe_rules(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
