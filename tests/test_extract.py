@@ -451,3 +451,9 @@ def test_a_lead_phrase_inside_a_responsible_label_marks_the_lead(printed: str, l
                                                                   responsible: list[str]) -> None:
     tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{printed}\n2.推进乙事。（市发改委牵头）\n")
     assert (tasks[0]["lead_units"], tasks[0]["responsible_units"]) == (lead, responsible)
+
+
+def test_space_separated_unit_list_under_a_label() -> None:
+    tasks = _tasks("某方案\n一、任务\n1.推进甲事。\n牵头单位：市发改委\n责任单位：市财政局 市商务局 市税务局\n"
+                   "2.推进乙事。（市发改委牵头）\n")
+    assert tasks[0]["responsible_units"] == ["市财政局", "市商务局", "市税务局"]

@@ -179,6 +179,11 @@ def test_portal_header_chrome_gives_fields_not_a_title() -> None:
     assert (meta.doc_number, meta.issuer) == ("某府办发〔2022〕10号", None)
 
 
+def test_a_place_alone_before_guanyu_is_no_issuer(grammars) -> None:
+    meta = structure("泰州关于印发《某市营商环境工作方案》的通知\n各部门：\n一、任务\n", grammars).documents[0].meta
+    assert meta.title == "某市营商环境工作方案" and meta.issuer is None
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

@@ -607,6 +607,12 @@ def _unit_suffixes(grammars: GrammarSet) -> frozenset[str]:
     return frozenset(map(str, grammars.vocab("units", "suffixes")))
 
 
+def _names_a_body(name: str, grammars: GrammarSet) -> bool:
+    """Does a title's `X关于` name an issuing body (ends with a unit suffix: 人民政府, 办公室, 局 …),
+    not a place alone (泰州关于…)?"""
+    return name.endswith(tuple(_unit_suffixes(grammars)))
+
+
 def _split_names(text: str) -> list[str]:
     """Split a recipients list on separators outside brackets: 各县（市、区）人民政府 stays whole."""
     names: list[str] = []
@@ -648,7 +654,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             meta.rules["title"] = wrapper.ref
             issuer = rules.meta["issuer-prefix"]
             im = issuer.pattern.match(text)
-            if im and not meta.issuer:
+            if im and not meta.issuer and _names_a_body(im.group("issuer"), grammars):
                 meta.issuer = im.group("issuer")
                 meta.rules["issuer"] = issuer.ref
             return
@@ -678,7 +684,8 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
         meta.rules["doc_number"] = rules.meta["doc-number"].ref
     issuer = rules.meta["issuer-prefix"]
     m = issuer.pattern.match(title)
-    if m and not meta.issuer and _looks_like_issuer(m.group("issuer"), grammars):
+    if m and not meta.issuer and _looks_like_issuer(m.group("issuer"), grammars) and _names_a_body(
+            m.group("issuer"), grammars):
         meta.issuer = m.group("issuer")
         meta.rules["issuer"] = issuer.ref
 
