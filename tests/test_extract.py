@@ -457,3 +457,10 @@ def test_space_separated_unit_list_under_a_label() -> None:
     tasks = _tasks("某方案\n一、任务\n1.推进甲事。\n牵头单位：市发改委\n责任单位：市财政局 市商务局 市税务局\n"
                    "2.推进乙事。（市发改委牵头）\n")
     assert tasks[0]["responsible_units"] == ["市财政局", "市商务局", "市税务局"]
+
+
+def test_an_item_without_sub_items_that_prints_its_own_fields_is_a_task() -> None:
+    tasks = _tasks("某市实施意见\n一、任务\n1.深化审批改革。\n（1）精简事项。（市审批局牵头）\n（2）压缩时限。（市审批局牵头）\n"
+                   "2.优化服务。\n（1）推行网办。（市数据局牵头）\n3.推进双随机监管。（市市场监管局牵头，市直各执法部门配合）\n")
+    assert [t["title"] for t in tasks] == ["精简事项", "压缩时限", "推行网办", "推进双随机监管"]
+    assert tasks[3]["lead_units"] == ["市市场监管局"] and tasks[3]["section_path"] == ["一、任务"]

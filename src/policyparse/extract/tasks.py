@@ -255,10 +255,12 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
+    leaves = _fielded_leaves(part, fielded, rank) if rank is not None else set()
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
-            if heading.rank != rank or heading.nontask or (table_lines and heading.line in table_lines):
+            if (heading.rank != rank and index not in leaves) or heading.nontask or (
+                    table_lines and heading.line in table_lines):
                 continue
             end = _before_table(ends[index], heading.line, table_starts)
             task_year = year or stated_years.before(lines[heading.line].start)
@@ -280,13 +282,23 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
-    sections = [h for h in part.headings if h.rank < rank] if rank is not None else list(part.headings)
+    sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
+        if rank is not None else list(part.headings)
     if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
         sections = _with_group_rows(sections, part, table_tasks)
     warnings: list[tuple[str, int | None, str]] = [
         ("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}")
         for i, task in enumerate(tasks) if task.deadline.unparsed]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _fielded_leaves(part: DocumentPart, fielded: list[int], rank: int) -> set[int]:
+    """Headings above the task level with no items of their own that print fields on their own
+    line (1.有子项 …（1）（2）… then 3.推进监管。（A局牵头）): tasks too, not empty sections."""
+    parents = {h.parent for h in part.headings if h.parent is not None}
+    found = set(fielded)
+    return {index for index, h in enumerate(part.headings)
+            if h.rank < rank and index not in parents and not h.nontask and h.line in found}
 
 
 def _before_table(end: int, line: int, table_starts: list[int]) -> int:
