@@ -335,8 +335,8 @@ def test_subitems_run_into_their_parents_line_are_tasks_of_their_own() -> None:
             "(市市场监管局牵头负责)(2)完善全程电子化登记。内容。(市数据局牵头负责)(3)推进名称登记改革。内容。"
             "(市市场监管局牵头,市民政局配合,2018年6月底前完成)\n2.压减审批时限。内容。(市政务服务中心牵头负责)\n")
     tasks = _tasks(text)
-    assert [t["title"] for t in tasks] == ["全面实行多证合一", "完善全程电子化登记", "推进名称登记改革"]
-    assert [t["lead_units"] for t in tasks] == [["市市场监管局"], ["市数据局"], ["市市场监管局"]]
+    assert [t["title"] for t in tasks] == ["全面实行多证合一", "完善全程电子化登记", "推进名称登记改革", "压减审批时限"]
+    assert [t["lead_units"] for t in tasks] == [["市市场监管局"], ["市数据局"], ["市市场监管局"], ["市政务服务中心"]]
     assert tasks[2]["responsible_units"] == ["市民政局"]
     assert tasks[2]["deadline"]["end"] == "2018-06-30"
     assert tasks[0]["deadline"]["kind"] == "none"
