@@ -146,7 +146,7 @@ def test_print_wrapper_with_a_book_title_inside_its_subject(grammars) -> None:
 
 def test_plan_printed_by_its_wrapper_is_the_same_notice(grammars) -> None:
     """The notice's own 一、二、 paragraphs come before the plan's title: still one document."""
-    text = ("某区办公室关于印发2023年区重点任务责任分解方案的通知\n文    号 某政办〔2023〕1号\n各部门：\n"
+    text = ("某区办公室关于印发2023年区重点任务责任分解方案的通知\n文号 某政办〔2023〕1号\n各部门：\n"
             "一、各责任单位要高度重视。\n二、加强考核。\n某区办公室\n2023年1月3日\n2023年区重点任务责任分解方案\n"
             "一、主要目标\n（一）生产总值增长7%\n责任单位：区发改局\n")
     documents = structure(text, grammars).documents

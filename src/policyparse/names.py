@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 
 from .grammar import GrammarSet
@@ -18,30 +19,38 @@ KEPT = "\ue000"  # stands in for a 、 that must not split (a private-use charac
 _BRACKET_TAIL = re.compile(r"[（(].*$")
 
 
-@cache
-def distributed_list(grammars: GrammarSet) -> re.Pattern[str] | None:
-    """units.yaml `distributed_list`: 各市、州、县人民政府 is one collective name."""
-    found = next((g.spec.vocab["distributed_list"] for g in grammars.family("units")
-                  if "distributed_list" in g.spec.vocab), None)
-    return re.compile(str(found)) if found else None
+@dataclass(frozen=True)
+class Distributed:
+    """units.yaml `distributed_list` (各市、州、县人民政府 is one collective name) and its hint."""
+
+    pattern: re.Pattern[str]
+    hint: re.Pattern[str] | None  # every such name holds a match of it (None: no cheap test)
+    required: frozenset[str]  # … and one of these strings (read off the pattern; empty: none known)
 
 
 @cache
-def _required(pattern: re.Pattern[str]) -> frozenset[str]:
-    """Strings one of which every distributed name holds (read off the pattern; none known: empty)."""
-    return literal_gate(pattern) or frozenset()
+def distributed_list(grammars: GrammarSet) -> Distributed | None:
+    def first(key: str) -> str | None:
+        return next((str(g.spec.vocab[key]) for g in grammars.family("units") if key in g.spec.vocab), None)
+
+    found, hint = first("distributed_list"), first("distributed_hint")
+    if not found:
+        return None
+    pattern = re.compile(found)
+    return Distributed(pattern, re.compile(hint) if hint else None, literal_gate(pattern) or frozenset())
 
 
-def split_keeping_distributed(text: str, pattern: re.Pattern[str] | None,
+def split_keeping_distributed(text: str, distributed: Distributed | None,
                               split: Callable[[str], Sequence[str]]) -> list[str] | None:
     """`split(text)` with each distributed name kept whole; None when the text holds none (the
     caller then splits as usual)."""
-    if pattern is None or KEPT in text or "、" not in text:
+    if distributed is None or KEPT in text or "、" not in text:
         return None
-    required = _required(pattern)
-    if required and not any(literal in text for literal in required):
+    if distributed.required and not any(literal in text for literal in distributed.required):
         return None
-    kept = pattern.sub(lambda m: m.group(0).replace("、", KEPT), text)
+    if distributed.hint is not None and distributed.hint.search(text) is None:
+        return None
+    kept = distributed.pattern.sub(lambda m: m.group(0).replace("、", KEPT), text)
     if kept == text:
         return None
     return [name.replace(KEPT, "、") for name in split(kept)]

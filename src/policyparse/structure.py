@@ -42,6 +42,7 @@ _SPACES = re.compile(r"\s+")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
+_BRACKETED = re.compile(r"[（(][^（(）)]*[）)]")  # （此件公开发布）: a whole line in brackets starts no title
 _ATTACHMENT_ONLY = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 _NAME_MARKS = re.compile(r"[（(〔【\[）)〕】\]、，,；;]")
 _DASHED_DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -821,7 +822,8 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     pattern, ref = info.pattern, info.ref
     fills: dict[str, str] = info.rule.extra("fills", {})
     number = scan.rules.meta["doc-number"].pattern
-    for index in scan.admitted(info.gate, first, head_end):
+    last = min(head_end, first + grammars.number("meta", "info_table_lines", 40))
+    for index in scan.admitted(info.gate, first, last):
         for m in pattern.finditer(scan.texts[index]):
             label, value = _info_field(m)
             field_name = fills.get(label)
@@ -903,7 +905,7 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
         return line.index
     previous = lines[index].text
     if (not previous or len(previous) + len(line.text) > grammars.number("meta", "title_max_chars", 90)
-            or _TITLE_START_STOP.search(previous) or "\t" in previous
+            or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
             or match_heading(previous, grammars) or parse_date_line(previous, grammars)
             or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
             or attachment_label(grammars).match(previous)):

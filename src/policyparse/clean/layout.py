@@ -376,11 +376,15 @@ def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:
 
 def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> list[str]:
     """Join a line broken mid-sentence to the next one, adding nothing; chains, so it is idempotent."""
-    min_length = min(int(rules.settings.get("join_min_length", 40)), _wrap_length(lines, rules.settings))
+    min_length = int(rules.settings.get("join_min_length", 40))
+    wrap: int | None = None  # the wrap width's threshold, read only once a short line asks for it
     joins: list[int] = []  # i: line i+1 is joined onto the line i ends
     current, current_end = "", -1
     for i in _join_candidates(lines, rules):
         head = current if current_end == i else lines[i]
+        if wrap is None and len(head) < min_length:
+            wrap = _wrap_length(lines, rules.settings)
+            min_length = min(min_length, wrap)
         if _joins(head, lines[i + 1], min_length, rules):
             current, current_end = head + lines[i + 1], i + 1
             joins.append(i)
@@ -408,7 +412,9 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
 def _wrap_length(lines: list[str], settings: dict[str, object]) -> int:
     """The length a hard-wrapped text's full lines reach (minus the slack), or a large number when
     the line lengths show no wrap width (see artefacts.yaml `join_wrap_*`)."""
-    lengths = Counter(len(line) for line in lines if len(line) >= 16)
+    lengths = Counter(map(len, lines))
+    for short in [n for n in lengths if n < 16]:
+        del lengths[short]
     total = sum(lengths.values())
     if not total:
         return 1 << 30

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..grammar import GrammarSet
-from ..names import distributed_list, rejoin_short_names, split_keeping_distributed
+from ..names import Distributed, distributed_list, rejoin_short_names, split_keeping_distributed
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -52,7 +52,7 @@ class _UnitVocab:
     etc: str
     max_chars: int
     min_chars: int  # a shorter piece belongs to the name before it (各委、办、局)
-    distributed: re.Pattern[str] | None  # 各市、州、县人民政府: one name across 、 (kept whole)
+    distributed: Distributed | None  # 各市、州、县人民政府: one name across 、 (kept whole)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     marker_ends: str | None  # the last characters of the lead markers; None when one is empty
