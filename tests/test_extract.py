@@ -464,3 +464,22 @@ def test_an_item_without_sub_items_that_prints_its_own_fields_is_a_task() -> Non
                    "2.优化服务。\n（1）推行网办。（市数据局牵头）\n3.推进双随机监管。（市市场监管局牵头，市直各执法部门配合）\n")
     assert [t["title"] for t in tasks] == ["精简事项", "压缩时限", "推行网办", "推进双随机监管"]
     assert tasks[3]["lead_units"] == ["市市场监管局"] and tasks[3]["section_path"] == ["一、任务"]
+
+
+@pytest.mark.parametrize(("group", "lead", "responsible"), [
+    ("（市审批局牵头，市财政局、市税务局，各县区人民政府配合）", ["市审批局"], ["市财政局", "市税务局", "各县区人民政府"]),
+    ("（市发改委牵头，市高新区、某某海关、某某机场配合）", ["市发改委"], ["市高新区", "某某海关", "某某机场"]),
+    ("（牵头单位∶县市场监管局；协作单位∶县税务局）", ["县市场监管局"], ["县税务局"]),
+    ("（牵头：县司法局；配合：县直各部门）", ["县司法局"], ["县直各部门"]),
+])
+def test_unit_groups_labels_and_colon_variants(group: str, lead: list[str], responsible: list[str]) -> None:
+    tasks = _tasks(f"某方案\n一、任务\n1.推进甲事。内容。{group}\n2.推进乙事。（市发改委牵头）\n")
+    assert (tasks[0]["lead_units"], tasks[0]["responsible_units"]) == (lead, responsible)
+
+
+def test_items_opening_with_a_date_or_5g_and_spaced_dates() -> None:
+    tasks = _tasks("某市2023年优化营商环境工作方案\n一、任务\n1.推进一网通办。（市政务服务局牵头）\n"
+                   "2.2023年底前完成系统升级。（市市场监管局牵头）\n3.12月底前实现全覆盖。（市数据局牵头）\n"
+                   "4.5G基站建设提速。（市工信局牵头，2023 年 9 月底前完成）\n")
+    assert [t["number"] for t in tasks] == ["1", "2", "3", "4"]
+    assert [t["deadline"]["end"] for t in tasks] == [None, "2023-12-31", "2023-12-31", "2023-09-30"]

@@ -217,12 +217,17 @@ def pipe_rows_to_tabs(lines: list[str], rules: CleanRules, repairs: Counts) -> l
     out: list[str] = []
     for line in lines:
         bare = line.strip()
-        if bare[:1] not in "|-:" or "|" not in bare:
+        if "|" not in bare:
             out.append(line)
         elif separator is not None and separator.fullmatch(bare):
             repairs["pipe_rows"] += 1
         elif row.fullmatch(bare):
-            out.append("\t".join(cell.strip() for cell in bare[1:-1].split("|")))
+            cells = bare.split("|")
+            if bare.startswith("|"):
+                cells = cells[1:]
+            while cells and not cells[-1].strip():  # a closing pipe, or trailing empty cells (|| at the end)
+                cells.pop()
+            out.append("\t".join(cell.strip() for cell in cells))
             repairs["pipe_rows"] += 1
         else:
             out.append(line)

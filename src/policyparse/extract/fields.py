@@ -338,10 +338,14 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
     deadline_index = 0
     offset = 0
     continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
+    pending: list[str] = []  # （X牵头，A、B，C配合） — A、B share C's role
     for index, clause in enumerate(clauses):
         text = stripped[index]
         role = found[index]
         if role is not None and role[0].role in _UNIT_ROLES:
+            for units in pending if not role[2] else ():
+                _assign_units(fields, role[0], units, rules)
+            pending = []
             _assign_units(fields, role[0], role[1], rules)
             fields.evidence.append(role[0].rule_id)
             roles += 1
@@ -358,10 +362,13 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             continuing = None
         elif continuing is not None and text and _looks_like_units(text, rules):
             _assign_units(fields, continuing, text, rules)
+        elif not strict and text and deadline_from is None and _looks_like_units(text, rules):
+            pending.append(text)
         elif strict and text and deadline_from is None:
             return None
         else:
             continuing = None
+            pending = []
         if inner[offset + len(clause):offset + len(clause) + 1] == "。":
             continuing = None  # a sentence end ends a labelled list: what follows is prose
         offset += len(clause) + 1
