@@ -483,3 +483,10 @@ def test_items_opening_with_a_date_or_5g_and_spaced_dates() -> None:
                    "4.5G基站建设提速。（市工信局牵头，2023 年 9 月底前完成）\n")
     assert [t["number"] for t in tasks] == ["1", "2", "3", "4"]
     assert [t["deadline"]["end"] for t in tasks] == [None, "2023-12-31", "2023-12-31", "2023-09-30"]
+
+
+def test_a_labelled_deadline_runs_on_over_its_date_clauses() -> None:
+    tasks = _tasks("某市2023年工作方案\n一、任务\n1.推进不动产登记。（牵头单位：市自然资源局；完成时限：2023年6月底前完成试点，"
+                   "12月底前全面推开）\n2.开展评价。（牵头单位：市发改委；完成时限：2023年6月底前完成，市统计局配合）\n")
+    assert tasks[0]["deadline"]["kind"] == "milestones" and tasks[0]["deadline"]["end"] == "2023-12-31"
+    assert tasks[1]["deadline"]["text"] == "2023年6月底前完成" and tasks[1]["responsible_units"] == ["市统计局"]

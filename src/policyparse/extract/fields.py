@@ -339,6 +339,7 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
     offset = 0
     continuing: _Label | None = None  # 责任单位：A，B — B continues a labelled list
     pending: list[str] = []  # （X牵头，A、B，C配合） — A、B share C's role
+    label_deadline: int | None = None  # where a 完成时限： value starts in `inner` (it may run on)
     for index, clause in enumerate(clauses):
         text = stripped[index]
         role = found[index]
@@ -346,6 +347,7 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             for units in pending if not role[2] else ():
                 _assign_units(fields, role[0], units, rules)
             pending = []
+            label_deadline = None
             _assign_units(fields, role[0], role[1], rules)
             fields.evidence.append(role[0].rule_id)
             roles += 1
@@ -354,6 +356,11 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             fields.group_deadline = role[1].strip()
             fields.evidence.append(role[0].rule_id)
             continuing = None
+            at = clause.find(role[1].strip()) if role[2] and role[1].strip() else -1
+            label_deadline = offset + at if at >= 0 else None
+        elif label_deadline is not None and text and _clause_deadline(text, rules.grammars, *when) is not None:
+            # 完成时限：2023年6月底前完成试点，12月底前全面推开 — the label's value runs on over the date clauses
+            fields.group_deadline = inner[label_deadline:offset + len(clause)].strip(_TRIM)
         elif deadline_from is None and text and (deadline := (
                 first_deadline if index == 0 and first_deadline is not None
                 else _clause_deadline(text, rules.grammars, *when))) is not None:
