@@ -53,10 +53,16 @@ class Rule(BaseModel):
                 re.compile(value)
             except re.error as exc:
                 raise ValueError(f"pattern does not compile: {exc}") from exc
+            if _GROUP_REFERENCE.search(value):
+                raise ValueError("pattern refers back to a group ((?P=name), (?(name)…) or \\1): the stages "
+                                 "combine rules into one pattern and rename their groups, so it cannot")
         return value
 
     def extra(self, key: str, default: Any = None) -> Any:
         return (self.model_extra or {}).get(key, default)
+
+
+_GROUP_REFERENCE = re.compile(r"\(\?P=|\(\?\(|(?<!\\)\\[1-9]")
 
 
 class GrammarFile(BaseModel):
