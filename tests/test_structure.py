@@ -184,6 +184,12 @@ def test_a_place_alone_before_guanyu_is_no_issuer(grammars) -> None:
     assert meta.title == "某市营商环境工作方案" and meta.issuer is None
 
 
+def test_print_wrapper_title_wrapped_over_lines(grammars) -> None:
+    text = "关于印发2017年某区政务公开\n工作要点的通知\n某政办发〔2017〕3号\n各部门：\n现印发给你们。\n一、任务\n"
+    meta = structure(text, grammars).documents[0].meta
+    assert (meta.title, meta.kind) == ("2017年某区政务公开工作要点", "工作要点")
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

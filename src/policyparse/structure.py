@@ -650,6 +650,8 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
         if "《" in text:
             text = _with_open_title_continued(lines, lines[index], head_end)
         m = wrapper.pattern.search(text)
+        if m is None and "。" not in text:
+            text, m = _wrapper_over_lines(texts, index, head_end, wrapper.pattern, grammars)
         if m and len(text) <= 200 and "。" not in text:
             meta.title = _wrapper_subject(m)
             meta.rules["title"] = wrapper.ref
@@ -689,6 +691,21 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
             m.group("issuer"), grammars):
         meta.issuer = m.group("issuer")
         meta.rules["issuer"] = issuer.ref
+
+
+def _wrapper_over_lines(texts: list[str], index: int, head_end: int, wrapper: re.Pattern[str],
+                        grammars: GrammarSet) -> tuple[str, re.Match[str] | None]:
+    """关于印发2017年某区政务公开 ⏎ 工作要点的通知: a wrapper title wrapped over up to three short lines."""
+    text = texts[index]
+    limit = grammars.number("meta", "title_max_chars", 90)
+    for following in texts[index + 1:min(index + 3, head_end)]:
+        if not following or _TITLE_START_STOP.search(following) or len(text) + len(following) > limit:
+            break
+        text += following
+        m = wrapper.search(text)
+        if m is not None:
+            return text, m
+    return texts[index], None
 
 
 def _wrapper_subject(m: re.Match[str]) -> str:
