@@ -490,3 +490,12 @@ def test_a_labelled_deadline_runs_on_over_its_date_clauses() -> None:
                    "12月底前全面推开）\n2.开展评价。（牵头单位：市发改委；完成时限：2023年6月底前完成，市统计局配合）\n")
     assert tasks[0]["deadline"]["kind"] == "milestones" and tasks[0]["deadline"]["end"] == "2023-12-31"
     assert tasks[1]["deadline"]["text"] == "2023年6月底前完成" and tasks[1]["responsible_units"] == ["市统计局"]
+
+
+def test_a_dated_deadline_without_any_year_is_warned_about() -> None:
+    data = extract_text("某县工作方案\n一、任务\n1.推进甲事。（县发改局牵头，6月底前完成）\n2.推进乙事。（县财政局牵头）\n"
+                        ).model_dump()["documents"][0]
+    assert data["tasks"][0]["deadline"]["end"] is None
+    assert [(w["code"], w["task_id"]) for w in data["warnings"]] == [("deadline.no_year", "t1")]
+    dated = extract_text("某县2022年工作方案\n一、任务\n1.推进甲事。（县发改局牵头，6月底前完成）\n").model_dump()
+    assert dated["documents"][0]["warnings"] == []

@@ -289,6 +289,9 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     warnings: list[tuple[str, int | None, str]] = [
         ("deadline.unparsed", i, f"deadline not understood: {task.deadline.text!r}")
         for i, task in enumerate(tasks) if task.deadline.unparsed]
+    warnings += [("deadline.no_year", i, f"no year to place {_deadline_shown(task)} in: the notice states none")
+                 for i, task in enumerate(tasks)
+                 if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
 
 
@@ -299,6 +302,15 @@ def _fielded_leaves(part: DocumentPart, fielded: list[int], rank: int) -> set[in
     found = set(fielded)
     return {index for index, h in enumerate(part.headings)
             if h.rank < rank and index not in parents and not h.nontask and h.line in found}
+
+
+def _deadline_shown(task: RawTask) -> str:
+    """A deadline as a warning names it: its text, else its first milestone's (a 推进计划 block)."""
+    deadline = task.deadline
+    if deadline.text:
+        return repr(deadline.text)
+    first = next((m.text for m in deadline.milestones if m.text), None)
+    return f"the plan '{first[:20]}…'" if first else "the deadline"
 
 
 def _before_table(end: int, line: int, table_starts: list[int]) -> int:
