@@ -190,6 +190,12 @@ def test_print_wrapper_title_wrapped_over_lines(grammars) -> None:
     assert (meta.title, meta.kind) == ("2017年某区政务公开工作要点", "工作要点")
 
 
+def test_a_title_edition_on_a_line_of_its_own(grammars) -> None:
+    meta = structure("某市优化营商环境若干政策举措\n（2025年版）\n为进一步优化营商环境，制定本举措。\n一、任务\n",
+                     grammars).documents[0].meta
+    assert (meta.title, meta.kind) == ("某市优化营商环境若干政策举措（2025年版）", "举措")
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

@@ -664,7 +664,10 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
     for index in scan.between(scan.titles, first, head_end):
         if _is_title_text(texts[index], grammars):
             start = title_start(lines, lines[index], grammars, floor=first)
-            _set_title(meta, clean_title("".join(texts[start:index + 1])), "meta.yaml::title-line", rules, grammars)
+            end = index + 1
+            if end < head_end and texts[end].endswith(_STATUS_ENDS) and _status_suffix(grammars).fullmatch(texts[end]):
+                end += 1  # …若干政策举措 ⏎ （2025年版）: a status or period printed on a line of its own
+            _set_title(meta, clean_title("".join(texts[start:end])), "meta.yaml::title-line", rules, grammars)
             return
     if is_first_doc:
         for text in texts[first:head_end]:
