@@ -14,6 +14,7 @@ from typing import Any
 
 from ..grammar import GrammarSet
 from ..names import Distributed, distributed_list, rejoin_short_names, split_keeping_distributed
+from ..regexinfo import literal_gate
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -53,6 +54,8 @@ class _UnitVocab:
     max_chars: int
     min_chars: int  # a shorter piece belongs to the name before it (各委、办、局)
     distributed: Distributed | None  # 各市、州、县人民政府: one name across 、 (kept whole)
+    not_names: re.Pattern[str] | None  # what no unit name is (a count: 10个部门)
+    not_names_gate: frozenset[str]  # a list holds one of these where a not_names pattern can match (empty: always try)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     marker_ends: str | None  # the last characters of the lead markers; None when one is empty
@@ -94,6 +97,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         max_chars=int(max_chars),
         min_chars=int(min_chars),
         distributed=distributed_list(grammars),
+        **_not_names(merged("not_names")),
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=lead_markers,
         marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
@@ -104,6 +108,14 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         joined=re.compile("|".join(map(re.escape, joiners)) or "(?!)"),
         **_untidy(splitter, (str(etc), *strip_prefixes, *strip_suffixes)),
     )
+
+
+def _not_names(patterns: list[str]) -> dict[str, Any]:
+    """units.yaml `not_names` as one pattern, with the literals one of which a match holds (read off it)."""
+    if not patterns:
+        return {"not_names": None, "not_names_gate": frozenset()}
+    pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
+    return {"not_names": pattern, "not_names_gate": literal_gate(pattern) or frozenset()}
 
 
 def _untidy(splitter: _Splitter, words: tuple[str, ...]) -> dict[str, Any]:
@@ -223,6 +235,8 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     if kept is not None:
         return tuple(kept)
     names = _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
+    if vocab.not_names is not None and (not vocab.not_names_gate or any(s in text for s in vocab.not_names_gate)):
+        names = tuple(name for name in names if not vocab.not_names.search(name))
     if vocab.min_chars > 1 and names and min(map(len, names)) < vocab.min_chars:
         return tuple(rejoin_short_names(list(names), vocab.min_chars, vocab.suffix_set))
     return names
