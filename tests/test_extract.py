@@ -499,3 +499,14 @@ def test_a_dated_deadline_without_any_year_is_warned_about() -> None:
     assert [(w["code"], w["task_id"]) for w in data["warnings"]] == [("deadline.no_year", "t1")]
     dated = extract_text("某县2022年工作方案\n一、任务\n1.推进甲事。（县发改局牵头，6月底前完成）\n").model_dump()
     assert dated["documents"][0]["warnings"] == []
+
+
+def test_tasks_without_a_lead_take_their_sections_lead() -> None:
+    tasks = _tasks("某市2023年优化营商环境工作方案\n一、重点任务\n（一）提升政务服务效能（牵头单位：市政务服务局）\n"
+                   "1.推进一网通办。（责任单位：市直各部门）\n2.推进帮办代办。（责任单位：各县区政府）\n"
+                   "（二）优化市场环境（市市场监管局牵头）\n3.推进证照分离。（责任单位：市直各部门）\n"
+                   "4.推进信用监管。（市发改委牵头，市直各部门配合）\n")
+    assert [t["lead_units"] for t in tasks] == [["市政务服务局"], ["市政务服务局"], ["市市场监管局"], ["市发改委"]]
+    assert extract_text("某方案\n一、任务\n（一）甲（牵头单位：市政务服务局）\n1.推进甲事。（责任单位：A局）\n"
+                        "2.推进乙事。（责任单位：B局）\n", explain=True).model_dump()["documents"][0]["tasks"][0][
+        "rules"]["lead_units"].startswith("section-lead")

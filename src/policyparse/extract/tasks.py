@@ -282,6 +282,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
+    _inherit_section_leads(structure, part, tasks, set(fielded), grammars, year, ref)
     sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
         if rank is not None else list(part.headings)
     if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
@@ -302,6 +303,29 @@ def _fielded_leaves(part: DocumentPart, fielded: list[int], rank: int) -> set[in
     found = set(fielded)
     return {index for index, h in enumerate(part.headings)
             if h.rank < rank and index not in parents and not h.nontask and h.line in found}
+
+
+def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask], fielded: set[int],
+                           grammars: GrammarSet, year: int | None, ref: date | None) -> None:
+    """（一）提升政务服务效能（牵头单位：市政务服务局）: a section heading that names a lead gives it to
+    the tasks under it that name none (explained as `section-lead`)."""
+    leads: dict[int, tuple[list[str], str]] = {}  # heading line → (its lead units, its rule)
+    texts = [line.text for line in structure.lines]
+    for task in tasks:
+        if task.lead:
+            continue
+        section = task.section
+        while section is not None:
+            if section.line in fielded:
+                if section.line not in leads:
+                    own = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
+                    leads[section.line] = (own.lead, own.rules.get("lead_units", ""))
+                lead, rule = leads[section.line]
+                if lead:
+                    task.lead = list(lead)
+                    task.rules["lead_units"] = f"section-lead ({section.ordinal}{section.title}) {rule}".strip()
+                    break
+            section = part.headings[section.parent] if section.parent is not None else None
 
 
 def _deadline_shown(task: RawTask) -> str:
