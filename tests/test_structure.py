@@ -196,6 +196,14 @@ def test_a_title_edition_on_a_line_of_its_own(grammars) -> None:
     assert (meta.title, meta.kind) == ("某市优化营商环境若干政策举措（2025年版）", "举措")
 
 
+def test_title_wrapped_over_four_lines_stops_at_the_doc_number(grammars) -> None:
+    text = ("某政办发〔2021〕5号\n县人民政府办公室关于\n对县《政府工作报告》确定的2021年\n重点工作及涉及本县的\n"
+            "重点事项进行责任分解的通知\n各部门：\n一、任务\n")
+    meta = structure(text, grammars).documents[0].meta
+    assert meta.title == "县人民政府办公室关于对县《政府工作报告》确定的2021年重点工作及涉及本县的重点事项进行责任分解的通知"
+    assert meta.doc_number == "某政办发〔2021〕5号"
+
+
 # ---------------------------------------------------------------- speed paths keep the plain semantics
 
 

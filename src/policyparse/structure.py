@@ -42,6 +42,8 @@ _SPACES = re.compile(r"\s+")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
+# a 发文字号 line is no part of a title
+_YEAR_BRACKETS = re.compile(r"[〔\[［【（(](?:19|20)\d{2}[〕\]］】）)]\s*第?\d")
 _BRACKETED = re.compile(r"[（(][^（(）)]*[）)]")  # （此件公开发布）: a whole line in brackets starts no title
 _ATTACHMENT_ONLY = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 _NAME_MARKS = re.compile(r"[（(〔【\[）)〕】\]、，,；;]")
@@ -915,22 +917,27 @@ def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str) -> bool:
 
 
 def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:
-    """A title wrapped over two lines (…承诺制改革 / 实施方案（试行）): where its first line is.
+    """A title wrapped over up to four lines (…承诺制改革 / 实施方案（试行）; 县人民政府办公室关于 / 对… /
+    …的通知): where its first line is.
 
-    The line before a title line belongs to it when it is short, has no sentence punctuation and is
-    neither a heading, a date nor a title of its own.
+    A line before a title line belongs to it when it is short, has no sentence punctuation and is
+    neither a heading, a date, a document number nor a title of its own; the whole stays within
+    `title_max_chars`.
     """
-    index = line.index - 1
-    if index < floor or index < 0:
-        return line.index
-    previous = lines[index].text
-    if (not previous or len(previous) + len(line.text) > grammars.number("meta", "title_max_chars", 90)
-            or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
-            or match_heading(previous, grammars) or parse_date_line(previous, grammars)
-            or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
-            or attachment_label(grammars).match(previous)):
-        return line.index
-    return index
+    start, length = line.index, len(line.text)
+    limit = grammars.number("meta", "title_max_chars", 90)
+    while start - 1 >= max(floor, 0) and line.index - start < 3:
+        index = start - 1
+        previous = lines[index].text
+        if (not previous or length + len(previous) > limit
+                or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
+                or _YEAR_BRACKETS.search(previous)
+                or match_heading(previous, grammars) or parse_date_line(previous, grammars)
+                or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
+                or attachment_label(grammars).match(previous)):
+            break
+        start, length = index, length + len(previous)
+    return start
 
 
 def _previous_text_line(lines: list[Line], index: int) -> Line | None:
