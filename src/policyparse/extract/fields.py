@@ -9,6 +9,7 @@ clauses. The labels and role words come from `grammars/fields.yaml`; reading a t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -166,15 +167,21 @@ def _role_of(clause: str, rules: _FieldRules, strict: bool) -> tuple[_Label, str
             label = rules.labels[m.group("label")]
             value = clause[m.end():]
             return label, _unit_value(value, rules, label.role) if label.role in _UNIT_ROLES else value, True
-    if not clause.endswith(rules.inline_ends):
-        return None
-    by_last = rules.inline_by_last
-    for suffix, label in rules.inline if by_last is None else by_last[clause[-1]]:
-        if clause.endswith(suffix) and len(clause) > len(suffix):
-            units = clause[: -len(suffix)]
-            if "。" not in units and len(units) <= 300 and _looks_like_units(units, rules, strict):
-                return label, units, False
+    for suffix, label in _inline_suffixes_of(clause, rules):
+        units = clause[: -len(suffix)]
+        if "。" not in units and len(units) <= 300 and _looks_like_units(units, rules, strict):
+            return label, units, False
     return None
+
+
+def _inline_suffixes_of(text: str, rules: _FieldRules) -> Iterator[tuple[str, _Label]]:
+    """The role phrases `text` ends with (X牵头负责 → 牵头负责, 负责 …), longest first, each leaving text before it."""
+    if not text.endswith(rules.inline_ends):
+        return
+    by_last = rules.inline_by_last
+    for suffix, label in rules.inline if by_last is None else by_last[text[-1]]:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            yield suffix, label
 
 
 def _unit_value(value: str, rules: _FieldRules, role: str) -> str:
@@ -184,10 +191,8 @@ def _unit_value(value: str, rules: _FieldRules, role: str) -> str:
     stop = value.find("。")
     if stop >= 0:
         value = value[:stop]
-    if value.endswith(rules.inline_ends):
-        for suffix, label in rules.inline:
-            if value.endswith(suffix) and len(value) > len(suffix):
-                return value[:-len(suffix)] if label.role == role else value
+    for suffix, label in _inline_suffixes_of(value, rules):
+        return value[:-len(suffix)] if label.role == role else value
     return value
 
 

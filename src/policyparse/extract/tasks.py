@@ -255,7 +255,8 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
-    leaves = _fielded_leaves(part, fielded, rank) if rank is not None else set()
+    fielded_lines = set(fielded)
+    leaves = _fielded_leaves(part, fielded_lines, rank) if rank is not None else set()
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
@@ -282,7 +283,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
-    _inherit_section_leads(structure, part, tasks, set(fielded), grammars, year, ref)
+    _inherit_section_leads(structure, part, tasks, fielded_lines, grammars, year, ref)
     sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
         if rank is not None else list(part.headings)
     if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
@@ -296,13 +297,12 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
 
 
-def _fielded_leaves(part: DocumentPart, fielded: list[int], rank: int) -> set[int]:
+def _fielded_leaves(part: DocumentPart, fielded: set[int], rank: int) -> set[int]:
     """Headings above the task level with no items of their own that print fields on their own
     line (1.有子项 …（1）（2）… then 3.推进监管。（A局牵头）): tasks too, not empty sections."""
     parents = {h.parent for h in part.headings if h.parent is not None}
-    found = set(fielded)
     return {index for index, h in enumerate(part.headings)
-            if h.rank < rank and index not in parents and not h.nontask and h.line in found}
+            if h.rank < rank and index not in parents and not h.nontask and h.line in fielded}
 
 
 def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask], fielded: set[int],
@@ -310,7 +310,7 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
     """（一）提升政务服务效能（牵头单位：市政务服务局）: a section heading that names a lead gives it to
     the tasks under it that name none (explained as `section-lead`)."""
     leads: dict[int, tuple[list[str], str]] = {}  # heading line → (its lead units, its rule)
-    texts = [line.text for line in structure.lines]
+    texts: list[str] | None = None  # the lines' texts, gathered only once a section is read
     for task in tasks:
         if task.lead:
             continue
@@ -318,6 +318,7 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
         while section is not None:
             if section.line in fielded:
                 if section.line not in leads:
+                    texts = texts or [line.text for line in structure.lines]
                     own = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
                     leads[section.line] = (own.lead, own.rules.get("lead_units", ""))
                 lead, rule = leads[section.line]
