@@ -23,10 +23,9 @@ from operator import add, itemgetter, ne, sub
 
 from .grammar import Grammar, GrammarSet, Rule, load_grammars
 from .names import distributed_list, name_core, rejoin_short_names, split_keeping_distributed
+from .numerals import chinese_number
 from .regexinfo import ScanHint, first_class, last_class, literal_options, scan_hint, starts_anchored
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
 _TERMINAL = "。！？；"
 _TRIM = " \t　:：。；;，,、"
 _SPACE = " \t\u3000\xa0\ufeff"  # stripped from both ends of every line
@@ -560,29 +559,12 @@ def clean_title(title: str) -> str:
     return _TITLE_GAP.sub("", _COMMAS.sub("", title)).strip()
 
 
-def _cn_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if all(ch in _CN_DIGITS for ch in text) and len(text) == 4:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    total, current = 0, 0
-    for ch in text:
-        if ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        else:
-            return None
-    return total + current
-
-
 def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
     """ISO date of a standalone 成文日期 line, or None."""
     m = _date_line(grammars).match(text)
     if not m:
         return None
-    year, month, day = (_cn_number(m.group(k)) for k in ("y", "m", "d"))
+    year, month, day = (chinese_number(m.group(k)) for k in ("y", "m", "d"))
     if not year or not month or not day or not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
@@ -1003,7 +985,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         m = pattern.match(example.text)
         got = None
         if m:
-            y, mo, d = (_cn_number(m.group(k)) for k in ("y", "m", "d"))
+            y, mo, d = (chinese_number(m.group(k)) for k in ("y", "m", "d"))
             got = f"{y:04d}-{mo:02d}-{d:02d}" if y and mo and d else None
     else:
         m = pattern.search(example.text)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 from itertools import accumulate, repeat
 
+from ..numerals import chinese_number
 from .rules import CJK, CleanRules, Counts, _rules, _run_subs
 
 MAX_BOILERPLATE_LINE = 300
@@ -287,22 +288,11 @@ def _runin_cuts(text: str, line_start: int, hits: list[re.Match[str]], marker: r
                   if len(found) + (family == lead_family) >= 2 for cut in found)
 
 
-_CN_NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
-
-
 def _runin_ordinal(hit: re.Match[str]) -> tuple[str, int]:
     """(family, number) of a marker match: the family is the name of the group holding the number."""
     family = hit.lastgroup or ""
     number = hit.group(family) if family else ""
-    return family, int(number) if number.isdigit() else _chinese_number(number)
-
-
-def _chinese_number(numeral: str) -> int:
-    """一 … 九十九 (the forms a bracketed ordinal takes)."""
-    tens, _, ones = numeral.rpartition("十")
-    if "十" not in numeral:
-        return _CN_NUMERALS.get(numeral, 0)
-    return (_CN_NUMERALS.get(tens, 0) if tens else 1) * 10 + _CN_NUMERALS.get(ones, 0)
+    return family, chinese_number(number) or 0
 
 
 def _open_depth(segment: str) -> int:
