@@ -462,12 +462,12 @@ def test_cli_bad_date_is_one_line_exit_2() -> None:
 _USER_DEADLINES = """\
 family: deadlines
 stage: deadlines
-description: 斜线日期 (6/30前), 国庆节前 and 久久为功, which the built-in grammars do not read.
+description: 斜线日期 (6/30前), 汛期前 and 久久为功, which the built-in grammars do not read.
 defaults:
   year: 2020
   ref: "2020-04-29"
 vocab:
-  token_start: '[国]'
+  token_start: '[汛]'
 rules:
   - id: slash-day
     name: "M/D前 → that day"
@@ -479,15 +479,15 @@ rules:
       - {text: "6/30前", expect: "by_date 2020-06-30"}
       - {text: "9/15前完成", year: 2021, expect: "by_date 2021-09-15"}
     not_matching: ["1/2的资金", "6/30"]
-  - id: national-day
-    name: "国庆节前 → 09-30 (a shape that starts with a character of this file's token_start)"
+  - id: flood-season
+    name: "汛期前 → 05-31 (a shape that starts with a character of this file's token_start)"
     kind: by_date
     resolve: half
     body: cue
-    halves: {国庆节: 9, 国庆: 9}
-    pattern: '(?P<half>国庆节|国庆)(?P<before>以前|之前|前)'
+    halves: {汛期: 5}
+    pattern: '(?P<half>汛期)(?P<before>以前|之前|前)'
     examples:
-      - {text: "国庆节前", expect: "by_date 2020-09-30"}
+      - {text: "汛期前", expect: "by_date 2020-05-31"}
   - id: long-haul
     name: "久久为功 / 滚动实施 → ongoing"
     kind: ongoing
@@ -507,7 +507,7 @@ def _user_deadlines(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("phrase", "expected", "rule"), [
     ("6/30前", "by_date 2020-06-30", "my-deadlines.yaml::slash-day"),
-    ("国庆节前", "by_date 2020-09-30", "my-deadlines.yaml::national-day"),
+    ("汛期前", "by_date 2020-05-31", "my-deadlines.yaml::flood-season"),
     ("久久为功", "ongoing", "my-deadlines.yaml::long-haul"),
 ])
 def test_user_deadline_file_adds_shapes(tmp_path: Path, phrase: str, expected: str, rule: str) -> None:
@@ -522,12 +522,12 @@ def test_user_deadline_file_adds_shapes(tmp_path: Path, phrase: str, expected: s
 
 
 def test_user_deadline_shapes_are_found_in_task_bodies(tmp_path: Path) -> None:
-    body = "6/30前完成数据归集，国庆节前建成市级信用信息公示系统"
+    body = "汛期前建成市级信用信息公示系统，6/30前完成数据归集"
     assert find_in_text(body, 2020) is None
     found = find_in_text(body, 2020, None, load_grammars((_user_deadlines(tmp_path),)))
     assert found is not None
     assert (found.compact(), found.rule) == (
-        "milestones 2020-09-30", "my-deadlines.yaml::slash-day + my-deadlines.yaml::national-day")
+        "milestones 2020-06-30", "my-deadlines.yaml::flood-season + my-deadlines.yaml::slash-day")
 
 
 def test_user_deadline_file_keeps_the_built_in_shapes(tmp_path: Path) -> None:
@@ -561,7 +561,7 @@ _USER_NOTICE = """\
 2.建设政务数据共享平台。
 牵头单位：市大数据局
 完成时限：久久为功
-3.国庆节前建成市级信用信息公示系统（市发展改革委牵头）。
+3.汛期前建成市级信用信息公示系统（市发展改革委牵头）。
 4.完善公共信用综合评价（市发展改革委牵头，6/30前完成）。
 
 某某市人民政府
@@ -583,7 +583,7 @@ def test_extract_reads_deadlines_with_user_grammar_files(tmp_path: Path) -> None
     assert _task_deadlines([_user_deadlines(tmp_path)]) == [
         ("6/30前", "by_date", "2020-06-30"),
         ("久久为功", "ongoing", None),
-        ("国庆节前", "by_date", "2020-09-30"),
+        ("汛期前", "by_date", "2020-05-31"),
         ("6/30前完成", "by_date", "2020-06-30"),
     ]
 
@@ -593,9 +593,9 @@ def test_table_deadlines_use_user_grammar_files(tmp_path: Path) -> None:
 
     text = ("关于印发2020年重点工作任务分工方案的通知\n各部门：\n现印发给你们，请认真落实。\n"
             "序号\t重点任务\t牵头单位\t完成时限\n1\t建立工作机制。\t财政局\t6/30前\n"
-            "2\t完善管理制度。\t税务局\t国庆节前\n某某办公室\n2020年3月1日\n")
+            "2\t完善管理制度。\t税务局\t汛期前\n某某办公室\n2020年3月1日\n")
     tasks = extract_string(text, grammars=[_user_deadlines(tmp_path)]).documents[0].tasks
-    assert [(t.table, t.deadline.end) for t in tasks] == [(1, "2020-06-30"), (1, "2020-09-30")]
+    assert [(t.table, t.deadline.end) for t in tasks] == [(1, "2020-06-30"), (1, "2020-05-31")]
     assert [t.deadline.end for t in extract_string(text).documents[0].tasks] == [None, None]
 
 
@@ -614,3 +614,43 @@ def test_cli_bad_grammar_file_is_one_line_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "missing.yaml" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# --- holidays: 春节前, 国庆节前 (grammars/deadlines_festivals.yaml) --------------------------------
+
+
+@pytest.mark.parametrize(("phrase", "year", "ref", "end"), [
+    ("2024年春节前", None, None, "2024-02-09"),
+    ("春节前", 2023, date(2023, 11, 20), "2024-02-09"),  # the next 春节 after the notice
+    ("春节前", 2023, date(2023, 1, 5), "2023-01-21"),
+    ("春节前", 2023, None, "2023-01-21"),  # a year only: that year's
+    ("元旦前", 2023, date(2023, 11, 20), "2023-12-31"),
+    ("2022年国庆前", 2023, date(2023, 11, 20), "2022-09-30"),  # a stated year wins
+    ("2060年春节前", None, None, None),  # outside the lunar table: no end, never a wrong one
+])
+def test_holidays_end_the_day_before(phrase: str, year: int | None, ref: date | None, end: str | None) -> None:
+    result = normalise(phrase, year, ref)
+    assert (result.kind, result.end, result.rule) == ("by_date", end, "deadlines_festivals.yaml::festival")
+
+
+def test_a_fallback_shape_never_cuts_a_longer_one_short() -> None:
+    """year-only (2022年) is tried after every other shape at its position, whatever the file."""
+    assert normalise("2022年国庆节前完成", 2021).end == "2022-09-30"
+    assert normalise("到2025年", 2023).end == "2025-12-31"
+
+
+def test_holidays_in_a_notice_take_the_notice_date() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某县人民政府办公室关于做好岁末年初重点工作的通知\n各乡镇人民政府：\n"
+            "一、重点工作\n1.全面排查农民工工资支付情况。（责任单位：县人社局；完成时限：春节前）\n"
+            "2.开展安全生产大检查。（责任单位：县应急局；完成时限：元旦前）\n"
+            "某县人民政府办公室\n2023年12月5日\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.deadline.end for t in tasks] == ["2024-02-09", "2023-12-31"]
+
+
+def test_an_example_may_carry_its_document_date() -> None:
+    assert Example(text="春节前", expect="by_date 2024-02-09", date="2023-11-20").date == "2023-11-20"
+    with pytest.raises(ValueError):
+        Example(text="春节前", date="2023/11/20")

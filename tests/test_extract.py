@@ -239,7 +239,7 @@ def test_bodies_the_date_gate_skips_hold_no_dated_target(grammars) -> None:  # t
     gate = _date_gate(grammars)
     assert gate is not None
     chars = "项目建设地点变更的，；。（）、每月起至内前后底旬季度半年上下第本今明次来去當來兩個時內週　０１２３４５６７８９" \
-            "0123456789〇零一二两三四五六七八九十日号月年《》“”持续推进常态化长期按"
+            "0123456789〇零一二两三四五六七八九十日号月年《》“”持续推进常态化长期按春节國国庆元旦中秋端午劳动節"
     skipped = 0
     for text in _random_texts(6000, chars, 12):
         if gate.search(text) is None:

@@ -13,7 +13,7 @@ import calendar
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -136,6 +136,7 @@ class _Fields:
     half: int
     n: int
     unit: int
+    festival: int
 
 
 _UNSET = (None,)
@@ -235,26 +236,34 @@ def _fold_table(vocab: dict[str, Any]) -> dict[int, str]:
     return table
 
 
+def _in_trial_order(files: list[Grammar]) -> list[tuple[Grammar, Rule]]:
+    """Rules in file order, `fallback: true` ones last: at one position the first shape that matches
+    wins, and a fallback (到2025年 → year end) must not cut a longer shape short (2022年国庆前)."""
+    rules = [(grammar, rule) for grammar in files for rule in grammar.spec.rules]
+    return [pair for pair in rules if not pair[1].extra("fallback", False)] + [
+        pair for pair in rules if pair[1].extra("fallback", False)
+    ]
+
+
 def _build(grammar_set: GrammarSet) -> _Engine:
     files = [g for g in grammar_set.files if g.spec.stage == STAGE]
     vocab = _merged_vocab(files)
     alternatives: list[str] = []
     shapes: list[tuple[Grammar, Rule, str, str]] = []  # (file, rule, group, expanded pattern)
     markers: dict[str, list[tuple[str, str]]] = {role: [] for role in _MARKER_ROLES}
-    for grammar in files:
-        for rule in grammar.spec.rules:
-            if rule.pattern is None:
-                continue
-            words = {**vocab, **(rule.model_extra or {})}
-            pattern = _expand(rule.pattern, words)
-            role = rule.extra("role")
-            if role in markers:
-                markers[role].append((grammar.rule_ref(rule), pattern))
-                continue
-            group = f"r{len(shapes)}"
-            inner = _GROUP.sub(lambda m, g=group: f"(?P<{g}_{m.group(1)}>", pattern)
-            alternatives.append(f"(?P<{group}>{inner})")
-            shapes.append((grammar, rule, group, pattern))
+    for grammar, rule in _in_trial_order(files):
+        if rule.pattern is None:
+            continue
+        words = {**vocab, **(rule.model_extra or {})}
+        pattern = _expand(rule.pattern, words)
+        role = rule.extra("role")
+        if role in markers:
+            markers[role].append((grammar.rule_ref(rule), pattern))
+            continue
+        group = f"r{len(shapes)}"
+        inner = _GROUP.sub(lambda m, g=group: f"(?P<{g}_{m.group(1)}>", pattern)
+        alternatives.append(f"(?P<{group}>{inner})")
+        shapes.append((grammar, rule, group, pattern))
     dates = _combined(alternatives, _token_start(files))
     numerals = {str(k): int(v) for k, v in (vocab.get("numerals") or {}).items()}
     ten = str(vocab.get("ten", ""))
@@ -421,6 +430,7 @@ class _Token:
     cue: bool = False  # the shape itself says "by" (底, 前, 旬)
     resolved: date | None = None
     resolved_year: int | None = None
+    festival: str | None = None  # 春节前: its day depends on the year (`_festival_day`)
 
 
 def _number(eng: _Engine, raw: str) -> int | None:
@@ -581,6 +591,33 @@ def _read_duration(eng: _Engine, token: _Token, values: _Groups) -> _Token | Non
     return token if token.months_ahead else None
 
 
+def _read_festival(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    token.festival = _given(values[token.rule.at.festival], "festival")
+    token.cue = True
+    return token
+
+
+def _festival_day(token: _Token, year: int) -> date | None:
+    """The day before the festival in `year` (春节前); None when the table has no such year."""
+    day = token.rule.spec.get("festivals", {}).get(token.festival)
+    if isinstance(day, dict):  # a lunar festival: its Gregorian day by year
+        day = day.get(year)
+    if not isinstance(day, str):
+        return None
+    month, _, dom = day.partition("-")
+    try:
+        festival = date(year, int(month), int(dom))
+    except ValueError:
+        return None
+    return festival - timedelta(days=1) if festival != date.min else None  # 元旦 of year 1 has no eve
+
+
+def _next_festival_year(token: _Token, ref: date) -> int:
+    """A year-less festival is the first one on or after the document's date (元旦前 in November)."""
+    day = _festival_day(token, ref.year)
+    return ref.year + 1 if day is not None and day < ref else ref.year
+
+
 _READERS = {
     "day": _read_day,
     "month": _read_month,
@@ -588,6 +625,7 @@ _READERS = {
     "half": _read_half,
     "year_end": _read_year_end,
     "duration": _read_duration,
+    "festival": _read_festival,
 }
 
 
@@ -648,6 +686,8 @@ def _last_day(year: int, month: int) -> int:
 def _on(year: int, token: _Token) -> date | None:
     if not 1 <= year <= 9999:
         return None
+    if token.festival is not None:
+        return _festival_day(token, year)
     try:
         return date(year, token.month, token.day or _last_day(year, token.month))
     except ValueError:  # 2月30日
@@ -687,6 +727,8 @@ def _placed(
             candidate = _on(year, token)
             if previous is not None and candidate is not None and candidate < previous:
                 year += 1
+        if year is None and token.festival is not None and ref is not None:
+            year = _next_festival_year(token, ref)
         if year is None:
             year = doc_year if doc_year is not None else _year_before(eng, s, token.start)
         if year is None:
@@ -697,6 +739,8 @@ def _placed(
         if token.resolved is not None:
             carry, previous = year, token.resolved
             kept.append(token)
+        elif token.festival is not None:
+            kept.append(token)  # a holiday outside its table: kept, with no end
     return kept
 
 
@@ -710,6 +754,8 @@ def _period(token: _Token) -> str | None:
         return prefix + label
     if token.months_ahead is not None:
         return None
+    if token.festival is not None:
+        return token.resolved.isoformat() if token.resolved is not None else None
     if token.rule.resolve == "year_end":
         return f"{year:04d}" if year is not None else None
     month = f"{prefix or '--'}{token.month:02d}"
@@ -859,12 +905,14 @@ def _single_dated(
         end = _add_months(ref, token.months_ahead) if ref else None
     else:
         token_year = token.year
+        if token_year is None and token.festival is not None and ref is not None:
+            token_year = _next_festival_year(token, ref)
         if token_year is None:
             token_year = year if year is not None else _year_before(eng, s, token.start)
         if token_year is None:
             end = None  # no year anywhere: a date with no end
-        elif (end := _on(token_year, token)) is None:
-            return None  # 2月30日 names no day
+        elif (end := _on(token_year, token)) is None and token.festival is None:
+            return None  # 2月30日 names no day (a holiday outside its table: a date with no end)
     return DeadlineResult(text, "by_date", end.isoformat() if end else None, [], token.rule.ref)
 
 
@@ -943,8 +991,14 @@ def _find_in_text(text: str, year: int | None, ref: date | None,
 # Grammar corpus checks (called by the generic grammar test runner)
 
 
-def _example_context(grammar: Grammar, year: int | None) -> tuple[int | None, date | None]:
-    """The example's year (or the file default) and the file's reference date when it is that year."""
+def _example_context(
+    grammar: Grammar, year: int | None, on: str | None = None
+) -> tuple[int | None, date | None]:
+    """The example's year (or the file default) and reference date: the example's own document date,
+    else the file's when it is in that year."""
+    if on is not None:
+        ref_day = date.fromisoformat(on)
+        return (year if year is not None else ref_day.year), ref_day
     defaults = grammar.spec.defaults
     year = year if year is not None else defaults.get("year")
     ref = defaults.get("ref")
@@ -964,7 +1018,7 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     A user file's examples are read with the built-ins plus that file, the set it extends."""
     from .grammar import grammars_with
 
-    year, ref = _example_context(grammar, example.year)
+    year, ref = _example_context(grammar, example.year, example.date)
     result = normalise(example.text, year, ref, grammars_with(grammar))
     where = f"{grammar.rule_ref(rule)}: {example.text!r} (year {year})"
     if result.compact() != str(example.expect):

@@ -32,6 +32,7 @@ class Example(BaseModel):
     text: str
     expect: Any = None
     year: int | None = None
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")  # the document's date (春节前)
     note: str | None = None
 
 

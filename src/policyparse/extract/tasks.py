@@ -122,27 +122,45 @@ def _copy(result: deadlines.DeadlineResult) -> deadlines.DeadlineResult:
 def _date_gate(grammars: GrammarSet) -> re.Pattern[str] | None:
     """The characters a dated target can start from, as printed; None when that is not known.
 
-    grammars/deadlines*.yaml: every dated shape starts with a `token_start` character, and the
-    shapes see their input folded (full-width forms → ASCII, U+3000 → space, the `traditional`
-    characters → simplified; masking only hides text). So a body with no `token_start` character
-    and no character that folding changes names no date, and deadlines.find_in_text returns None
-    for it. The deadlines stage reads the same set, so every file's `token_start` is covered.
+    grammars/deadlines*.yaml: every dated shape starts where a `token_start` alternative (a class of
+    single characters, or a word: 春节) matches, and the shapes see their input folded (full-width
+    forms → ASCII, U+3000 → space, the `traditional` characters → simplified; masking only hides
+    text). So a body where no alternative matches, even with each character allowed to be one that
+    folds into it, names no date, and deadlines.find_in_text returns None for it. The deadlines stage
+    reads the same set, so every file's `token_start` is covered.
     """
     files = [g for g in grammars.files if g.spec.stage == "deadlines"]
-    starts = {str(g.spec.vocab["token_start"]) for g in files if "token_start" in g.spec.vocab}
-    if not starts or not all(_SINGLE_CHAR_CLASS.fullmatch(start) and not re.fullmatch(start, _MASKED)
-                             for start in starts):
+    alternatives = sorted({alt for g in files if "token_start" in g.spec.vocab
+                           for alt in str(g.spec.vocab["token_start"]).split("|")})
+    if not alternatives or not all(_gate_piece(alt) for alt in alternatives):
         return None
-    start = re.compile("|".join(sorted(starts)))
     folds = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # full-width → ASCII
     folds["\u3000"] = " "
     for grammar in files:
         folds.update({str(k): str(v) for k, v in (grammar.spec.vocab.get("traditional") or {}).items()})
-    # printed characters whose folded form can start a date (a many-character key: all of its characters)
-    into_start = sorted({ch for printed, simple in folds.items() if start.match(simple) for ch in printed})
-    if not into_start:
-        return start
-    return re.compile("|".join([*sorted(starts), "[" + "".join(map(re.escape, into_start)) + "]"]))
+    return re.compile("|".join(_printed_forms(alt, folds) for alt in alternatives))
+
+
+def _gate_piece(alternative: str) -> bool:
+    """A single-character class ([0-9一二…]) or a plain word (春节): the forms the gate can widen."""
+    if _SINGLE_CHAR_CLASS.fullmatch(alternative):
+        return re.fullmatch(alternative, _MASKED) is None
+    return bool(alternative) and re.escape(alternative) == alternative and not alternative.isspace()
+
+
+def _printed_forms(alternative: str, folds: dict[str, str]) -> str:
+    """`alternative` widened to what may be printed in its place: each character it matches, or
+    any printed character whose folded form it matches (a many-character fold: all of its characters)."""
+    if _SINGLE_CHAR_CLASS.fullmatch(alternative):
+        start = re.compile(alternative)
+        into = sorted({ch for printed, simple in folds.items() if start.match(simple) for ch in printed})
+        return alternative if not into else f"{alternative}|[{''.join(map(re.escape, into))}]"
+    classes = []
+    for char in alternative:
+        folded_in = {ch for printed, simple in folds.items() if simple.startswith(char) for ch in printed}
+        sources = sorted({char} | folded_in)
+        classes.append(re.escape(char) if len(sources) == 1 else f"[{''.join(map(re.escape, sources))}]")
+    return "".join(classes)
 
 
 _SINGLE_CHAR_CLASS = re.compile(r"\[(?!\^)[^\[\]\\]*\]")  # [0-9一二…]: no negation, nesting or escapes
