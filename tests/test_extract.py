@@ -510,3 +510,19 @@ def test_tasks_without_a_lead_take_their_sections_lead() -> None:
     assert extract_text("某方案\n一、任务\n（一）甲（牵头单位：市政务服务局）\n1.推进甲事。（责任单位：A局）\n"
                         "2.推进乙事。（责任单位：B局）\n", explain=True).model_dump()["documents"][0]["tasks"][0][
         "rules"]["lead_units"].startswith("section-lead")
+
+
+def test_short_forms_of_people_s_organisations_are_units() -> None:
+    """市残联 / 市科协 / 市工商联 end in no office suffix: one of them used to empty the whole group."""
+    from policyparse.pipeline import extract_string
+
+    text = ("东莞市2021年稳就业实施意见\n一、减轻企业负担\n"
+            "1.继续征收残疾人就业保障金。落实分档征收政策。（市残联、市财政局、市税务局负责）\n"
+            "2.加强科普服务。内容。（市科协牵头，市侨联、市文联配合）\n"
+            "3.推进某项改革。（国家发展改革委牵头，各省、自治区、直辖市人民政府按职责分工负责）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        ([], ["市残联", "市财政局", "市税务局"]),
+        (["市科协"], ["市侨联", "市文联"]),
+        (["国家发展改革委"], ["各省、自治区、直辖市人民政府"]),
+    ]

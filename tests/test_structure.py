@@ -275,3 +275,43 @@ def test_hinted_scan_finds_what_finditer_finds() -> None:
             text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 40)))
             assert [m.span() for m in _finditer(pattern, hint, text)] == [m.span() for m in pattern.finditer(text)]
     assert scan_hint(re.compile(r"\d*x"), 200) is None  # unbounded before the first literal
+
+
+# --- notices seen in the wild: closing formula, quoted bodies, national collective recipients ----
+
+
+def _meta(text: str):  # type: ignore[no-untyped-def]
+    from policyparse.pipeline import extract_string
+
+    documents = extract_string(text).documents
+    assert len(documents) == 1
+    return documents[0].meta
+
+
+def test_a_closing_formula_without_its_stop_is_no_title_and_no_issuer() -> None:
+    """特此通知 printed without 。 ended with a kind word: it opened a second document that took the date."""
+    meta = _meta("某县人民政府办公室关于做好春季防火工作的通知\n各乡镇人民政府：\n现将有关事项通知如下：\n"
+                 "一、各乡镇要于3月底前完成隐患排查。\n特此通知\n某县人民政府办公室\n2023年3月1日\n")
+    assert (meta.title, meta.issuer, meta.date) == (
+        "某县人民政府办公室关于做好春季防火工作的通知", "某县人民政府办公室", "2023-03-01")
+
+
+def test_quoted_words_in_issuer_and_recipients() -> None:
+    meta = _meta("某市深化“放管服”改革领导小组办公室关于印发某市2023年“放管服”改革工作要点的通知\n"
+                 "各县区“放管服”改革领导小组办公室，市“放管服”改革领导小组各成员单位：\n"
+                 "现将《某市2023年“放管服”改革工作要点》印发给你们，请认真贯彻落实。\n"
+                 "某市深化“放管服”改革领导小组办公室\n2023年4月10日\n")
+    assert meta.issuer == "某市深化“放管服”改革领导小组办公室"
+    assert meta.recipients == ["各县区“放管服”改革领导小组办公室", "市“放管服”改革领导小组各成员单位"]
+
+
+def test_national_collective_recipients_stay_whole() -> None:
+    meta = _meta("国务院办公厅关于做好某项工作的通知\n国办发〔2022〕10号\n"
+                 "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n现将有关事项通知如下。\n"
+                 "国务院办公厅\n2022年3月1日\n")
+    assert meta.recipients == ["各省、自治区、直辖市人民政府", "国务院各部委", "各直属机构"]
+
+
+def test_new_kinds_name_titles() -> None:
+    meta = _meta("2023年市政府工作报告重点工作任务分工\n一、主要任务\n1.推动工业经济稳中提质。（牵头单位：市工信局）\n")
+    assert (meta.title, meta.kind) == ("2023年市政府工作报告重点工作任务分工", "任务分工")

@@ -35,8 +35,8 @@ _FILE_NAME = re.compile(r"\.(?:docx?|pdf|wps|txt|html?)$", re.I)
 _COMMAS = re.compile(r"[，,]")
 _TITLE_GAP = re.compile(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])")
 _FIRST_LINE_STOP = re.compile(r"[。；:：]|\.[A-Za-z]{2,5}$")  # a sentence, or a `label: value` line
-_ISSUER_STOP = re.compile(r"[。，,；;：:！？“”《》\d]")
-_ISSUER_CHARS = re.compile(r"[\u4e00-\u9fff（）()\s]+")
+_ISSUER_STOP = re.compile(r"[。，,；;：:！？《》\d]")
+_ISSUER_CHARS = re.compile(r"(?:[\u4e00-\u9fff（）()\s]|“[\u4e00-\u9fff]{1,8}”)+")  # 深化“放管服”改革领导小组办公室
 _SPACES = re.compile(r"\s+")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
@@ -551,7 +551,13 @@ def _is_title_text(text: str, grammars: GrammarSet) -> bool:
             or title_kind(text, grammars) is None):
         return False
     return not (_TITLE_MARKS.search(text) or text.startswith("《") or attachment_label(grammars).match(text)
-                or _FILE_NAME.search(text))
+                or _FILE_NAME.search(text) or _closing_formula(grammars).match(text))
+
+
+@cache
+def _closing_formula(grammars: GrammarSet) -> re.Pattern[str]:
+    """meta.yaml `closing_formula` (特此通知): the line that ends a notice, never a title."""
+    return re.compile("|".join(map(str, grammars.vocab("meta", "closing_formula"))) or "(?!)")
 
 
 def clean_title(title: str) -> str:
@@ -619,7 +625,7 @@ def _split_names(text: str) -> list[str]:
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
     if not text or len(text) > grammars.number("meta", "issuer_max_chars", 40):
         return False
-    if _ISSUER_STOP.search(text):
+    if _ISSUER_STOP.search(text) or _closing_formula(grammars).match(text):
         return False
     return bool(_ISSUER_CHARS.fullmatch(text)) and not is_title_line(text, grammars)
 
