@@ -159,3 +159,25 @@ def test_pipe_table_rows_are_tasks() -> None:
     assert [(t.number, t.title, t.lead_units) for t in tasks] == [
         ("1", "推进企业开办一日办结", ["区市场监管局"]), ("2", "开展营商环境评价", ["区营商局"])]
     assert tasks[0].deadline.end == "2020-06-30" and tasks[1].deadline.kind == "recurring"
+
+
+def test_cells_word_their_roles_as_prose_does() -> None:
+    """A 责任单位 column holding 市市场监管局（牵头）… or X牵头，Y配合 names the lead; X等部门按职责分工负责 names X."""
+    text = ("某市2023年优化营商环境重点任务分工表\n序号\t重点任务\t责任单位\t完成时限\n"
+            "1\t压缩企业开办时间。\t市市场监管局（牵头）、市税务局、市公安局\t2023年6月底前\n"
+            "2\t推行电子营业执照。\t市市场监管局牵头，市政务服务中心配合\t2023年12月底前\n"
+            "3\t规范涉企执法。\t市司法局等部门按职责分工负责\t2023年9月底前\n")
+    assert [(t.lead_units, t.responsible_units) for t in _tasks(text)] == [
+        (["市市场监管局"], ["市税务局", "市公安局"]),
+        (["市市场监管局"], ["市政务服务中心"]),
+        ([], ["市司法局"]),
+    ]
+
+
+def test_ditto_cells_repeat_the_row_above() -> None:
+    text = ("某市2023年重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t推进事项一。\t市发展改革委\t市直有关部门\t2023年6月底前\n"
+            "2\t推进事项二。\t同上\t〃\t同上\n")
+    second = _tasks(text)[1]
+    assert (second.lead_units, second.responsible_units, second.deadline.end) == (
+        ["市发展改革委"], ["市直有关部门"], "2023-06-30")

@@ -289,6 +289,21 @@ def _cell(row: _Row, roles: list[str | None], role: str) -> str:
     return row.cells[column].strip() if column < len(row.cells) else ""
 
 
+@cache
+def _ditto(grammars: GrammarSet) -> frozenset[str]:
+    """tables.yaml `ditto`: a cell that repeats the one above it (同上, 〃)."""
+    return frozenset(map(str, grammars.vocab("tables", "ditto")))
+
+
+def _fill_ditto(row: _Row, above: _Row | None, ditto: frozenset[str]) -> None:
+    """Cells that say 同上 / 〃 take the value of the same cell in the row above."""
+    if above is None or not ditto:
+        return
+    for column, cell in enumerate(row.cells):
+        if cell.strip().rstrip("。") in ditto and column < len(above.cells):
+            row.cells[column] = above.cells[column]
+
+
 def _group_value(row: _Row) -> str | None:
     """The value of a row merged across the whole table (or filled in only once), else None."""
     value = row.cells[0].strip() if row.cells else ""
@@ -385,7 +400,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         totals.append(earlier + len(found))
     if not found:
         return [], set()
-    from .extract import RawTask, split_units, task_title  # imported here: most documents hold no table
+    from .extract import RawTask, task_title  # imported here: most documents hold no table
 
     table_ref = _table_ref(grammars)
     refs = {c.role: c.ref for c in _columns(grammars)}
@@ -397,6 +412,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
         row_number = 0
+        above: _Row | None = None
         for row, group, is_group in _rows(table, grammars):
             if is_group and group:
                 groups[group] = _group_heading(group, row.lines[0], parent, part, grammars)
@@ -404,14 +420,11 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             text = _cell(row, table.roles, "task")
             if not text:
                 continue
+            _fill_ditto(row, above, _ditto(grammars))
+            above = row
             row_number += 1
             rules = {"task": table_ref}
-            lead = split_units(_cell(row, table.roles, "lead"), grammars)
-            responsible = split_units(_cell(row, table.roles, "responsible"), grammars)
-            if lead:
-                rules["lead_units"] = refs["lead"]
-            if responsible:
-                rules["responsible_units"] = refs["responsible"]
+            lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
             phrase = _cell(row, table.roles, "deadline")
             if phrase:
                 deadline = deadlines.normalise(phrase, year, ref, grammars)
@@ -427,6 +440,24 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
     return tasks, used
+
+
+def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: dict[str, str],
+               grammars: GrammarSet) -> tuple[list[str], list[str]]:
+    """Lead and responsible units of a row: each unit column read by `cell_units`, lead first."""
+    from .extract.fields import cell_units
+
+    lead: list[str] = []
+    responsible: list[str] = []
+    for role in ("lead", "responsible"):
+        found_lead, found_responsible, worded = cell_units(_cell(row, roles, role), role, refs[role], grammars)
+        lead += [name for name in found_lead if name not in lead]
+        responsible += [name for name in found_responsible if name not in responsible and name not in lead]
+        if found_lead:
+            rules.setdefault("lead_units", worded or refs[role])
+        if found_responsible:
+            rules.setdefault("responsible_units", worded or refs[role])
+    return lead, responsible
 
 
 # ---------------------------------------------------------------- grammar corpus

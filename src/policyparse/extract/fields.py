@@ -279,6 +279,24 @@ def _extend(target: list[str], names: list[str] | tuple[str, ...]) -> None:
             target.append(name)
 
 
+def cell_units(text: str, role: str, ref: str, grammars: GrammarSet) -> tuple[list[str], list[str], str | None]:
+    """(lead, responsible, the rule that read roles) of a table cell under a 牵头/责任 column.
+
+    A cell may word its roles as prose does (市市场监管局牵头，市税务局配合; 市司法局等部门按职责分工负责):
+    those phrases decide. Otherwise the column does, with the same lead markers as a 责任单位 label
+    (市发展改革委（牵头）、市财政局: the marked unit leads). `ref` is the column's rule.
+    """
+    if not text:
+        return [], [], None
+    worded = parse_group(text, grammars, None, True, False, None)
+    if worded is not None and (worded.lead or worded.responsible):
+        by = worded.rules.get("lead_units") or worded.rules.get("responsible_units")
+        return list(worded.lead), list(worded.responsible), by
+    fields = _Fields()
+    _assign_units(fields, _Label(role, ref, role), text, _field_rules(grammars))
+    return fields.lead, fields.responsible, None
+
+
 @lru_cache(maxsize=8192)
 def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool,
                 strict: bool = False, ref: date | None = None) -> _Fields | None:
