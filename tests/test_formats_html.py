@@ -36,3 +36,14 @@ def test_br_blocks_and_spans(tmp_path: Path) -> None:
     lines = load(path).text.splitlines()
     assert lines == ["一、总体要求", "（一）指导思想", "序号\t工作任务\t责任单位", "1\t建立台账\t财政局",
                      "1\t开展督查\t督查室"]
+
+
+def test_breaks_drawn_inside_a_cell_keep_units_apart(tmp_path: Path) -> None:
+    """<br> and <p> in a cell are breaks the page drew (one unit per line); a source newline is not."""
+    page = ("<table><tr><td>序号</td><td>工作任务</td><td>牵头单位</td></tr>"
+            "<tr><td>1</td><td>建立\n台账</td><td>市人力资源社会保障局<br>市农业农村局</td></tr>"
+            "<tr><td>2</td><td>开展督查</td><td><p>市发展改革委</p><p>市生态环境局</p></td></tr></table>")
+    path = tmp_path / "cells.html"
+    path.write_text(page, encoding="utf-8")
+    assert load(path).text.splitlines()[1:] == [
+        "1\t建立台账\t市人力资源社会保障局 市农业农村局", "2\t开展督查\t市发展改革委 市生态环境局"]

@@ -78,14 +78,18 @@ def _is_chrome(node: _Node) -> bool:
     return bool(_CHROME_ATTR.search(marker)) or "display:none" in node.attrs.get("style", "").replace(" ", "")
 
 
+_CELL_BREAK = "\u2029"  # a <br> or block inside a table cell: a break the page drew, not a source wrap
+
+
 def _inline_text(node: _Node | str) -> str:
     if isinstance(node, str):
         return node
     if _is_chrome(node):
         return ""
     if node.tag == "br":
-        return "\n"
-    return "".join(_inline_text(c) for c in node.children)
+        return _CELL_BREAK
+    inner = "".join(_inline_text(c) for c in node.children)
+    return f"{_CELL_BREAK}{inner}{_CELL_BREAK}" if node.tag in _BLOCK else inner
 
 
 def _has(node: _Node, tag: str) -> bool:
@@ -136,8 +140,10 @@ def _table_lines(table: _Node) -> list[str] | None:
 
 
 def _one_line(text: str) -> str:
+    """A cell's text on one line: a source wrap between ideographs goes, a drawn break (<br>, <p>)
+    becomes a space, so that units printed one per line (市财政局<br>市税务局) stay apart."""
     text = re.sub(rf"(?<=[{_CJK}])[ \t\r]*\n\s*(?=[{_CJK}])", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text.replace(_CELL_BREAK, " ")).strip()
 
 
 def _render(node: _Node, out: list[str]) -> None:
