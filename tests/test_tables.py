@@ -181,3 +181,26 @@ def test_ditto_cells_repeat_the_row_above() -> None:
     second = _tasks(text)[1]
     assert (second.lead_units, second.responsible_units, second.deadline.end) == (
         ["市发展改革委"], ["市直有关部门"], "2023-06-30")
+
+
+def test_group_rows_as_pages_paste_them() -> None:
+    """`一 | 深化简政放权` (ordinal in 序号, title across the rest) and a colspan row that lost its tabs
+    (`二、深化改革` alone on its line) are groups; the table goes on below them."""
+    text = ("某县2023年优化营商环境重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "一\t深化简政放权\n"
+            "1\t编制公布县级行政许可事项清单。\t县政务服务中心\t县直各部门\t2023年6月底前\n"
+            "二、加强事中事后监管\n"
+            "2\t全面推行“双随机、一公开”监管。\t县市场监管局\t县直各执法部门\t2023年12月底前\n"
+            "3\t推进信用分级分类监管。\t县发展改革局\t县直各部门\t2023年12月底前\n")
+    document = extract_string(text).documents[0]
+    assert [(s.ordinal, s.title) for s in document.sections] == [("一、", "深化简政放权"), ("二、", "加强事中事后监管")]
+    assert [(t.number, t.section_id) for t in document.tasks] == [("1", "s1"), ("2", "s2"), ("3", "s2")]
+    assert all(t.lead_units for t in document.tasks)
+
+
+def test_a_cell_broken_over_two_lines_joins_its_row() -> None:
+    text = ("某区2025年重点工作任务分解\n序号\t重点工作\t牵头单位\t责任单位\n"
+            "1\t一般公共预算收入增长5%。\t区财政局\t区政府有关部门，\n各乡镇人民政府\n"
+            "2\t固定资产投资增长7.5%。\t区发改委\t区工信局\n")
+    tasks = _tasks(text)
+    assert [t.responsible_units for t in tasks] == [["区政府有关部门", "各乡镇人民政府"], ["区工信局"]]

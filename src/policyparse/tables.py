@@ -104,8 +104,13 @@ def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | N
 # ---------------------------------------------------------------- finding tables
 
 
-def _tab_table(structure: Structure, header: int, last: int, roles: list[str | None]) -> _Table:
-    """Rows of a tab-rendered table: tab lines below the header (blank lines between rows allowed)."""
+def _tab_table(structure: Structure, header: int, last: int, roles: list[str | None],
+               grammars: GrammarSet) -> _Table:
+    """Rows of a tab-rendered table: tab lines below the header (blank lines between rows allowed).
+
+    A short line without a tab between two rows is part of the table as pasted from a page: a
+    group row whose colspan lost its tabs (`二、深化改革`, read as a group), or the rest of a cell
+    broken over two lines (joined to the row above)."""
     lines = structure.lines
     table = _Table(header_line=header, roles=roles, lines={header})
     index = header + 1
@@ -118,11 +123,41 @@ def _tab_table(structure: Structure, header: int, last: int, roles: list[str | N
             index += 1
             continue
         if "\t" not in text:
-            break
+            if not _inside_table(structure, index, last, roles, grammars):
+                break
+            if match_heading(text, grammars) is not None:
+                table.rows.append(_Row(lines=[index], cells=[text.strip()]))
+            elif table.rows:
+                table.rows[-1].cells[-1] += text.strip()
+                table.rows[-1].lines.append(index)
+            else:
+                break
+            table.lines.add(index)
+            index += 1
+            continue
         table.rows.append(_Row(lines=[index], cells=text.split("\t")))
         table.lines.add(index)
         index += 1
     return table
+
+
+_TABLESS_LINE_CHARS = 60  # a group title or a cell's broken-off rest; longer lines are the notice's prose
+
+
+def _inside_table(structure: Structure, index: int, last: int, roles: list[str | None],
+                  grammars: GrammarSet) -> bool:
+    """Is the tab-less line `index` short and followed by a row of this table (not another's header)?"""
+    lines = structure.lines
+    if len(lines[index].text) > _TABLESS_LINE_CHARS:
+        return False
+    ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
+    if ahead is None:
+        return False
+    raw = _raw_line(structure, ahead)
+    if "\t" not in raw:
+        return False
+    other = header_roles(raw.split("\t"), grammars)
+    return other is None or other == roles
 
 
 def _display_width(text: str) -> int:
@@ -262,7 +297,7 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
         if "\t" in text:
             roles = header_roles(_raw_line(structure, lines[index]).split("\t"), grammars)
             if roles:
-                table = _tab_table(structure, index, last, roles)
+                table = _tab_table(structure, index, last, roles, grammars)
         elif (any_gap or " " in text or "\u3000" in text) and space_run.search(text):
             raw = _raw_line(structure, lines[index])
             cells = _fragment_texts(raw, gap)  # display columns are only needed for a header
@@ -312,6 +347,24 @@ def _group_value(row: _Row) -> str | None:
     return None if re.fullmatch(r"[\d.．、]+", value) else value
 
 
+_CHINESE_ORDINAL = re.compile(r"[一二三四五六七八九十]{1,3}")
+
+
+def _ordinal_group(row: _Row, roles: list[str | None]) -> str | None:
+    """`一 | 深化简政放权 | …` — a Chinese ordinal in 序号 and one title across the other cells (a
+    colspan repeated, or the rest left empty) is a group row, `一、深化简政放权`; data rows count 1, 2, 3."""
+    if "number" not in roles:
+        return None
+    column = roles.index("number")
+    if column >= len(row.cells):
+        return None
+    ordinal = row.cells[column].strip().rstrip("、.．")
+    others = {c.strip() for i, c in enumerate(row.cells) if i != column and c.strip()}
+    if len(others) != 1 or not _CHINESE_ORDINAL.fullmatch(ordinal):
+        return None
+    return f"{ordinal}、{others.pop()}"
+
+
 def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
     """A continuation row: cell text carries on (merged cells repeating a value add nothing).
 
@@ -337,7 +390,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     for row in table.rows:
         if header_roles(row.cells, grammars) == roles:
             continue
-        value = _group_value(row)
+        value = _group_value(row) or _ordinal_group(row, roles)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
             group = value
             rows.append((row, value, True))

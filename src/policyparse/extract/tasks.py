@@ -370,4 +370,7 @@ def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: l
     known = {id(h) for h in part.headings}
     group_rows = {id(t.section): t.section for t in table_tasks
                   if t.section is not None and id(t.section) not in known}
-    return sorted([*sections, *group_rows.values()], key=lambda h: h.line) if group_rows else sections
+    if not group_rows:
+        return sections
+    taken = {h.line for h in group_rows.values()}  # a heading line a table read as its group row
+    return sorted([*(h for h in sections if h.line not in taken), *group_rows.values()], key=lambda h: h.line)
