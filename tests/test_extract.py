@@ -526,3 +526,17 @@ def test_short_forms_of_people_s_organisations_are_units() -> None:
         (["市科协"], ["市侨联", "市文联"]),
         (["国家发展改革委"], ["各省、自治区、直辖市人民政府"]),
     ]
+
+
+def test_a_wrapper_s_own_items_before_the_plan_it_prints_are_no_tasks() -> None:
+    """1.明确任务，压实责任 … in the notice that prints a plan are its 工作要求; the plan's rows are the tasks."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市人民政府办公室关于印发2021年市政府工作报告任务分解和责任分工方案的通知\n各县区人民政府，市政府各部门：\n"
+            "现将《2021年市政府工作报告任务分解和责任分工方案》印发给你们，并就抓好落实通知如下：\n"
+            "1.明确任务，压实责任。各牵头单位的具体推进实施方案务于2021年2月3日前报送分管市领导。\n"
+            "2.加强督考，狠抓落实。各牵头单位要于每月28日前将工作任务进展情况报送市政府督考办。\n"
+            "某市人民政府办公室\n2021年1月25日\n2021年市政府工作报告任务分解和责任分工方案\n"
+            "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n1\t地区生产总值增长7%左右。\t市发展改革委\t各县区政府\t2021年12月底前\n")
+    (document,) = extract_string(text).documents
+    assert [(t.title, t.section_id) for t in document.tasks] == [("地区生产总值增长7%左右", None)]

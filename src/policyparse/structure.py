@@ -99,6 +99,7 @@ class DocumentPart:
     last: int  # exclusive
     headings: list[Heading] = field(default_factory=list)
     meta: MetaInfo = field(default_factory=MetaInfo)
+    plan_first: int | None = None  # where the plan its 关于印发《X》的通知 prints begins, after the notice's own items
 
 
 @dataclass
@@ -877,6 +878,7 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
     lines, head_lines = scan.lines, list(scan.heads)
     parts: list[DocumentPart] = []
     start = 0
+    plan_first: int | None = None
     armed_after = -1  # a heading after this line arms a split (lines between a title's parts are not headings)
     for index in scan.titles:  # other lines neither split nor arm a split
         after = bisect_right(head_lines, armed_after)
@@ -886,11 +888,12 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
             if _printed_by_wrapper(scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1]))):
+                plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
-            parts.append(DocumentPart(first=start, last=title_first))
-            start = title_first
+            parts.append(DocumentPart(first=start, last=title_first, plan_first=plan_first))
+            start, plan_first = title_first, None
             armed_after = index
-    parts.append(DocumentPart(first=start, last=len(lines)))
+    parts.append(DocumentPart(first=start, last=len(lines), plan_first=plan_first))
     return parts
 
 

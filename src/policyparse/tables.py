@@ -409,11 +409,14 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
 
 
 def _enclosing(part: DocumentPart, structure: Structure, line: int, grammars: GrammarSet) -> int | None:
-    """Index of the heading a table sits under, unless an 附件 line separates them."""
+    """Index of the heading a table sits under, unless an 附件 line or the start of the printed plan
+    separates them."""
     before = [i for i, h in enumerate(part.headings) if h.line < line]
     if not before:
         return None
     heading = part.headings[before[-1]]
+    if part.plan_first is not None and heading.line < part.plan_first <= line:
+        return None  # a heading of the notice that prints the plan, not of the plan
     between = structure.lines[heading.line + 1:line]
     if any(attachment_label(grammars).match(ln.text) for ln in between):
         return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 
@@ -257,12 +257,28 @@ class _YearIndex:
         return self.years[position - 1] if position else None
 
 
+def _without_wrapper_items(part: DocumentPart, ends: list[int], fielded: list[int]) -> DocumentPart:
+    """`part` with the notice's own numbered paragraphs before the plan it prints (1.明确任务，压实责任 …)
+    marked as no tasks: they are its 工作要求 about carrying the plan out. One that prints task fields
+    (or a shuffled page's plan item) stays a candidate."""
+    plan = part.plan_first
+    if plan is None or not any(h.line < plan for h in part.headings):
+        return part
+    marked = [
+        replace(h, nontask=True)
+        if h.line < plan and not h.nontask
+        and bisect.bisect_left(fielded, min(ends[i], plan)) == bisect.bisect_left(fielded, h.line) else h
+        for i, h in enumerate(part.headings)]
+    return replace(part, headings=marked)
+
+
 def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
     """All tasks of one document, in printed order."""
     year, ref = document_year(structure, part)
     stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     ends = _block_ends(part)
     fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
+    part = _without_wrapper_items(part, ends, fielded)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines:
         rank = _fallback_rank(part)
