@@ -540,3 +540,22 @@ def test_a_wrapper_s_own_items_before_the_plan_it_prints_are_no_tasks() -> None:
             "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n1\t地区生产总值增长7%左右。\t市发展改革委\t各县区政府\t2021年12月底前\n")
     (document,) = extract_string(text).documents
     assert [(t.title, t.section_id) for t in document.tasks] == [("地区生产总值增长7%左右", None)]
+
+
+def test_a_stated_first_is_lead_convention_names_the_lead() -> None:
+    """（列第一位者为工作牵头单位，下同） is a note, not part of a name, and makes the first unit the lead."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2023年工作要点\n一、优化服务\n"
+            "1.支持企业发展。内容。\n责任单位：市经信局、市财政局、市发展改革委（列第一位者为工作牵头单位或汇总单位，下同）\n"
+            "2.推进企业上云。内容。\n责任单位：市工信局、市财政局\n"
+            "3.深化网上办。（牵头单位：市行政审批服务局；责任单位：市直有关部门、单位，各区市政府。"
+            "以下任务均需各区市政府落实，不再一一列出）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["市经信局"], ["市财政局", "市发展改革委"]),
+        (["市工信局"], ["市财政局"]),
+        (["市行政审批服务局"], ["市直有关部门、单位", "各区市政府"]),
+    ]
+    plain = extract_string(text.replace("（列第一位者为工作牵头单位或汇总单位，下同）", "")).documents[0].tasks
+    assert plain[0].lead_units == [] and plain[0].responsible_units == ["市经信局", "市财政局", "市发展改革委"]

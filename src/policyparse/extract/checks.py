@@ -17,7 +17,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
 
     grammars = grammars_with(grammar)
     expect = str(example.expect)
-    if grammar.family == "units":
+    if grammar.family == "units" and rule.extra("kind") == "convention":
+        got = rule.id if rule.pattern and grammar.pattern(rule.id).search(example.text) else "nothing"
+    elif grammar.family == "units":
         got = "|".join(split_units(example.text, grammars))
     elif grammar.family == "fields" and rule.extra("kind") == "group":
         parsed = parse_group(example.text, grammars, example.year or 2020, at_end=True)
@@ -58,6 +60,8 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     from ..grammar import grammars_with
 
     grammars = grammars_with(grammar)
+    if grammar.family == "units" and rule.extra("kind") == "convention":
+        return f"{rule.id} recognised" if grammar.pattern(rule.id).search(text) else None
     if grammar.family != "fields":
         return None
     if rule.extra("kind") == "group":

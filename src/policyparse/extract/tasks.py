@@ -318,6 +318,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
     _inherit_section_leads(structure, part, tasks, fielded_lines, grammars, year, ref)
+    _first_listed_leads(structure, part, tasks, grammars)
     sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
         if rank is not None else list(part.headings)
     if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
@@ -361,6 +362,35 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
                     task.rules["lead_units"] = f"section-lead ({section.ordinal}{section.title}) {rule}".strip()
                     break
             section = part.headings[section.parent] if section.parent is not None else None
+
+
+def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask],
+                        grammars: GrammarSet) -> None:
+    """A notice that says so once (列第一位者为牵头单位，下同; a 责任单位（第一责任单位为牵头单位） header):
+    in each task that names no lead, the first unit listed leads (explained as units.yaml::first-is-lead)."""
+    if not any(not t.lead and t.responsible for t in tasks):
+        return
+    found = _convention(grammars, "first-is-lead")
+    if found is None:
+        return
+    ref, pattern = found
+    lines = structure.lines
+    text = structure.text[lines[part.first].start:lines[part.last - 1].end] if part.last > part.first else ""
+    if not pattern.search(text):
+        return
+    for task in tasks:
+        if not task.lead and task.responsible:
+            task.lead, task.responsible = task.responsible[:1], task.responsible[1:]
+            task.rules["lead_units"] = ref
+
+
+@cache
+def _convention(grammars: GrammarSet, rule_id: str) -> tuple[str, re.Pattern[str]] | None:
+    """(rule ref, pattern) of a units.yaml convention rule, or None when no file has it."""
+    for grammar, rule in grammars.rules("units"):
+        if rule.id == rule_id and rule.pattern:
+            return grammar.rule_ref(rule), grammar.pattern(rule.id)
+    return None
 
 
 def _deadline_shown(task: RawTask) -> str:

@@ -55,6 +55,7 @@ class _UnitVocab:
     min_chars: int  # a shorter piece belongs to the name before it (各委、办、局)
     distributed: Distributed | None  # 各市、州、县人民政府: one name across 、 (kept whole)
     not_names: re.Pattern[str] | None  # what no unit name is (a count: 10个部门)
+    notes: re.Pattern[str] | None  # a note inside a list (（列第一位者为牵头单位，下同）), cut before splitting
     not_names_gate: frozenset[str]  # a list holds one of these where a not_names pattern can match (empty: always try)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
@@ -98,6 +99,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         min_chars=int(min_chars),
         distributed=distributed_list(grammars),
         **_not_names(merged("not_names")),
+        notes=_notes(grammars),
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=lead_markers,
         marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
@@ -108,6 +110,11 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         joined=re.compile("|".join(map(re.escape, joiners)) or "(?!)"),
         **_untidy(splitter, (str(etc), *strip_prefixes, *strip_suffixes)),
     )
+
+
+def _notes(grammars: GrammarSet) -> re.Pattern[str] | None:
+    found = next((g.spec.vocab["notes"] for g in grammars.family("units") if "notes" in g.spec.vocab), None)
+    return re.compile(str(found)) if found else None
 
 
 def _not_names(patterns: list[str]) -> dict[str, Any]:
@@ -230,6 +237,8 @@ def split_units(text: str, grammars: GrammarSet) -> list[str]:
 def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     """Cached: notices repeat the same unit lists under many tasks."""
     vocab = _units(grammars)
+    if vocab.notes is not None and ("（" in text or "(" in text):
+        text = vocab.notes.sub("", text)
     text = text.strip(_TRIM)
     kept = split_keeping_distributed(text, vocab.distributed, lambda t: _split_units(t, grammars))
     if kept is not None:
