@@ -559,3 +559,31 @@ def test_a_stated_first_is_lead_convention_names_the_lead() -> None:
     ]
     plain = extract_string(text.replace("（列第一位者为工作牵头单位或汇总单位，下同）", "")).documents[0].tasks
     assert plain[0].lead_units == [] and plain[0].responsible_units == ["市经信局", "市财政局", "市发展改革委"]
+
+
+def test_plain_items_under_headings_that_name_units_are_the_tasks() -> None:
+    """一、强化科技创新（区科技局牵头） over plain （一）（二） items: the items are the tasks and take the
+    heading's lead, responsible units and 完成时限 (section-lead); the headings are sections."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区2025年若干政策举措\n一、强化科技创新（区科技局牵头）\n推进创新链产业链深度融合。\n"
+            "（一）加强科创平台效能建设。加快建设研究院。\n（二）支持企业加大研发投入。内容。\n"
+            "二、扩大有效投资（牵头单位：区发改局；配合单位：区财政局；完成时限：2025年6月底前）\n"
+            "（一）加快重大项目建设。内容。\n")
+    document = extract_string(text).documents[0]
+    assert [s.ordinal for s in document.sections] == ["一、", "二、"]
+    assert [(t.title, t.lead_units, t.responsible_units, t.deadline.end) for t in document.tasks] == [
+        ("加强科创平台效能建设", ["区科技局"], [], None),
+        ("支持企业加大研发投入", ["区科技局"], [], None),
+        ("加快重大项目建设", ["区发改局"], ["区财政局"], "2025-06-30"),
+    ]
+
+
+def test_a_heading_with_fields_stays_the_task_when_its_items_print_their_own() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2023年工作要点\n一、提升政务服务水平\n"
+            "（一）深化“一网通办”改革（牵头单位：市政务服务中心）\n1.推进全程网办。\n2.拓展跨省通办。（市公安局配合）\n"
+            "（二）优化企业开办服务（牵头单位：市市场监管局）\n1.压缩开办时间。\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.number for t in tasks] == ["一", "二"]

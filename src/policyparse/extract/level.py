@@ -130,7 +130,9 @@ def _rank_with_fields(part: DocumentPart, ends: list[int], fielded: list[int]) -
         total, with_fields = counts[rank]
         if with_fields and with_fields >= 0.5 * total and (best is None or with_fields >= best[0]):
             best = (with_fields, rank)
-    return _deeper_with_own_fields(part, fielded, best[1]) if best else None
+    if best is None:
+        return None
+    return _items_under_section_leads(part, ends, fielded, _deeper_with_own_fields(part, fielded, best[1]))
 
 
 def _deeper_with_own_fields(part: DocumentPart, fielded: list[int], rank: int) -> int:
@@ -145,6 +147,29 @@ def _deeper_with_own_fields(part: DocumentPart, fielded: list[int], rank: int) -
         return rank
     deeper = [(count, -r) for r, count in on_line.items() if r > rank]
     return -max(deeper)[1]
+
+
+def _items_under_section_leads(part: DocumentPart, ends: list[int], fielded: list[int], rank: int) -> int:
+    """`rank`, unless every fielded item of it prints its fields on its heading line alone and holds
+    plain numbered items (一、强化科技创新（区科技局牵头） ⏎ （一）加强平台建设。⏎ （二）…): those are
+    the tasks, and they take the heading's units as their section's (`section-lead`)."""
+    headings = part.headings
+    children: dict[int, list[int]] = {}
+    for heading in headings:
+        if heading.parent is not None and not heading.nontask:
+            children.setdefault(heading.parent, []).append(heading.rank)
+    deeper: set[int] = set()
+    for index, heading in enumerate(headings):
+        if heading.rank != rank or heading.nontask:
+            continue
+        low = bisect.bisect_left(fielded, heading.line)
+        high = bisect.bisect_left(fielded, ends[index])
+        if high == low:
+            continue  # an item without fields says nothing either way
+        if high - low != 1 or fielded[low] != heading.line or index not in children:
+            return rank
+        deeper.update(children[index])
+    return min(deeper) if deeper else rank
 
 
 def _holds(sorted_lines: list[int], line: int) -> bool:

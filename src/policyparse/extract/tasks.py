@@ -317,7 +317,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
-    _inherit_section_leads(structure, part, tasks, fielded_lines, grammars, year, ref)
+    _inherit_section_leads(structure, part, tasks, fielded_lines, grammars, year, ref, stated_years)
     _first_listed_leads(structure, part, tasks, grammars)
     sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
         if rank is not None else list(part.headings)
@@ -341,10 +341,12 @@ def _fielded_leaves(part: DocumentPart, fielded: set[int], rank: int) -> set[int
 
 
 def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask], fielded: set[int],
-                           grammars: GrammarSet, year: int | None, ref: date | None) -> None:
+                           grammars: GrammarSet, year: int | None, ref: date | None,
+                           stated_years: _YearIndex) -> None:
     """（一）提升政务服务效能（牵头单位：市政务服务局）: a section heading that names a lead gives it to
-    the tasks under it that name none (explained as `section-lead`)."""
-    leads: dict[int, tuple[list[str], str]] = {}  # heading line → (its lead units, its rule)
+    the tasks under it that name none (explained as `section-lead`), its responsible units to those
+    that name no unit at all and its 完成时限 to those that state none."""
+    units: dict[int, _Fields] = {}  # heading line → the fields its own line prints
     texts: list[str] | None = None  # the lines' texts, gathered only once a section is read
     for task in tasks:
         if task.lead:
@@ -352,14 +354,21 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
         section = task.section
         while section is not None:
             if section.line in fielded:
-                if section.line not in leads:
+                if section.line not in units:
                     texts = texts or [line.text for line in structure.lines]
-                    own = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
-                    leads[section.line] = (own.lead, own.rules.get("lead_units", ""))
-                lead, rule = leads[section.line]
-                if lead:
-                    task.lead = list(lead)
-                    task.rules["lead_units"] = f"section-lead ({section.ordinal}{section.title}) {rule}".strip()
+                    units[section.line] = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
+                own = units[section.line]
+                if own.lead:
+                    where = f"section-lead ({section.ordinal}{section.title})"
+                    if not task.responsible and own.responsible:
+                        task.responsible = list(own.responsible)
+                        task.rules["responsible_units"] = f"{where} {own.rules.get('responsible_units', '')}".strip()
+                    task.lead = list(own.lead)
+                    task.rules["lead_units"] = f"{where} {own.rules.get('lead_units', '')}".strip()
+                    if task.deadline.kind == "none" and not task.deadline.text and (
+                            own.deadline_label or own.group_deadline):
+                        task.deadline = _deadline_for(own, "", year or stated_years.before(task.span[0]), ref, grammars)
+                        task.rules["deadline"] = f"{where} {own.rules.get('deadline', '')}".strip()
                     break
             section = part.headings[section.parent] if section.parent is not None else None
 
