@@ -654,3 +654,16 @@ def test_an_example_may_carry_its_document_date() -> None:
     assert Example(text="春节前", expect="by_date 2024-02-09", date="2023-11-20").date == "2023-11-20"
     with pytest.raises(ValueError):
         Example(text="春节前", date="2023/11/20")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("降低缴费费率，实施期限至2021年12月31日。", None),
+    ("政策有效期至2025年底。", None),
+    ("2021年5月1日至2022年4月30日实施阶段性下调费率的政策。", None),
+    ("原政策实施至2021年4月30日。", None),
+    ("2023年6月底前实施完毕。", "by_date 2023-06-30"),
+    ("力争到2025年底建成。", "by_date 2025-12-31"),
+])
+def test_validity_periods_in_a_body_are_no_deadlines(body: str, expected: str | None) -> None:
+    found = find_in_text(body, 2021)
+    assert (found.compact() if found else None) == expected

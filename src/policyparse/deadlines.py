@@ -184,6 +184,8 @@ class _Engine:
     range_sep: re.Pattern[str]
     start_after: re.Pattern[str]
     target_after: re.Pattern[str]
+    validity_before: re.Pattern[str] | None  # 实施期限至 / 有效期至 just before a date: how long a measure applies
+    validity_after: re.Pattern[str] | None  # …2022年4月30日实施: the same, said after an uncued date
     clause_break: str
     clause_breaks: re.Pattern[str]
     step_break: str
@@ -292,6 +294,8 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         range_sep=re.compile(str(vocab.get("range_sep", "(?!)"))),
         start_after=re.compile(str(vocab.get("start_after", "(?!)"))),
         target_after=re.compile(str(vocab.get("target_after", "(?!)"))),
+        validity_before=re.compile(f"(?:{vocab['validity_before']})$") if vocab.get("validity_before") else None,
+        validity_after=re.compile(str(vocab["validity_after"])) if vocab.get("validity_after") else None,
         clause_break=clause_break,
         clause_breaks=_charset(set(clause_break)),
         step_break=step_break,
@@ -934,11 +938,19 @@ def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> boo
         return False
     if doc_year is not None and token.year is not None and token.year < doc_year:
         return False  # a past year is background (在2021年…的基础上), not a target
+    if eng.validity_before is not None and eng.validity_before.search(s, max(0, token.start - _VALIDITY_REACH),
+                                                                      token.start):
+        return False  # 实施期限至2021年12月31日: how long a measure applies, not when a task is done
     if token.rule.body == "always" or token.cue:
         return True
+    if eng.validity_after is not None and eng.validity_after.match(s, token.end):
+        return False
     return bool(
         eng.target_after.match(s, token.end) or _lead_ending(eng, s, max(0, token.start - 4), token.start)
     )
+
+
+_VALIDITY_REACH = 8  # characters before a date where a validity phrase (实施期限至) may end
 
 
 def _clause_end(eng: _Engine, s: str, pos: int) -> int:
