@@ -315,3 +315,21 @@ def test_national_collective_recipients_stay_whole() -> None:
 def test_new_kinds_name_titles() -> None:
     meta = _meta("2023年市政府工作报告重点工作任务分工\n一、主要任务\n1.推动工业经济稳中提质。（牵头单位：市工信局）\n")
     assert (meta.title, meta.kind) == ("2023年市政府工作报告重点工作任务分工", "任务分工")
+
+
+def test_a_portal_info_line_keeps_its_fields_apart() -> None:
+    """发文机关：X 成文日期：Y on one line: the space before a label is no PDF wrap; 标题：X is a title."""
+    meta = _meta("发文机关：某市人民政府办公室 成文日期：2023年03月13日\n标题：某市人民政府办公室关于做好春耕工作的通知\n"
+                 "发文字号：某政办发〔2023〕5号 发布日期：2023年03月21日\n各县区人民政府：\n现通知如下。\n")
+    assert (meta.title, meta.issuer, meta.date, meta.doc_number) == (
+        "某市人民政府办公室关于做好春耕工作的通知", "某市人民政府办公室", "2023-03-13", "某政办发〔2023〕5号")
+
+
+def test_joint_issuers_parted_by_spaces_in_a_headline() -> None:
+    meta = _meta("某市发展和改革委员会 中共某市委社会工作部 关于印发某市社区服务设施建设实施方案的通知\n"
+                 "各区县政府：\n现将《某市社区服务设施建设实施方案》印发给你们，请认真贯彻落实。\n")
+    assert meta.issuer == "某市发展和改革委员会、中共某市委社会工作部"
+    from policyparse.grammar import load_grammars
+    from policyparse.structure import _names_bodies
+
+    assert not _names_bodies("无障碍 某市人民政府办公室", load_grammars(()))  # site chrome before a headline

@@ -31,6 +31,7 @@ _TRIM = " \t　:：。；;，,、"
 _SPACE = " \t\u3000\xa0\ufeff"  # stripped from both ends of every line
 _TITLE_CUT = re.compile("[。！？]")
 _TITLE_MARKS = re.compile("[。；：:]")
+_SPACE_RUN = re.compile("[ \u3000]+")
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|wps|txt|html?)$", re.I)
 _COMMAS = re.compile(r"[，,]")
 _TITLE_GAP = re.compile(r"(?<=[\u4e00-\u9fff”》）])\s+(?=[\u4e00-\u9fff“《（])")
@@ -648,8 +649,8 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             meta.rules["title"] = wrapper.ref
             issuer = rules.meta["issuer-prefix"]
             im = issuer.pattern.match(text)
-            if im and not meta.issuer and _names_a_body(im.group("issuer"), grammars):
-                meta.issuer = im.group("issuer")
+            if im and not meta.issuer and _names_bodies(im.group("issuer"), grammars):
+                meta.issuer = _joint(im.group("issuer"))
                 meta.rules["issuer"] = issuer.ref
             return
     for index in scan.between(scan.titles, first, head_end):
@@ -681,10 +682,21 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
         meta.rules["doc_number"] = rules.meta["doc-number"].ref
     issuer = rules.meta["issuer-prefix"]
     m = issuer.pattern.match(title)
-    if m and not meta.issuer and _looks_like_issuer(m.group("issuer"), grammars) and _names_a_body(
+    if m and not meta.issuer and _looks_like_issuer(_joint(m.group("issuer")), grammars) and _names_bodies(
             m.group("issuer"), grammars):
-        meta.issuer = m.group("issuer")
+        meta.issuer = _joint(m.group("issuer"))
         meta.rules["issuer"] = issuer.ref
+
+
+def _names_bodies(issuer: str, grammars: GrammarSet) -> bool:
+    """`_names_a_body` for each of joint issuers printed apart by spaces (site chrome before a
+    headline, 无障碍 某办公室关于…, names none)."""
+    return all(_names_a_body(name, grammars) for name in _SPACE_RUN.split(issuer.strip()))
+
+
+def _joint(issuer: str) -> str:
+    """Joint issuers printed apart by spaces (A委员会 B部 C局关于…) are listed as A、B、C."""
+    return _SPACE_RUN.sub("、", issuer.strip())
 
 
 def _wrapper_over_lines(texts: list[str], index: int, head_end: int, wrapper: re.Pattern[str],
@@ -845,6 +857,8 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 value = normalise_doc_number(found.group("num")) if found else value
                 if "〔" in value and _takes_number(meta, value, ref):
                     meta.doc_number, meta.rules["doc_number"] = value, ref
+            elif field_name == "title" and not meta.title and title_kind(value, grammars):
+                meta.title, meta.rules["title"] = clean_title(value), ref
             elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
