@@ -333,3 +333,22 @@ def test_joint_issuers_parted_by_spaces_in_a_headline() -> None:
     from policyparse.structure import _names_bodies
 
     assert not _names_bodies("无障碍 某市人民政府办公室", load_grammars(()))  # site chrome before a headline
+
+
+def test_smaller_metadata_shapes_from_portals() -> None:
+    """A column tag before a headline, a seal note, an empty 来源, a number-only first line, dates
+    with a Latin O or 元月, and a 发文字号 with spaces inside its brackets."""
+    tagged = _meta("政务服务丨济宁市人民政府关于持续深化改革的实施意见\n各县（市、区）人民政府：\n现提出如下实施意见。\n")
+    assert (tagged.title, tagged.issuer) == ("济宁市人民政府关于持续深化改革的实施意见", "济宁市人民政府")
+    sealed = _meta("某市2023年优化营商环境工作要点\n各县区人民政府：\n现印发给你们。\n"
+                   "某市优化营商环境领导小组办公室\n（代章）\n二O二三年元月五日\n")
+    assert (sealed.issuer, sealed.date) == ("某市优化营商环境领导小组办公室", "2023-01-05")
+    numbered = _meta("甘政发〔 2022 〕9号\n各市、自治州人民政府，省政府各部门：\n现将有关事项通知如下：\n")
+    assert (numbered.title, numbered.doc_number) == (None, "甘政发〔2022〕9号")
+
+
+def test_an_empty_source_field_takes_no_label_as_its_value() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = "来源:   作者:   编辑:徐可\n某市人民政府办公厅关于做好某项工作的通知\n各区县人民政府：\n现通知如下。\n"
+    assert extract_string(text).documents[0].meta.source_site is None

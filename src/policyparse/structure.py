@@ -44,6 +44,7 @@ _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
 # a 发文字号 line is no part of a title
 _YEAR_BRACKETS = re.compile(r"[〔\[［【（(](?:19|20)\d{2}[〕\]］】）)]\s*第?\d")
+_SEAL_NOTE_CHARS = 6  # （代章）, （盖章）; （此件公开发布） is longer and no seal
 _BRACKETED = re.compile(r"[（(][^（(）)]*[）)]")  # （此件公开发布）: a whole line in brackets starts no title
 _ATTACHMENT_ONLY = re.compile(r"^附件\s*\d*\s*[:：]?\s*$")
 _NAME_MARKS = re.compile(r"[（(〔【\[）)〕】\]、，,；;]")
@@ -627,8 +628,8 @@ def _split_names(text: str) -> list[str]:
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
     if not text or len(text) > grammars.number("meta", "issuer_max_chars", 40):
         return False
-    if _ISSUER_STOP.search(text) or _closing_formula(grammars).match(text):
-        return False
+    if _ISSUER_STOP.search(text) or _closing_formula(grammars).match(text) or _BRACKETED.fullmatch(text):
+        return False  # （代章）, a seal's note, is no issuer
     return bool(_ISSUER_CHARS.fullmatch(text)) and not is_title_line(text, grammars)
 
 
@@ -648,7 +649,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             meta.title = _wrapper_subject(m)
             meta.rules["title"] = wrapper.ref
             issuer = rules.meta["issuer-prefix"]
-            im = issuer.pattern.match(text)
+            im = issuer.pattern.match(_column_tag(grammars).sub("", text, count=1))
             if im and not meta.issuer and _names_bodies(im.group("issuer"), grammars):
                 meta.issuer = _joint(im.group("issuer"))
                 meta.rules["issuer"] = issuer.ref
@@ -666,15 +667,21 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             if not text:
                 continue
             if (len(text) <= grammars.number("meta", "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
-                    and not parse_date_line(text, grammars)):
+                    and not parse_date_line(text, grammars) and not _is_number_line(text, scan.rules)):
                 _set_title(meta, text, "meta.yaml::first-line", rules, grammars)
             return
+
+
+def _is_number_line(text: str, rules: _Rules) -> bool:
+    """A line that is a 发文字号 and nothing more (甘政发〔2022〕9号) names no title."""
+    found = rules.meta["doc-number"].pattern.search(text)
+    return found is not None and not text.replace(found.group("num"), "").strip(" |\t")
 
 
 def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: GrammarSet) -> None:
     """A title line: a 发文字号 in brackets at its end is the number, `X关于…` names the issuer X
     (both only where nothing else gives them: the signature below a notice overrides the issuer)."""
-    title, number = split_title_number(title, grammars)
+    title, number = split_title_number(_column_tag(grammars).sub("", title, count=1), grammars)
     meta.title = title
     meta.rules["title"] = ref
     if number and not meta.doc_number:
@@ -686,6 +693,12 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
             m.group("issuer"), grammars):
         meta.issuer = _joint(m.group("issuer"))
         meta.rules["issuer"] = issuer.ref
+
+
+@cache
+def _column_tag(grammars: GrammarSet) -> re.Pattern[str]:
+    """meta.yaml `column_tag`: a portal's column name before a headline (政务服务丨…, 【政策文件】…)."""
+    return re.compile("|".join(map(str, grammars.vocab("meta", "column_tag"))) or "(?!)")
 
 
 def _names_bodies(issuer: str, grammars: GrammarSet) -> bool:
@@ -751,8 +764,8 @@ def _signature_lines(lines: list[Line], first: int, date_line: int, grammars: Gr
     found: list[str] = []
     for index in range(date_line - 1, first - 1, -1):
         text = lines[index].text
-        if not text:
-            continue
+        if not text or (_BRACKETED.fullmatch(text) and len(text) <= _SEAL_NOTE_CHARS):
+            continue  # （代章） / （印章）: a seal's note between the issuer and the date
         if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
         found.append(_SPACES.sub("", text))
