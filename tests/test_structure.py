@@ -352,3 +352,14 @@ def test_an_empty_source_field_takes_no_label_as_its_value() -> None:
 
     text = "来源:   作者:   编辑:徐可\n某市人民政府办公厅关于做好某项工作的通知\n各区县人民政府：\n现通知如下。\n"
     assert extract_string(text).documents[0].meta.source_site is None
+
+
+def test_headline_shapes_of_reposts() -> None:
+    """A print-wrapper headline with its number after it, a title wrapped in 《》, a 若干政策 kind."""
+    wrapped = _meta("广东省人民政府关于印发2021年省《政府工作报告》重点任务分工方案的通知 (粤府〔2021〕22号)\n"
+                    "各地级以上市人民政府：\n现印发给你们，请认真贯彻执行。\n广东省人民政府\n2021年3月21日\n")
+    assert (wrapped.title, wrapped.doc_number) == ("2021年省《政府工作报告》重点任务分工方案", "粤府〔2021〕22号")
+    quoted = _meta("《关于进一步帮助市场主体纾困解难的具体实施细则》\n为深入贯彻落实，制定如下实施细则。\n")
+    assert (quoted.title, quoted.kind) == ("关于进一步帮助市场主体纾困解难的具体实施细则", "实施细则")
+    policies = _meta("嵊州市人民政府\n您当前的位置：投资政策\n加快推进工业经济高质量发展若干政策\n为加快发展，制定本政策。\n")
+    assert policies.title == "加快推进工业经济高质量发展若干政策"

@@ -550,6 +550,7 @@ def is_title_line(text: str, grammars: GrammarSet) -> bool:
 
 def _is_title_text(text: str, grammars: GrammarSet) -> bool:
     """is_title_line for a line already known not to be a heading."""
+    text = _unwrapped(text)
     if (not text or "\t" in text or len(text) > grammars.number("meta", "title_max_chars", 90)
             or title_kind(text, grammars) is None):
         return False
@@ -564,8 +565,16 @@ def _closing_formula(grammars: GrammarSet) -> re.Pattern[str]:
 
 
 def clean_title(title: str) -> str:
-    """GB/T 9704: titles carry no punctuation but 书名号/顿号 — drop stray commas and spaces."""
-    return _TITLE_GAP.sub("", _COMMAS.sub("", title)).strip()
+    """GB/T 9704: titles carry no punctuation but 书名号/顿号 — drop stray commas and spaces, and the
+    书名号 a repost puts around a whole title (《关于…的实施细则》)."""
+    return _TITLE_GAP.sub("", _COMMAS.sub("", _unwrapped(title.strip()))).strip()
+
+
+def _unwrapped(text: str) -> str:
+    """《X》 → X when the 书名号 hold the whole line and nothing else is in them."""
+    if text.startswith("《") and text.endswith("》") and text.count("《") == 1 and text.count("》") == 1:
+        return text[1:-1]
+    return text
 
 
 def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
@@ -642,12 +651,16 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
         text = texts[index]
         if "《" in text:
             text = _with_open_title_continued(lines, lines[index], head_end)
+        text, number = split_title_number(text.rstrip(), grammars)  # …的通知 (粤府〔2021〕22号)
         m = wrapper.pattern.search(text)
         if m is None and "。" not in text:
             text, m = _wrapper_over_lines(texts, index, head_end, wrapper.pattern, grammars)
         if m and len(text) <= 200 and "。" not in text:
             meta.title = _wrapper_subject(m)
             meta.rules["title"] = wrapper.ref
+            if number and not meta.doc_number:
+                meta.doc_number = normalise_doc_number(number)
+                meta.rules["doc_number"] = rules.meta["doc-number"].ref
             issuer = rules.meta["issuer-prefix"]
             im = issuer.pattern.match(_column_tag(grammars).sub("", text, count=1))
             if im and not meta.issuer and _names_bodies(im.group("issuer"), grammars):
@@ -681,7 +694,7 @@ def _is_number_line(text: str, rules: _Rules) -> bool:
 def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: GrammarSet) -> None:
     """A title line: a 发文字号 in brackets at its end is the number, `X关于…` names the issuer X
     (both only where nothing else gives them: the signature below a notice overrides the issuer)."""
-    title, number = split_title_number(_column_tag(grammars).sub("", title, count=1), grammars)
+    title, number = split_title_number(_unwrapped(_column_tag(grammars).sub("", title, count=1)), grammars)
     meta.title = title
     meta.rules["title"] = ref
     if number and not meta.doc_number:
@@ -952,8 +965,9 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
                 or _YEAR_BRACKETS.search(previous)
                 or match_heading(previous, grammars) or parse_date_line(previous, grammars)
                 or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
-                or attachment_label(grammars).match(previous)):
-            break
+                or attachment_label(grammars).match(previous)
+                or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars))):
+            break  # …; a site's banner (嵊州市人民政府) above a title that is no `X关于…` is not its first line
         start, length = index, length + len(previous)
     return start
 
