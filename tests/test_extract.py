@@ -587,3 +587,19 @@ def test_a_heading_with_fields_stays_the_task_when_its_items_print_their_own() -
             "（二）优化企业开办服务（牵头单位：市市场监管局）\n1.压缩开办时间。\n")
     tasks = extract_string(text).documents[0].tasks
     assert [t.number for t in tasks] == ["一", "二"]
+
+
+def test_a_plan_for_next_year_issued_late_takes_the_title_year() -> None:
+    """A 2023 plan signed 2022-12-28: 6月底前 is 2023-06-30, not a day before the plan was issued."""
+    from policyparse.pipeline import extract_string
+
+    def ends(title: str, signed: str) -> list[str | None]:
+        text = (f"某县人民政府办公室关于印发{title}的通知\n各乡镇人民政府：\n现将《{title}》印发给你们。\n"
+                f"某县人民政府办公室\n{signed}\n{title}\n一、重点任务\n1.推进甲事。（县发改局牵头，6月底前完成）\n"
+                "2.推进乙事。（县财政局牵头，年底前完成）\n")
+        return [t.deadline.end for t in extract_string(text).documents[0].tasks]
+
+    assert ends("某县2023年优化营商环境工作要点", "2022年12月28日") == ["2023-06-30", "2023-12-31"]
+    assert ends("某县2023年优化营商环境工作要点", "2023年2月1日") == ["2023-06-30", "2023-12-31"]
+    assert ends("某县优化营商环境行动计划（2023—2025年）", "2022年12月28日") == ["2022-06-30", "2022-12-31"]
+    assert ends("某县2023年优化营商环境工作要点", "2022年6月28日") == ["2022-06-30", "2022-12-31"]

@@ -53,6 +53,7 @@ _NUMBER_CHARS = "0123456789一二三四五六七八九十百" + "".join(map(chr,
 _MARKS = "（）().．、"  # what ordinals print around their number
 _ORDINAL_MARKS = str.maketrans("", "", _MARKS)
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 def _number(ordinal: str) -> str:
@@ -227,11 +228,21 @@ def _year_index(structure: Structure) -> _YearIndex:
     return cached
 
 
+_LATE_ISSUE_MONTH = 10  # a plan for next year issued from October on
+
+
 def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
-    """The year relative dates take: the 成文日期, else a year in the title."""
+    """The year relative dates take: the 成文日期, else a year in the title.
+
+    One exception: a plan whose title names the next year alone (2023年…工作要点), issued in the
+    last quarter of the year before (2022-12-28), takes the title's year: its 6月底前 is 2023-06-30,
+    not a day before the plan was issued."""
     meta = part.meta
     if meta.date:
         ref = date.fromisoformat(meta.date)
+        years = {int(y) for y in _ANY_YEAR.findall(meta.title or "")}  # 2023—2025年 names two
+        if ref.month >= _LATE_ISSUE_MONTH and years == {ref.year + 1}:
+            return ref.year + 1, ref
         return ref.year, ref
     if meta.title:
         m = _TITLE_YEAR.search(meta.title)
