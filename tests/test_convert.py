@@ -162,3 +162,11 @@ def test_script_counts_equal_findall(text: str) -> None:
     tables = convert._tables()
     assert convert._script_counts(text, tables) == (len(tables.traditional.findall(text)),
                                                   len(tables.simplified_only.findall(text)))
+
+
+def test_a_nul_character_does_not_end_the_text() -> None:
+    """Native OpenCC reads a C string: text after a NUL was lost (found by the property test)."""
+    from policyparse.convert import to_simplified
+
+    assert len(to_simplified("\x00蔿")[0]) == 2
+    assert to_simplified("國務院\x00辦公廳")[0] == "国务院\x00办公厅"

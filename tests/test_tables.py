@@ -204,3 +204,18 @@ def test_a_cell_broken_over_two_lines_joins_its_row() -> None:
             "2\t固定资产投资增长7.5%。\t区发改委\t区工信局\n")
     tasks = _tasks(text)
     assert [t.responsible_units for t in tasks] == [["区政府有关部门", "各乡镇人民政府"], ["区工信局"]]
+
+
+def test_a_table_copied_one_cell_a_line() -> None:
+    """序号 ⏎ 重点任务 ⏎ 牵头单位 … then each row's number alone on a line and its cells below; a heading
+    between rows is a group; an empty cell left out still puts the deadline in its column."""
+    text = ("某区2023年优化营商环境重点任务分工表\n序号\n重点任务\n牵头单位\n责任单位\n完成时限\n"
+            "一、深化简政放权\n1\n推行企业开办“一网通办”。\n区市场监管局\n区税务局、区人社局\n2023年6月底前\n"
+            "2\n深化工程建设项目审批制度改革。\n区住建局\n2023年12月底前\n"
+            "区人民政府办公室\n2023年3月1日\n")
+    document = extract_string(text).documents[0]
+    assert [(t.number, t.lead_units, t.responsible_units, t.deadline.end, t.section_id) for t in document.tasks] == [
+        ("1", ["区市场监管局"], ["区税务局", "区人社局"], "2023-06-30", "s1"),
+        ("2", ["区住建局"], [], "2023-12-31", "s1"),
+    ]
+    assert document.meta.date == "2023-03-01"

@@ -169,9 +169,15 @@ def _fast_converter() -> FastConverter | None:
 
 
 def _convert(text: str) -> str:
-    """tw2s over the whole text, through the fast path when OpenCC is the pure-Python one."""
+    """tw2s over the whole text, through the fast path when OpenCC is the pure-Python one.
+
+    The native library reads a C string: a NUL would end the text there, so the pieces between NULs
+    are converted one by one."""
     fast = _fast_converter()
-    return fast.convert(text) if fast is not None else _converter().convert(text)
+    convert = fast.convert if fast is not None else _converter().convert
+    if "\x00" in text:
+        return "\x00".join(convert(piece) if piece else piece for piece in text.split("\x00"))
+    return convert(text)
 
 
 @dataclass(frozen=True)

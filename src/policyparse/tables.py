@@ -286,6 +286,10 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
     # a header needs a tab or a run of spaces: only such lines are looked at
     candidates = [i for i in (range(first, last) if any_gap else _spaced_lines(structure, first, last))
                   if "\t" in (text := lines[i].text) or any_gap or spaces in text or "\u3000" in text]
+    numbers = _number_names(grammars)
+    stacked = [i for i in range(first, last) if lines[i].text in numbers]  # 序号 alone: a header one cell a line
+    if stacked:
+        candidates = sorted({*candidates, *stacked})
     tables: list[_Table] = []
     index = first
     for candidate in candidates:
@@ -307,11 +311,86 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
                 table = _space_table(structure, index, last, roles, starts, ends, gap)
+        elif text in numbers:
+            table = _stacked_table(structure, index, last, grammars)
         if table is not None and table.rows:
             table.lines |= _caption_lines(lines, first, index, grammars)
             tables.append(table)
             index = max(table.lines) + 1
     return tables
+
+
+@cache
+def _number_names(grammars: GrammarSet) -> frozenset[str]:
+    """序号 / 编号 …: the number column's names as printed alone on a line (from tables.yaml)."""
+    names = ("序号", "序 号", "编号", "编 号", "序次")
+    return frozenset(n for n in names if (column := cell_role(n, grammars)) is not None and column.role == "number")
+
+
+_ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")  # a row's 序号 cell alone on its line
+_STACKED_GROUP_CHARS = 60  # a group row (一、…) of a stacked table; longer lines are prose
+
+
+def _stacked_table(structure: Structure, header: int, last: int, grammars: GrammarSet) -> _Table | None:
+    """A table copied from a web page one cell a line: 序号 ⏎ 重点任务 ⏎ 牵头单位 ⏎ … then, per row,
+    its number alone on a line and its cells on the lines after it (at most one per column); a
+    heading between rows (一、…) is a group row. The table ends at the first line that is none of these."""
+    lines = structure.lines
+    names, used = [], set()
+    index = header
+    while index < last and len(names) < _STACKED_MAX_COLUMNS:
+        text = lines[index].text
+        if text:
+            if cell_role(text, grammars) is None:
+                break
+            names.append(text)
+            used.add(index)
+        index += 1
+    roles = header_roles(names, grammars)
+    if roles is None or roles[0] != "number" or len(roles) < 3:
+        return None
+    table = _Table(header_line=header, roles=roles, lines=used)
+    row: _Row | None = None
+    while index < last:
+        text = lines[index].text
+        if text:
+            if _ROW_NUMBER.fullmatch(text):
+                row = _Row(lines=[index], cells=[text.rstrip(".．、")])
+                table.rows.append(row)
+            elif len(text) <= _STACKED_GROUP_CHARS and match_heading(text, grammars) is not None:
+                row = None
+                table.rows.append(_Row(lines=[index], cells=[text]))
+            elif row is not None and len(row.cells) < len(roles):
+                row.cells.append(text)
+                row.lines.append(index)
+                if roles[-1] == "deadline" and len(row.cells) > 2 and _reads_as_deadline(text, grammars):
+                    row = None  # the last column is filled: a line after it is no cell of this row
+            else:
+                break
+            table.lines.add(index)
+        index += 1
+    for found in table.rows:
+        if len(found.cells) > 1:
+            found.cells = _stacked_cells(found.cells, roles, grammars)
+    return table if any(len(r.cells) > 1 for r in table.rows) else None
+
+
+_STACKED_MAX_COLUMNS = 8
+
+
+def _reads_as_deadline(text: str, grammars: GrammarSet) -> bool:
+    return deadlines.normalise(text, None, None, grammars).kind != "none"
+
+
+def _stacked_cells(cells: list[str], roles: list[str | None], grammars: GrammarSet) -> list[str]:
+    """A stacked row with empty cells left out: its last cell goes to the deadline column when it
+    reads as a deadline, the rest fill the columns in order."""
+    missing = len(roles) - len(cells)
+    if missing <= 0:
+        return cells
+    if roles[-1] == "deadline" and _reads_as_deadline(cells[-1], grammars):
+        return [*cells[:-1], *[""] * missing, cells[-1]]
+    return [*cells, *[""] * missing]
 
 
 # ---------------------------------------------------------------- rows → tasks
