@@ -69,3 +69,27 @@ def test_fixture_body_and_table_in_order() -> None:
     assert rows[-1][2] == rows[-2][2] == "发展改革局"  # vertically merged 牵头单位
     assert "三、保障措施" in lines  # startOverride restarts the list under it
     assert any(line.startswith("（一）加强组织领导") for line in lines)
+
+
+def test_empty_numbered_cells_show_their_numbers(tmp_path: Path) -> None:
+    """A 序号 column numbered by Word (List Number, no text) draws 1. 2. …: each row is its own task."""
+    from docx import Document
+
+    from policyparse.pipeline import extract_file
+
+    document = Document()
+    document.add_paragraph("某县2023年优化营商环境重点任务分工表")
+    rows = [["编制公布县级行政许可事项清单。", "县政务服务中心", "2023年6月底前"],
+            ["全面推行“双随机、一公开”监管。", "县市场监管局", "2023年12月底前"]]
+    table = document.add_table(rows=1 + len(rows), cols=4)
+    for column, name in enumerate(["序号", "重点任务", "牵头单位", "完成时限"]):
+        table.cell(0, column).text = name
+    for r, values in enumerate(rows, start=1):
+        table.cell(r, 0).paragraphs[0].style = document.styles["List Number"]
+        for column, value in enumerate(values, start=1):
+            table.cell(r, column).text = value
+    path = tmp_path / "numbered-cells.docx"
+    document.save(str(path))
+    tasks = extract_file(path).documents[0].tasks
+    assert [(t.number, t.lead_units, t.deadline.end) for t in tasks] == [
+        ("1", ["县政务服务中心"], "2023-06-30"), ("2", ["县市场监管局"], "2023-12-31")]

@@ -219,3 +219,12 @@ def test_a_table_copied_one_cell_a_line() -> None:
         ("2", ["区住建局"], [], "2023-12-31", "s1"),
     ]
     assert document.meta.date == "2023-03-01"
+
+
+def test_a_two_row_header_names_the_columns() -> None:
+    """责任单位 merged over 牵头单位 | 配合单位: the second header row decides, and makes no task."""
+    text = ("某市2023年重点任务分工表\n序号\t重点任务\t责任单位\t责任单位\t完成时限\n"
+            "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t动态调整行政许可事项清单。\t市政府办公室\t市直有关部门、各县区政府\t2023年6月底前\n")
+    tasks = _tasks(text)
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [(["市政府办公室"], ["市直有关部门", "各县区政府"])]

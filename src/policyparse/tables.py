@@ -461,13 +461,20 @@ def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
 
 
 def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, bool]]:
-    """Rows (continuations merged, repeated headers dropped): (row, its group value, is a group row)."""
+    """Rows (continuations merged, repeated headers dropped): (row, its group value, is a group row).
+    A second header row right under the first (a merged 责任单位 over 牵头单位 | 配合单位) refines the
+    table's roles."""
     roles = table.roles
     has_number = "number" in roles
     rows: list[tuple[_Row, str | None, bool]] = []
     group: str | None = None
     for row in table.rows:
-        if header_roles(row.cells, grammars) == roles:
+        again = header_roles(row.cells, grammars)
+        if again == roles:
+            continue
+        if again is not None and not rows and len(again) == len(roles):
+            # 责任单位 spanning 牵头单位 | 配合单位: the second header row names the columns
+            roles = table.roles = [new or old for new, old in zip(again, roles, strict=True)]
             continue
         value = _group_value(row) or _ordinal_group(row, roles)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():

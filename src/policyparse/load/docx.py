@@ -190,8 +190,11 @@ def _style_numpr(style: Any) -> tuple[str | None, int | None]:
     return None, None
 
 
-def _numbered(paragraph: Any, numbering: Numbering | None) -> str:
-    """The paragraph's text with its automatic number in front (tabs become spaces: tabs mean cells)."""
+def _numbered(paragraph: Any, numbering: Numbering | None, empty_too: bool = False) -> str:
+    """The paragraph's text with its automatic number in front (tabs become spaces: tabs mean cells).
+
+    `empty_too`: an empty numbered paragraph shows its number too — a table's 序号 cell is often just
+    that (Word draws 1. 2. 3. down the column)."""
     text = paragraph.text.replace("\t", " ")
     if numbering is None:
         return text
@@ -208,14 +211,14 @@ def _numbered(paragraph: Any, numbering: Numbering | None) -> str:
             style_num, style_lvl = None, None
         num_id = num_id if num_id is not None else style_num
         ilvl = ilvl if ilvl is not None else style_lvl
-    if num_id is None or str(num_id) == "0" or not text.strip():
+    if num_id is None or str(num_id) == "0" or not (text.strip() or empty_too):
         return text
     return numbering.label(str(num_id), int(ilvl or 0)) + text.lstrip()
 
 
 def _cell_text(cell: Any, numbering: Numbering | None) -> str:
     """A cell's paragraphs on one line (a paragraph break inside a cell becomes a space)."""
-    parts = [_numbered(p, numbering).strip() for p in cell.paragraphs]
+    parts = [_numbered(p, numbering, empty_too=True).strip() for p in cell.paragraphs]
     for inner in cell.tables:
         parts += [" ".join(_cell_text(c, numbering) for c in row.cells) for row in inner.rows]
     return " ".join(p for p in parts if p).replace("\n", " ")
