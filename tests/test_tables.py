@@ -141,10 +141,10 @@ def test_spaced_lines_are_the_lines_that_hold_a_space_or_tab() -> None:
 def test_rows_under_one_merged_number_add_their_cells_as_items() -> None:
     """A rowspan 序号/任务 over two rows (repeated into each row by the loaders): one task, the rows'
     units and deadlines listed, not run together (市公安局各县区政府)."""
-    text = HEAD + ("序号\t重点任务\t具体措施\t牵头单位\t责任单位\t完成时限\n"
-                   "1\t提升开办便利度\t压缩开办时间\t市市场监管局\t市税务局、市公安局\t2023年6月底前\n"
-                   "1\t提升开办便利度\t推行电子营业执照\t市市场监管局\t各县区政府\t持续推进\n"
-                   "2\t优化纳税服务\t推行非接触式办税\t市税务局\t\t2023年12月底前") + TAIL
+    text = HEAD + ("序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+                   "1\t提升开办便利度\t市市场监管局\t市税务局、市公安局\t2023年6月底前\n"
+                   "1\t提升开办便利度\t市市场监管局\t各县区政府\t持续推进\n"
+                   "2\t优化纳税服务\t市税务局\t\t2023年12月底前") + TAIL
     tasks = _tasks(text)
     assert [t.number for t in tasks] == ["1", "2"]
     assert tasks[0].responsible_units == ["市税务局", "市公安局", "各县区政府"]
@@ -228,3 +228,14 @@ def test_a_two_row_header_names_the_columns() -> None:
             "1\t动态调整行政许可事项清单。\t市政府办公室\t市直有关部门、各县区政府\t2023年6月底前\n")
     tasks = _tasks(text)
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [(["市政府办公室"], ["市直有关部门", "各县区政府"])]
+
+
+def test_a_measures_column_makes_one_task_per_measure() -> None:
+    """重点任务 merged over two 具体措施 rows: each measure is a task, titled by the measure."""
+    text = ("某市2023年优化营商环境重点任务分工表\n序号\t重点任务\t具体措施\t牵头单位\t完成时限\n"
+            "1\t提升企业开办便利度\t压缩企业开办时间至1个工作日以内。\t市市场监管局\t2023年6月底前\n"
+            "1\t提升企业开办便利度\t全面推行电子营业执照跨领域应用。\t市市场监管局\t2023年12月底前\n")
+    tasks = _tasks(text)
+    assert [(t.number, t.title, t.deadline.end) for t in tasks] == [
+        ("1", "压缩企业开办时间至1个工作日以内", "2023-06-30"), ("1", "全面推行电子营业执照跨领域应用", "2023-12-31")]
+    assert tasks[0].text.startswith("提升企业开办便利度")

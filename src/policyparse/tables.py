@@ -94,6 +94,8 @@ def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | N
     for cell in cells:
         column = cell_role(cell, grammars)
         role = column.role if column else None
+        if role == "task" and "task" in roles and "measure" not in roles:
+            role = "measure"  # 重点任务 | 具体措施: the second task-like column holds the measures
         roles.append(role if role not in roles else None)
     fields = sum(1 for r in roles if r in _FIELD_ROLES)
     if "task" not in roles or fields < grammars.number("tables", "min_field_columns", 1):
@@ -486,7 +488,8 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
         if data:
             previous = data[-1]
             same = number and number == _cell(previous, roles, "number") and \
-                _cell(row, roles, "task") == _cell(previous, roles, "task")
+                _cell(row, roles, "task") == _cell(previous, roles, "task") and \
+                _cell(row, roles, "measure") == _cell(previous, roles, "measure")
             if (has_number and not number) or same:
                 _merge_into(previous, row, "；" if same else "")
                 continue
@@ -576,9 +579,13 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             else:
                 deadline = deadlines.DeadlineResult(text=None, kind="none", end=None)
             span = (lines[row.lines[0]].start, lines[row.lines[-1]].end)
+            measure = _cell(row, table.roles, "measure")
+            title = task_title(measure or text)  # a measure row is the task; its 重点任务 leads its text
+            if measure:
+                text = f"{text}\n{measure}"
             tasks.append(RawTask(
                 number=_number(_cell(row, table.roles, "number")), heading=None,
-                section=groups.get(group or "", section), title=task_title(text), text=text,
+                section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
     return tasks, used
