@@ -15,6 +15,7 @@ from functools import cache
 
 from .. import deadlines
 from ..grammar import GrammarSet
+from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import _Fields, _read_block, parse_group
@@ -393,10 +394,10 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
     found = _convention(grammars, "first-is-lead")
     if found is None:
         return
-    ref, pattern = found
+    ref, pattern, gate = found
     lines = structure.lines
     text = structure.text[lines[part.first].start:lines[part.last - 1].end] if part.last > part.first else ""
-    if not pattern.search(text):
+    if (gate is not None and not any(literal in text for literal in gate)) or not pattern.search(text):
         return
     for task in tasks:
         if not task.lead and task.responsible:
@@ -405,11 +406,13 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
 
 
 @cache
-def _convention(grammars: GrammarSet, rule_id: str) -> tuple[str, re.Pattern[str]] | None:
-    """(rule ref, pattern) of a units.yaml convention rule, or None when no file has it."""
+def _convention(grammars: GrammarSet, rule_id: str) -> tuple[str, re.Pattern[str], frozenset[str] | None] | None:
+    """(rule ref, pattern, the literals one of which a match holds) of a units.yaml convention rule,
+    or None when no file has it."""
     for grammar, rule in grammars.rules("units"):
         if rule.id == rule_id and rule.pattern:
-            return grammar.rule_ref(rule), grammar.pattern(rule.id)
+            pattern = grammar.pattern(rule.id)
+            return grammar.rule_ref(rule), pattern, literal_gate(pattern)
     return None
 
 
