@@ -410,13 +410,16 @@ def _reference_join(lines: list[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joined = 0
     min_length = min(40, _reference_wrap(lines))
+    rewiden: set[int] = set()  # joined lines where a half-width mark ended a piece: it has a neighbour now
     for line in lines:
         if out and _reference_joins(out[-1], line, rules, min_length):
+            if out[-1][-1:] in layout._HALF_MARKS:
+                rewiden.add(len(out) - 1)
             out[-1] += line
             joined += 1
         else:
             out.append(line)
-    return out, joined
+    return [_reference_widths(line)[0] if i in rewiden else line for i, line in enumerate(out)], joined
 
 
 def _reference_wrap(lines: list[str]) -> int:
