@@ -363,3 +363,17 @@ def test_headline_shapes_of_reposts() -> None:
     assert (quoted.title, quoted.kind) == ("关于进一步帮助市场主体纾困解难的具体实施细则", "实施细则")
     policies = _meta("嵊州市人民政府\n您当前的位置：投资政策\n加快推进工业经济高质量发展若干政策\n为加快发展，制定本政策。\n")
     assert policies.title == "加快推进工业经济高质量发展若干政策"
+
+
+def test_a_plan_named_by_the_body_s_print_sentence_stays_one_notice() -> None:
+    """现将《X》印发给你们 and X's title below it: one notice, even after the notice's own 一、二、."""
+    from policyparse.pipeline import extract_string
+
+    text = ("标 题：某区人民政府办公室关于印发2020年政府工作报告重点工作任务分解表的通知\n各乡镇人民政府：\n"
+            "现将《某区2020年度政府工作报告重点工作任务分解表》印发给你们，请认真抓好落实。\n"
+            "一、高度重视，夯实责任。各责任单位要明确任务。\n二、主动作为，强化协作。要加强沟通联系。\n"
+            "某区人民政府办公室\n2020年4月8日\n某区2020年度政府工作报告重点工作任务分解表\n"
+            "序号\t重点工作任务\t责任单位\t完成时限\n1\t地区生产总值增长7.5%左右。\t区发改委\t2020年12月底\n")
+    (document,) = extract_string(text).documents
+    assert document.meta.title == "2020年政府工作报告重点工作任务分解表"
+    assert [t.title for t in document.tasks] == ["地区生产总值增长7.5%左右"]

@@ -709,6 +709,12 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
 
 
 @cache
+def _print_sentence(grammars: GrammarSet) -> re.Pattern[str]:
+    """meta.yaml `print_sentence`: 现将《X》印发给你们, the body's own words for the plan it prints."""
+    return re.compile("|".join(map(str, grammars.vocab("meta", "print_sentence"))) or "(?!)")
+
+
+@cache
 def _column_tag(grammars: GrammarSet) -> re.Pattern[str]:
     """meta.yaml `column_tag`: a portal's column name before a headline (政务服务丨…, 【政策文件】…)."""
     return re.compile("|".join(map(str, grammars.vocab("meta", "column_tag"))) or "(?!)")
@@ -884,7 +890,8 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 if "〔" in value and _takes_number(meta, value, ref):
                     meta.doc_number, meta.rules["doc_number"] = value, ref
             elif field_name == "title" and not meta.title and title_kind(value, grammars):
-                meta.title, meta.rules["title"] = clean_title(value), ref
+                printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
+                meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
             elif field_name == "issuer" and not meta.issuer:
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
@@ -927,7 +934,8 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         line = lines[index]
         if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
-            if _printed_by_wrapper(scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1]))):
+            if _printed_by_wrapper(scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])),
+                                   grammars):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             parts.append(DocumentPart(first=start, last=title_first, plan_first=plan_first))
@@ -937,14 +945,17 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
     return parts
 
 
-def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str) -> bool:
+def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet) -> bool:
     """Does a print-wrapper line in [first, last) (关于印发《X》的通知) name this title as its X?"""
     wrapper = scan.rules.meta["print-wrapper"]
     for index in scan.admitted(wrapper.gate, first, last):
         m = wrapper.pattern.search(scan.texts[index])
         if m and _wrapper_subject(m) == title:
             return True
-    return False
+    sentence = _print_sentence(grammars)  # 现将《X》印发给你们: the notice's body names it too
+    return any(clean_title(found.group("subject")) == title
+               for index in scan.containing(("《",), first, last)
+               for found in sentence.finditer(scan.texts[index]))
 
 
 def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:
