@@ -326,9 +326,9 @@ def test_a_portal_info_line_keeps_its_fields_apart() -> None:
 
 
 def test_joint_issuers_parted_by_spaces_in_a_headline() -> None:
-    meta = _meta("某市发展和改革委员会 中共某市委社会工作部 关于印发某市社区服务设施建设实施方案的通知\n"
+    meta = _meta("某市发展和改革委员会 中共某市委社会工作部 某市规划和自然资源局 关于印发某市社区服务设施建设实施方案的通知\n"
                  "各区县政府：\n现将《某市社区服务设施建设实施方案》印发给你们，请认真贯彻落实。\n")
-    assert meta.issuer == "某市发展和改革委员会、中共某市委社会工作部"
+    assert meta.issuer == "某市发展和改革委员会、中共某市委社会工作部、某市规划和自然资源局"
     from policyparse.grammar import load_grammars
     from policyparse.structure import _names_bodies
 
