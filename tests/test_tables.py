@@ -239,3 +239,21 @@ def test_a_measures_column_makes_one_task_per_measure() -> None:
     assert [(t.number, t.title, t.deadline.end) for t in tasks] == [
         ("1", "压缩企业开办时间至1个工作日以内", "2023-06-30"), ("1", "全面推行电子营业执照跨领域应用", "2023-12-31")]
     assert tasks[0].text.startswith("提升企业开办便利度")
+
+
+def test_a_row_missing_its_merged_cell_is_realigned() -> None:
+    """A browser leaves out a 牵头单位 cell merged over two rows: the row's cells are set right-aligned
+    (its deadline in 完成时限, not a unit) and the left-out cell is the one above."""
+    text = ("某市2023年优化营商环境重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t压缩企业开办时间。\t市市场监管局\t市税务局\t2023年6月底前\n"
+            "2\t推行电子营业执照。\t市政务服务中心\t2023年12月底前\n")
+    second = _tasks(text)[1]
+    assert (second.lead_units, second.responsible_units, second.deadline.end) == (
+        ["市市场监管局"], ["市政务服务中心"], "2023-12-31")
+
+
+def test_a_pipe_row_may_hold_a_colon_inside_a_cell() -> None:
+    text = ("某市2025年重点工作任务分解\n序号 | 工作任务 | 牵头责任单位 | 责任单位 |\n"
+            "(1) | 实施“三大行动”：扩大有效投资。 | 市发展改革委 | 各县市区政府 |\n"
+            "(2) | 社会消费品零售总额增长5%左右。 | 市商务局 | 各县市区政府 |\n")
+    assert [t.lead_units for t in _tasks(text)] == [["市发展改革委"], ["市商务局"]]

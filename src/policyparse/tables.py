@@ -405,6 +405,23 @@ def _cell(row: _Row, roles: list[str | None], role: str) -> str:
     return row.cells[column].strip() if column < len(row.cells) else ""
 
 
+def _realign_short_row(row: _Row, roles: list[str | None], above: _Row | None, grammars: GrammarSet) -> None:
+    """A row pasted from a page whose merged cell (a 牵头单位 spanning rows) was left out has a cell
+    too few, the rest shifted left: when its last cell reads as the deadline of a last 完成时限
+    column, its cells after the task are set right-aligned and the left-out cell takes the value
+    of the row above."""
+    missing = len(roles) - len(row.cells)
+    if missing <= 0 or roles[-1] != "deadline" or "task" not in roles or above is None:
+        return
+    after = roles.index("task") + 1
+    if len(row.cells) <= after or not _reads_as_deadline(row.cells[-1], grammars):
+        return
+    row.cells[after:] = [
+        *(above.cells[i] if i < len(above.cells) else "" for i in range(after, after + missing)),
+        *row.cells[after:],
+    ]
+
+
 @cache
 def _ditto(grammars: GrammarSet) -> frozenset[str]:
     """tables.yaml `ditto`: a cell that repeats the one above it (同上, 〃)."""
@@ -565,6 +582,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             text = _cell(row, table.roles, "task")
             if not text:
                 continue
+            _realign_short_row(row, table.roles, above, grammars)
             _fill_ditto(row, above, _ditto(grammars))
             above = row
             row_number += 1
