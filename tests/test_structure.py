@@ -377,3 +377,9 @@ def test_a_plan_named_by_the_body_s_print_sentence_stays_one_notice() -> None:
     (document,) = extract_string(text).documents
     assert document.meta.title == "2020年政府工作报告重点工作任务分解表"
     assert [t.title for t in document.tasks] == ["地区生产总值增长7.5%左右"]
+
+
+def test_a_wrapper_headline_printed_a_line_a_paragraph() -> None:
+    meta = _meta("广东省人民政府办公厅关于印发广东省\n\n进一步加大力度支持民间投资发展\n\n实施方案的通知\n\n"
+                 "各地级以上市人民政府：\n\n现将《广东省进一步加大力度支持民间投资发展实施方案》印发给你们。\n")
+    assert (meta.title, meta.kind) == ("广东省进一步加大力度支持民间投资发展实施方案", "实施方案")

@@ -731,13 +731,18 @@ def _joint(issuer: str) -> str:
     return _SPACE_RUN.sub("、", issuer.strip())
 
 
+_WRAPPER_REACH = 5  # lines after a wrapper's first line where its next two pieces may be (blank lines between)
+
+
 def _wrapper_over_lines(texts: list[str], index: int, head_end: int, wrapper: re.Pattern[str],
                         grammars: GrammarSet) -> tuple[str, re.Match[str] | None]:
     """关于印发2017年某区政务公开 ⏎ 工作要点的通知: a wrapper title wrapped over up to three short lines."""
     text = texts[index]
     limit = grammars.number("meta", "title_max_chars", 90)
-    for following in texts[index + 1:min(index + 3, head_end)]:
-        if not following or _TITLE_START_STOP.search(following) or len(text) + len(following) > limit:
+    # a page that prints each line of the title as a paragraph of its own puts blank lines between them
+    nearby = [t for t in texts[index + 1:min(index + _WRAPPER_REACH, head_end)] if t][:2]
+    for following in nearby:
+        if _TITLE_START_STOP.search(following) or len(text) + len(following) > limit:
             break
         text += following
         m = wrapper.search(text)
