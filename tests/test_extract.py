@@ -603,3 +603,16 @@ def test_a_plan_for_next_year_issued_late_takes_the_title_year() -> None:
     assert ends("某县2023年优化营商环境工作要点", "2023年2月1日") == ["2023-06-30", "2023-12-31"]
     assert ends("某县优化营商环境行动计划（2023—2025年）", "2022年12月28日") == ["2022-06-30", "2022-12-31"]
     assert ends("某县2023年优化营商环境工作要点", "2022年6月28日") == ["2022-06-30", "2022-12-31"]
+
+
+def test_provisions_of_rules_and_contingency_plans_are_no_tasks() -> None:
+    """Numbered articles of a 工作规则 or chapters of an 应急预案 without task fields are provisions."""
+    from policyparse.pipeline import extract_string
+
+    rules = ("某县人民政府工作规则\n第一章 总则\n一、根据有关法律，制定本规则。\n二、县政府工作的准则是依法行政。\n"
+             "第二章 职能\n三、县政府由县长、副县长组成。\n")
+    assert extract_string(rules).documents[0].tasks == []
+    plan = "某市重污染天气应急预案\n1.总则\n2.应急组织机构及职责\n3.预警\n"
+    assert extract_string(plan).documents[0].tasks == []
+    fielded = "某市重污染天气应急预案\n1.建立预警机制。（牵头单位：市生态环境局）\n2.完善应急预案。（牵头单位：市应急局）\n"
+    assert [t.lead_units for t in extract_string(fielded).documents[0].tasks] == [["市生态环境局"], ["市应急局"]]

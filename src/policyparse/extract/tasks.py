@@ -284,6 +284,18 @@ def _without_wrapper_items(part: DocumentPart, ends: list[int], fielded: list[in
     return replace(part, headings=marked)
 
 
+def _provisions_only(part: DocumentPart, grammars: GrammarSet) -> bool:
+    """Is the notice a kind whose numbered items are provisions, not tasks (应急预案, 工作规则, 管理办法 …;
+    meta.yaml `provision_kinds`)? Then only items that carry task fields are tasks."""
+    kind = part.meta.kind
+    return kind is not None and kind in _provision_kinds(grammars)
+
+
+@cache
+def _provision_kinds(grammars: GrammarSet) -> frozenset[str]:
+    return frozenset(map(str, grammars.vocab("meta", "provision_kinds")))
+
+
 def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
     """All tasks of one document, in printed order."""
     year, ref = document_year(structure, part)
@@ -292,7 +304,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
     part = _without_wrapper_items(part, ends, fielded)
     rank = _rank_with_fields(part, ends, fielded)
-    if rank is None and not measure_lines:
+    if rank is None and not measure_lines and not _provisions_only(part, grammars):
         rank = _fallback_rank(part)
     from ..tables import extract_table_tasks
 
