@@ -47,3 +47,14 @@ def test_breaks_drawn_inside_a_cell_keep_units_apart(tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     assert load(path).text.splitlines()[1:] == [
         "1\t建立台账\t市人力资源社会保障局 市农业农村局", "2\t开展督查\t市发展改革委 市生态环境局"]
+
+
+def test_a_colspan_headline_cell_gives_the_title_once(tmp_path: Path) -> None:
+    from policyparse.pipeline import extract_file
+
+    page = ("<table><tr><td>发文机关：</td><td>某市人民政府办公室</td><td>成文日期：</td><td>2023年03月13日</td></tr>"
+            "<tr><td>标题：</td><td colspan='3'>某市人民政府办公室关于印发某市营商环境实施方案的通知</td></tr></table>"
+            "<p>各县区人民政府：</p><p>现将《某市营商环境实施方案》印发给你们。</p>")
+    path = tmp_path / "info.html"
+    path.write_text(page, encoding="utf-8")
+    assert extract_file(path).documents[0].meta.title == "某市营商环境实施方案"

@@ -649,7 +649,9 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
     candidates = {*scan.admitted(wrapper.gate, first, head_end), *scan.containing(("《",), first, head_end)}
     for index in sorted(candidates):  # other lines neither hold the wrapper's 关于 nor run on (open 《)
         text = texts[index]
-        if "《" in text:
+        if "\t" in text:  # a table row: one cell holds the headline (a colspan repeats it across cells)
+            text = next((cell for cell in text.split("\t") if wrapper.pattern.search(cell)), text)
+        elif "《" in text:
             text = _with_open_title_continued(lines, lines[index], head_end)
         text, number = split_title_number(text.rstrip(), grammars)  # …的通知 (粤府〔2021〕22号)
         m = wrapper.pattern.search(text)
