@@ -257,3 +257,11 @@ def test_a_pipe_row_may_hold_a_colon_inside_a_cell() -> None:
             "(1) | 实施“三大行动”：扩大有效投资。 | 市发展改革委 | 各县市区政府 |\n"
             "(2) | 社会消费品零售总额增长5%左右。 | 市商务局 | 各县市区政府 |\n")
     assert [t.lead_units for t in _tasks(text)] == [["市发展改革委"], ["市商务局"]]
+
+
+def test_without_a_number_column_a_task_cell_carries_its_own_number() -> None:
+    text = ("某市2023年重点任务分工表\n工作任务\t责任单位\t完成时限\n"
+            "1.编制公布市级行政许可事项清单。\t市政务服务中心\t2023年3月底前\n"
+            "2.全面推行“双随机、一公开”监管。\t市市场监管局\t2023年底前\n")
+    assert [(t.number, t.title) for t in _tasks(text)] == [
+        ("1", "编制公布市级行政许可事项清单"), ("2", "全面推行“双随机、一公开”监管")]

@@ -597,12 +597,15 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             else:
                 deadline = deadlines.DeadlineResult(text=None, kind="none", end=None)
             span = (lines[row.lines[0]].start, lines[row.lines[-1]].end)
+            printed_number = _cell(row, table.roles, "number")
+            if not printed_number and (ordinal := match_heading(text, grammars)) is not None:
+                printed_number, text = ordinal[0], ordinal[3]  # no 序号 column: 1.编制公布… carries its own
             measure = _cell(row, table.roles, "measure")
             title = task_title(measure or text)  # a measure row is the task; its 重点任务 leads its text
             if measure:
                 text = f"{text}\n{measure}"
             tasks.append(RawTask(
-                number=_number(_cell(row, table.roles, "number")), heading=None,
+                number=_number(printed_number), heading=None,
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
