@@ -207,10 +207,16 @@ def _looks_like_units(text: str, rules: _FieldRules, strict: bool = False) -> bo
     names = _split_units(text, rules.grammars)
     if not names:
         return False
+    if not strict and text.rstrip().endswith(vocab.strip_suffixes) and all(
+            len(name) <= _SHORT_NAME_CHARS for name in names):
+        return True  # 县发改、财政、住建等部门: short forms, and 等部门 says they are units
     for name in names:
         if not _is_unit_name(name, vocab) and (strict or not name.startswith(vocab.collective_prefixes)):
             return False
     return True
+
+
+_SHORT_NAME_CHARS = 6  # 县发改, 住建: the short forms a list ending in 等部门 may use
 
 
 def _clause_deadline(clause: str, grammars: GrammarSet, year: int | None,
