@@ -682,9 +682,20 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             if not text:
                 continue
             if (len(text) <= grammars.number("meta", "title_max_chars", 90) and not _FIRST_LINE_STOP.search(text)
+                    and "\t" not in text  # a table row (a portal's info table) is no title
                     and not parse_date_line(text, grammars) and not _is_number_line(text, scan.rules)):
                 _set_title(meta, text, "meta.yaml::first-line", rules, grammars)
             return
+
+
+def _title_from_print_sentence(scan: _Scan, first: int, head_end: int, grammars: GrammarSet,
+                               meta: MetaInfo) -> None:
+    """No headline: the plan the body prints (现将《X》印发给你们 / 《X》已经…同意，现印发给你们) names it."""
+    for index in scan.containing(("《",), first, head_end):
+        for subject in _printed_subjects(scan.texts[index], grammars):
+            if title_kind(subject, grammars):
+                meta.title, meta.rules["title"] = subject, "meta.yaml::print_sentence"
+                return
 
 
 def _is_number_line(text: str, rules: _Rules) -> bool:
@@ -711,9 +722,16 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
 
 
 @cache
-def _print_sentence(grammars: GrammarSet) -> re.Pattern[str]:
-    """meta.yaml `print_sentence`: 现将《X》印发给你们, the body's own words for the plan it prints."""
-    return re.compile("|".join(map(str, grammars.vocab("meta", "print_sentence"))) or "(?!)")
+def _print_sentences(grammars: GrammarSet) -> tuple[re.Pattern[str], ...]:
+    """meta.yaml `print_sentence`: 现将《X》印发给你们, the body's own words for the plan it prints
+    (each its own pattern: they share the group name `subject`)."""
+    return tuple(re.compile(str(p)) for p in grammars.vocab("meta", "print_sentence"))
+
+
+def _printed_subjects(text: str, grammars: GrammarSet) -> Iterator[str]:
+    for sentence in _print_sentences(grammars):
+        for found in sentence.finditer(text):
+            yield clean_title(found.group("subject"))
 
 
 @cache
@@ -941,8 +959,8 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         line = lines[index]
         if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
-            if _printed_by_wrapper(scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])),
-                                   grammars):
+            if plan_first is None and _printed_by_wrapper(  # once: a second copy of the plan is a new notice
+                    scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             parts.append(DocumentPart(first=start, last=title_first, plan_first=plan_first))
@@ -959,10 +977,10 @@ def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars
         m = wrapper.pattern.search(scan.texts[index])
         if m and _wrapper_subject(m) == title:
             return True
-    sentence = _print_sentence(grammars)  # 现将《X》印发给你们: the notice's body names it too
-    return any(clean_title(found.group("subject")) == title
+    # 现将《X》印发给你们: the notice's body names it too
+    return any(subject == title
                for index in scan.containing(("《",), first, last)
-               for found in sentence.finditer(scan.texts[index]))
+               for subject in _printed_subjects(scan.texts[index], grammars))
 
 
 def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:
@@ -1022,6 +1040,8 @@ def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None)
         head_end = _head_end(part)
         meta = part.meta
         _find_title(scan, first, head_end, grammars, meta, number == 0)
+        if meta.title is None:
+            _title_from_print_sentence(scan, first, head_end, grammars, meta)
         _find_signature(scan, first, last, grammars, meta)
         _find_numbers(scan, first, last, head_end, grammars, meta)
         _find_recipients(scan, first, head_end, grammars, meta)

@@ -25,7 +25,8 @@ _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "sec
           "pre", "dd", "dt", "dl", "center", "form", "header", "main", "figure", "figcaption", "address", "caption",
           "table", "tr", "tbody", "thead", "tfoot", "body", "html"}
 _CHROME_ATTR = re.compile(r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|crumbs?|footer|foot|share|bdshare|toolbar|"
-                          r"sidebar|copyright|topbar|search|login|fontsize|print-?btn)(?:$|[-_\s\d])", re.I)
+                          r"sidebar|copyright|topbar|search|login|fontsize|print-?btn|related|relate|xgwj|xgxx|left-?nav|leftbar)"
+                          r"(?:$|[-_\s\d])", re.I)
 _CHROME_LINE = re.compile(
     r"^[【\[]?\s*(?:字号|字体|打印本页|打印|关闭窗口|关闭|分享到|分享|返回顶部|收藏|扫一扫|当前位置|您现在的位置|"
     r"您当前的位置|浏览次数|访问次数|阅读次数|上一篇|下一篇|相关链接|相关文章|网站地图|版权所有|ICP备|网站标识码|"
@@ -111,6 +112,18 @@ def _rows(table: _Node) -> list[list[_Node]]:
     return rows
 
 
+_ARTICLE_CELL_CHARS = 300  # a cell this long is a page's body, not a data cell …
+_ARTICLE_PARAGRAPHS_CHARS = 100  # … and so is one holding paragraphs that long (units one a <p> are short)
+
+
+def _holds_an_article(cell: _Node) -> bool:
+    """Old portals lay a notice out in a table: a cell with several paragraphs, or a long one, is the
+    article (its table is read as blocks), not a data cell (a task table's cells are short)."""
+    paragraphs = sum(1 for c in cell.children if isinstance(c, _Node) and c.tag in ("p", "div"))
+    length = len(_inline_text(cell))
+    return length > _ARTICLE_CELL_CHARS or (paragraphs >= 2 and length > _ARTICLE_PARAGRAPHS_CHARS)
+
+
 def _span(node: _Node, name: str) -> int:
     value = re.match(r"\d+", node.attrs.get(name, "1") or "1")
     return max(1, min(int(value.group(0)) if value else 1, 50))
@@ -119,7 +132,7 @@ def _span(node: _Node, name: str) -> int:
 def _table_lines(table: _Node) -> list[str] | None:
     """A data table's rows as tab lines (merged cells repeated), or None for a layout table."""
     rows = _rows(table)
-    if _has(table, "table") or not rows:
+    if _has(table, "table") or not rows or any(_holds_an_article(cell) for row in rows for cell in row):
         return None
     grid: dict[tuple[int, int], str] = {}
     for r, cells in enumerate(rows):
@@ -162,8 +175,9 @@ def _render(node: _Node, out: list[str]) -> None:
             if lines is None:
                 for row in _rows(child):
                     for cell in row:
-                        _render(cell, out)
-                        out.append("")
+                        if not _is_chrome(cell):  # <td class="menu">: a layout table's navigation cell
+                            _render(cell, out)
+                            out.append("")
             else:
                 out.extend(lines)
             out.append("")
