@@ -616,3 +616,11 @@ def test_provisions_of_rules_and_contingency_plans_are_no_tasks() -> None:
     assert extract_string(plan).documents[0].tasks == []
     fielded = "某市重污染天气应急预案\n1.建立预警机制。（牵头单位：市生态环境局）\n2.完善应急预案。（牵头单位：市应急局）\n"
     assert [t.lead_units for t in extract_string(fielded).documents[0].tasks] == [["市生态环境局"], ["市应急局"]]
+
+
+def test_a_letter_about_next_year_keeps_its_own_year() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某县人民政府办公室关于做好2024年元旦春节期间安全生产工作的通知\n各乡镇人民政府：\n"
+            "一、全面排查隐患。各乡镇于12月28日前完成排查。（县应急局牵头）\n某县人民政府办公室\n2023年12月5日\n")
+    assert [t.deadline.end for t in extract_string(text).documents[0].tasks] == ["2023-12-28"]

@@ -943,13 +943,15 @@ def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> boo
         return False  # 实施期限至2021年12月31日: how long a measure applies, not when a task is done
     if token.rule.body == "always" or token.cue:
         return True
-    if eng.validity_after is not None and eng.validity_after.match(s, token.end):
-        return False
+    if eng.validity_after is not None and eng.validity_after.match(s, token.end) and (
+            token.start > 0 and s[token.start - 1] in _RANGE_ENDS):
+        return False  # …至2022年4月30日实施: the end of the period a measure applies
     return bool(
         eng.target_after.match(s, token.end) or _lead_ending(eng, s, max(0, token.start - 4), token.start)
     )
 
 
+_RANGE_ENDS = "至到—-~"  # just before a date that ends a range
 _VALIDITY_REACH = 8  # characters before a date where a validity phrase (实施期限至) may end
 
 

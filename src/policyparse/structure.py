@@ -952,26 +952,35 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
     start = 0
     plan_first: int | None = None
     armed_after = -1  # a heading after this line arms a split (lines between a title's parts are not headings)
+    seen: set[str] = set()  # title lines since the part began: a plan printed again is a new notice
     for index in scan.titles:  # other lines neither split nor arm a split
         after = bisect_right(head_lines, armed_after)
+        text = scan.texts[index]
         if after == len(head_lines) or head_lines[after] > index:
+            seen.add(text)
             continue  # no heading since the last split
         line = lines[index]
         if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
             title_first = title_start(lines, line, grammars, floor=start + 1)
-            if plan_first is None and _printed_by_wrapper(  # once: a second copy of the plan is a new notice
-                    scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars):
+            first_head = head_lines[bisect_right(head_lines, start - 1)] if head_lines else title_first
+            if plan_first is None and text not in seen and _printed_by_wrapper(
+                    scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars,
+                    min(first_head, title_first)):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             parts.append(DocumentPart(first=start, last=title_first, plan_first=plan_first))
             start, plan_first = title_first, None
             armed_after = index
+            seen = set()
+        seen.add(text)
     parts.append(DocumentPart(first=start, last=len(lines), plan_first=plan_first))
     return parts
 
 
-def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet) -> bool:
-    """Does a print-wrapper line in [first, last) (关于印发《X》的通知) name this title as its X?"""
+def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet,
+                        body_end: int) -> bool:
+    """Does a print-wrapper line in [first, last) (关于印发《X》的通知), or a print sentence of the
+    notice's opening, before its first heading (`body_end`: 现将《X》印发给你们), name this title as its X?"""
     wrapper = scan.rules.meta["print-wrapper"]
     for index in scan.admitted(wrapper.gate, first, last):
         m = wrapper.pattern.search(scan.texts[index])
@@ -979,7 +988,7 @@ def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars
             return True
     # 现将《X》印发给你们: the notice's body names it too
     return any(subject == title
-               for index in scan.containing(("《",), first, last)
+               for index in scan.containing(("《",), first, body_end)
                for subject in _printed_subjects(scan.texts[index], grammars))
 
 

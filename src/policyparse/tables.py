@@ -127,7 +127,8 @@ def _tab_table(structure: Structure, header: int, last: int, roles: list[str | N
         if "\t" not in text:
             if not _inside_table(structure, index, last, roles, grammars):
                 break
-            if match_heading(text, grammars) is not None:
+            heading = match_heading(text, grammars)
+            if heading is not None and heading[2] <= _GROUP_RANK:  # 二、深化改革 / （二）…: a group
                 table.rows.append(_Row(lines=[index], cells=[text.strip()]))
             elif table.rows:
                 table.rows[-1].cells[-1] += text.strip()
@@ -137,12 +138,32 @@ def _tab_table(structure: Structure, header: int, last: int, roles: list[str | N
             table.lines.add(index)
             index += 1
             continue
-        table.rows.append(_Row(lines=[index], cells=text.split("\t")))
+        cells = text.split("\t")
+        previous = table.rows[-1] if table.rows else None
+        if previous is not None and _continues(previous, cells, roles):
+            column = roles[len(previous.cells) - 1]  # a cell broken over lines: its rest starts this line
+            previous.cells[-1] += (" " if column in _UNIT_COLUMNS else "") + cells[0].strip()
+            previous.cells += cells[1:]
+            previous.lines.append(index)
+        else:
+            table.rows.append(_Row(lines=[index], cells=cells))
         table.lines.add(index)
         index += 1
     return table
 
 
+_UNIT_COLUMNS = ("lead", "responsible")  # a unit cell broken over lines holds one name a line
+
+
+def _continues(previous: _Row, cells: list[str], roles: list[str | None]) -> bool:
+    """Does a tab line finish the row above, short of cells because a cell broke over lines? Only
+    where the table numbers its rows and this line's first cell is no number."""
+    if roles[:1] != ["number"] or len(previous.cells) + len(cells) - 1 > len(roles):
+        return False
+    return len(previous.cells) < len(roles) and not cells[0].strip().strip(_NUMBER_TRIM).isdigit()
+
+
+_GROUP_RANK = 2  # 一、 and （一） head groups of rows; a （1） line is a cell's own item, broken off
 _TABLESS_LINE_CHARS = 60  # a group title or a cell's broken-off rest; longer lines are the notice's prose
 
 
@@ -150,8 +171,8 @@ def _inside_table(structure: Structure, index: int, last: int, roles: list[str |
                   grammars: GrammarSet) -> bool:
     """Is the tab-less line `index` short and followed by a row of this table (not another's header)?"""
     lines = structure.lines
-    if len(lines[index].text) > _TABLESS_LINE_CHARS:
-        return False
+    if len(lines[index].text) > _TABLESS_LINE_CHARS or attachment_label(grammars).match(lines[index].text):
+        return False  # 附件2：… is the next table's caption
     ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
     if ahead is None:
         return False

@@ -230,6 +230,8 @@ def _year_index(structure: Structure) -> _YearIndex:
 
 
 _LATE_ISSUE_MONTH = 10  # a plan for next year issued from October on
+# …a plan, not a letter: 关于做好2024年元旦春节期间…的通知 of December 2023 means this December's 12月28日前
+_LETTER_KINDS = frozenset({"通知", "通告", "公告", "函", "批复", "通报", "决定"})
 
 
 def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
@@ -242,7 +244,7 @@ def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None,
     if meta.date:
         ref = date.fromisoformat(meta.date)
         years = {int(y) for y in _ANY_YEAR.findall(meta.title or "")}  # 2023—2025年 names two
-        if ref.month >= _LATE_ISSUE_MONTH and years == {ref.year + 1}:
+        if ref.month >= _LATE_ISSUE_MONTH and years == {ref.year + 1} and meta.kind not in _LETTER_KINDS:
             return ref.year + 1, ref
         return ref.year, ref
     if meta.title:
