@@ -624,3 +624,25 @@ def test_a_letter_about_next_year_keeps_its_own_year() -> None:
     text = ("某县人民政府办公室关于做好2024年元旦春节期间安全生产工作的通知\n各乡镇人民政府：\n"
             "一、全面排查隐患。各乡镇于12月28日前完成排查。（县应急局牵头）\n某县人民政府办公室\n2023年12月5日\n")
     assert [t.deadline.end for t in extract_string(text).documents[0].tasks] == ["2023-12-28"]
+
+
+def test_first_is_lead_holds_from_its_note_on_and_for_listed_units_only() -> None:
+    """A convention stated for an attachment table does not reach the prose above it, and X配合 stays
+    responsible whatever the notice says of first units."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2023年优化营商环境工作要点\n一、提升政务服务\n1.推进一网通办。内容。（责任单位：市政务服务局、市大数据局）\n"
+            "2.推进帮办代办。内容。（市财政局、市税务局配合）\n"
+            "附件：重点指标任务分工表（责任单位中列第一位的为牵头单位）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.lead_units for t in tasks] == [[], []]
+
+
+def test_headings_with_fields_but_sub_items_that_are_their_parts_stay_tasks() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某市制造业高质量发展三年行动方案\n一、实施产业链提升行动（牵头单位：市工信局；配合单位：市发改委）\n"
+            "1.工作目标。到2025年，培育10条重点产业链。\n2.主要举措。实施链长制。\n"
+            "二、加强安全生产（牵头单位：市应急局）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.number, t.lead_units) for t in tasks] == [("一", ["市工信局"]), ("二", ["市应急局"])]

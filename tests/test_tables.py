@@ -265,3 +265,12 @@ def test_without_a_number_column_a_task_cell_carries_its_own_number() -> None:
             "2.全面推行“双随机、一公开”监管。\t市市场监管局\t2023年底前\n")
     assert [(t.number, t.title) for t in _tasks(text)] == [
         ("1", "编制公布市级行政许可事项清单"), ("2", "全面推行“双随机、一公开”监管")]
+
+
+def test_a_second_task_like_column_of_one_row_tasks_adds_to_the_text() -> None:
+    text = ("某县2023年重点工作任务分解表\n序号\t重点工作\t主要内容\t牵头单位\t完成时限\n"
+            "1\t推进企业开办便利化\t压缩企业开办时间至1个工作日。\t县市场监管局\t6月底前\n"
+            "2\t优化纳税服务\t推行非接触式办税。\t县税务局\t年底前\n")
+    tasks = _tasks(text)
+    assert [t.title for t in tasks] == ["推进企业开办便利化", "优化纳税服务"]
+    assert tasks[0].text == "推进企业开办便利化\n压缩企业开办时间至1个工作日。"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -596,7 +597,9 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         groups: dict[str, Heading] = {}
         row_number = 0
         above: _Row | None = None
-        for row, group, is_group in _rows(table, grammars):
+        rows = _rows(table, grammars)
+        shared = Counter(_cell(r, table.roles, "task") for r, _, is_group in rows if not is_group)
+        for row, group, is_group in rows:
             if is_group and group:
                 groups[group] = _group_heading(group, row.lines[0], parent, part, grammars)
                 continue
@@ -622,7 +625,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             if not printed_number and (ordinal := match_heading(text, grammars)) is not None:
                 printed_number, text = ordinal[0], ordinal[3]  # no 序号 column: 1.编制公布… carries its own
             measure = _cell(row, table.roles, "measure")
-            title = task_title(measure or text)  # a measure row is the task; its 重点任务 leads its text
+            # measures under one merged 重点任务 are the tasks; a row's own 主要内容 only adds to its text
+            title = task_title(measure if measure and shared[_cell(row, table.roles, "task")] > 1 else text)
             if measure:
                 text = f"{text}\n{measure}"
             tasks.append(RawTask(

@@ -8,6 +8,7 @@ sections are not tasks. Without field evidence the numbering decides (1. items, 
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date
 
 from ..grammar import GrammarSet
@@ -157,19 +158,25 @@ def _items_under_section_leads(part: DocumentPart, ends: list[int], fielded: lis
     children: dict[int, list[int]] = {}
     for heading in headings:
         if heading.parent is not None and not heading.nontask:
+            if _LABEL_ITEM.fullmatch(heading.title):
+                return rank  # 1.工作目标 / 2.主要举措: parts of an item, not items of their own
             children.setdefault(heading.parent, []).append(heading.rank)
     deeper: set[int] = set()
     for index, heading in enumerate(headings):
         if heading.rank != rank or heading.nontask:
             continue
+        if index not in children:
+            return rank  # an item without sub-items (四、加强安全生产。…) is a task of this level
         low = bisect.bisect_left(fielded, heading.line)
         high = bisect.bisect_left(fielded, ends[index])
-        if high == low:
-            continue  # an item without fields says nothing either way
-        if high - low != 1 or fielded[low] != heading.line or index not in children:
+        if high != low and (high - low != 1 or fielded[low] != heading.line):
             return rank
         deeper.update(children[index])
     return min(deeper) if deeper else rank
+
+
+# the titles of an item's parts (1.工作目标。到2025年… 2.主要举措。…), not of tasks
+_LABEL_ITEM = re.compile(r"(?:工作|主要|具体|总体|重点)?(?:目标|举措|措施|任务|内容|要求)(?:任务)?")
 
 
 def _holds(sorted_lines: list[int], line: int) -> bool:

@@ -369,34 +369,34 @@ def _fielded_leaves(part: DocumentPart, fielded: set[int], rank: int) -> set[int
 def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask], fielded: set[int],
                            grammars: GrammarSet, year: int | None, ref: date | None,
                            stated_years: _YearIndex) -> None:
-    """（一）提升政务服务效能（牵头单位：市政务服务局）: a section heading that names a lead gives it to
-    the tasks under it that name none (explained as `section-lead`), its responsible units to those
-    that name no unit at all and its 完成时限 to those that state none."""
+    """（一）提升政务服务效能（牵头单位：市政务服务局）: the nearest section heading that prints fields
+    gives the tasks under it what they lack — its lead to those that name none, its responsible units
+    to those that name no unit, its 完成时限 to those that state none (explained as `section-lead`)."""
     units: dict[int, _Fields] = {}  # heading line → the fields its own line prints
     texts: list[str] | None = None  # the lines' texts, gathered only once a section is read
     for task in tasks:
-        if task.lead:
+        if task.lead and task.responsible and task.deadline.kind != "none":
             continue
         section = task.section
-        while section is not None:
-            if section.line in fielded:
-                if section.line not in units:
-                    texts = texts or [line.text for line in structure.lines]
-                    units[section.line] = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
-                own = units[section.line]
-                if own.lead:
-                    where = f"section-lead ({section.ordinal}{section.title})"
-                    if not task.responsible and own.responsible:
-                        task.responsible = list(own.responsible)
-                        task.rules["responsible_units"] = f"{where} {own.rules.get('responsible_units', '')}".strip()
-                    task.lead = list(own.lead)
-                    task.rules["lead_units"] = f"{where} {own.rules.get('lead_units', '')}".strip()
-                    if task.deadline.kind == "none" and not task.deadline.text and (
-                            own.deadline_label or own.group_deadline):
-                        task.deadline = _deadline_for(own, "", year or stated_years.before(task.span[0]), ref, grammars)
-                        task.rules["deadline"] = f"{where} {own.rules.get('deadline', '')}".strip()
-                    break
+        while section is not None and section.line not in fielded:
             section = part.headings[section.parent] if section.parent is not None else None
+        if section is None:
+            continue
+        if section.line not in units:
+            texts = texts or [line.text for line in structure.lines]
+            units[section.line] = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
+        own = units[section.line]
+        where = f"section-lead ({section.ordinal}{section.title})"
+        named_units = bool(task.lead or task.responsible)
+        if not task.lead and own.lead:
+            task.lead = list(own.lead)
+            task.rules["lead_units"] = f"{where} {own.rules.get('lead_units', '')}".strip()
+        if not named_units and own.responsible:
+            task.responsible = list(own.responsible)
+            task.rules["responsible_units"] = f"{where} {own.rules.get('responsible_units', '')}".strip()
+        if task.deadline.kind == "none" and not task.deadline.text and (own.deadline_label or own.group_deadline):
+            task.deadline = _deadline_for(own, "", year or stated_years.before(task.span[0]), ref, grammars)
+            task.rules["deadline"] = f"{where} {own.rules.get('deadline', '')}".strip()
 
 
 def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask],
@@ -410,13 +410,28 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
         return
     ref, pattern, gate = found
     lines = structure.lines
-    text = structure.text[lines[part.first].start:lines[part.last - 1].end] if part.last > part.first else ""
-    if (gate is not None and not any(literal in text for literal in gate)) or not pattern.search(text):
+    offset = lines[part.first].start if part.last > part.first else 0
+    text = structure.text[offset:lines[part.last - 1].end] if part.last > part.first else ""
+    if gate is not None and not any(literal in text for literal in gate):
         return
+    stated = pattern.search(text)
+    if stated is None:
+        return
+    listed = _listed_refs(grammars)
     for task in tasks:
-        if not task.lead and task.responsible:
+        # from the note on (下同), and only for units a 责任单位 label or column lists (not X配合)
+        if (not task.lead and task.responsible and task.span[1] > offset + stated.start()
+                and task.rules.get("responsible_units", "").split(" ")[-1] in listed):
             task.lead, task.responsible = task.responsible[:1], task.responsible[1:]
             task.rules["lead_units"] = ref
+
+
+@cache
+def _listed_refs(grammars: GrammarSet) -> frozenset[str]:
+    """The rules that read a list of units under a label or a table column (not a role phrase)."""
+    labels = {g.rule_ref(r) for g, r in grammars.rules("fields") if r.extra("kind") == "label"}
+    columns = {g.rule_ref(r) for g, r in grammars.rules("tables") if r.extra("role")}
+    return frozenset(labels | columns)
 
 
 @cache
