@@ -57,3 +57,66 @@ def test_cli_exits_1_with_the_reason() -> None:
     result = CliRunner().invoke(app, ["extract", str(FIXTURES / "scanned.pdf")])
     assert result.exit_code == 1
     assert "no text layer" in (result.stderr if hasattr(result, "stderr") else result.output)
+
+
+# --- the content decides, not the name: downloads from portals ---------------------------------
+
+
+def _docx_bytes() -> bytes:
+    return (Path(__file__).parent / "fixtures" / "notice.docx").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["notice.doc", "downfile", "notice.bin"])
+def test_a_word_document_under_another_name_is_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(_docx_bytes())
+    assert load(path).format == "docx"
+
+
+@pytest.mark.parametrize("name", ["page", "page.jsp", "attachment.doc"])
+def test_a_page_under_another_name_is_read_as_html(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("<!DOCTYPE html><html><body><p>某市人民政府关于做好某项工作的通知</p></body></html>", encoding="utf-8")
+    loaded = load(path)
+    assert loaded.format == "html" and "某市人民政府关于做好某项工作的通知" in loaded.text
+
+
+def test_a_web_archive_is_decoded(tmp_path: Path) -> None:
+    import quopri
+
+    page = "<html><body><p>某市人民政府关于做好某项工作的通知</p></body></html>".encode()
+    mht = (b"From: <Saved by Blink>\nMIME-Version: 1.0\nContent-Type: multipart/related; boundary=\"B\"\n\n"
+           b"--B\nContent-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
+           + quopri.encodestring(page) + b"\n--B--\n")
+    path = tmp_path / "page.mht"
+    path.write_bytes(mht)
+    assert "某市人民政府关于做好某项工作的通知" in load(path).text
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"\x1f\x8b\x08\x00" + bytes(range(256)), "gzip-compressed"),
+    (b"\xef\xbb\xbf", "file is empty"),
+    (bytes(range(256)) * 20, "binary data"),
+])
+def test_more_unusable_downloads_are_clear_errors(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=reason):
+        load(path)
+
+
+def test_damaged_numbering_values_never_stop_a_docx(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(_docx_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/numbering.xml":
+                data = data.replace(b'w:ilvl="0"', b'w:ilvl="x"')
+            target.writestr(item, data)
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(out.getvalue())
+    assert load(path).text.strip()

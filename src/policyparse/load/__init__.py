@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +51,9 @@ def check_page_count(shown: str, count: int) -> None:
                          f"set POLICYPARSE_MAX_PAGES={count} to read it anyway")
 
 
-def sniff_format(path: Path, head: bytes) -> str:
-    """Decide the format from magic bytes first, the extension second."""
+def sniff_format(path: Path, head: bytes, data: bytes | None = None) -> str:
+    """Decide the format from the content first (magic bytes; a zip's members; a page's opening
+    markup), the extension second: portals serve .docx as .doc and pages without .html."""
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -60,16 +62,41 @@ def sniff_format(path: Path, head: bytes) -> str:
             return "ofd"
         if suffix in {".docx", ".docm", ".dotx"}:
             return "docx"
-        return "zip"
+        return _zip_kind(data) if data is not None else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "ole"
-    if suffix in HTML_SUFFIXES:
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if suffix in HTML_SUFFIXES or (data is not None and _MARKUP.match(data[:1024])):
         return "html"
     if suffix in TEXT_SUFFIXES:
         return "txt"
     if suffix in {".docx", ".pdf", ".ofd"}:
         return suffix[1:]
     return "unknown"
+
+
+_MARKUP = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html|<head|<meta|<\?xml[^>]*>\s*<html|"
+                     rb"mime-version:)", re.I)
+
+
+def _zip_kind(data: bytes) -> str:
+    """A zip whatever its name: a Word document (word/document.xml), an OFD (OFD.xml), an
+    OpenDocument (odt), or an archive."""
+    import io
+    import zipfile
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    if "content.xml" in names and "mimetype" in names:
+        return "odf"
+    return "zip"
 
 
 def read_bytes(path: Path) -> bytes:
@@ -91,7 +118,7 @@ def load(path: Path | str, display_path: str | None = None) -> Loaded:
     path = Path(path)
     shown = display_path or str(path)
     data = read_bytes(path)
-    if not data.strip():
+    if not data.strip().lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b" \t\r\n\x00"):  # a BOM alone is empty too
         raise InputError(shown, "file is empty")
     return load_bytes(data, path, shown)
 
@@ -99,14 +126,18 @@ def load(path: Path | str, display_path: str | None = None) -> Loaded:
 def load_bytes(data: bytes, path: Path, shown: str) -> Loaded:
     """Decode bytes already read (also used for archive members)."""
     digest = hashlib.sha256(data).hexdigest()
-    kind = sniff_format(path, data[:8])
+    kind = sniff_format(path, data[:8], data)
     if kind == "ole" and "EncryptionInfo".encode("utf-16-le") in data:  # a password-protected .docx is OLE too
         raise InputError(shown, "encrypted (password-protected) Office file",
                          "remove the password in Word or WPS and save it as .docx")
     if kind == "ole":
         label = OLD_BINARY_SUFFIXES.get(path.suffix.lower(), "an old binary Office")
         raise InputError(shown, f"{label} file (OLE format) is not supported", "convert it to .docx first")
-    if kind in OLD_BINARY_SUFFIXES or path.suffix.lower() in OLD_BINARY_SUFFIXES:
+    if kind == "gzip":
+        raise InputError(shown, "is gzip-compressed", "decompress it first (gunzip), then read the file inside")
+    if kind == "odf":
+        raise InputError(shown, "an OpenDocument file (.odt) is not supported", "save it as .docx")
+    if kind in ("unknown", "txt") and path.suffix.lower() in OLD_BINARY_SUFFIXES:
         raise InputError(shown, f"{path.suffix} files are not supported", "convert it to .docx first")
     if kind == "txt":
         from .text import load_text

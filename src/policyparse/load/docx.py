@@ -131,7 +131,7 @@ class Numbering:
                         level.restart = int(value)
                     elif tag == "isLgl":
                         level.legal = value not in ("0", "false")
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = level
+                levels[_level_index(lvl.get(f"{_W}ilvl"))] = level
             numbering.abstract[abstract.get(f"{_W}abstractNumId", "")] = levels
         for num in root.iter(f"{_W}num"):
             num_id = num.get(f"{_W}numId", "")
@@ -140,7 +140,7 @@ class Numbering:
             for override in num.iter(f"{_W}lvlOverride"):
                 start = override.find(f"{_W}startOverride")
                 if start is not None and (start.get(f"{_W}val") or "").isdigit():
-                    ilvl = int(override.get(f"{_W}ilvl", "0"))
+                    ilvl = _level_index(override.get(f"{_W}ilvl"))
                     numbering.overrides.setdefault(num_id, {})[ilvl] = int(start.get(f"{_W}val", "1"))
         return numbering
 
@@ -184,10 +184,18 @@ def _style_numpr(style: Any) -> tuple[str | None, int | None]:
             num = numpr.find(f"{_W}numId")
             lvl = numpr.find(f"{_W}ilvl")
             return (num.get(f"{_W}val") if num is not None else None,
-                    int(lvl.get(f"{_W}val", "0")) if lvl is not None else None)
+                    _level_index(lvl.get(f"{_W}val")) if lvl is not None else None)
         style = style.base_style
         seen += 1
     return None, None
+
+
+def _level_index(value: str | None) -> int:
+    """A list level (w:ilvl) as written; a damaged value (not 0–8) counts as the first level."""
+    return int(value) if value is not None and value.isdigit() and int(value) <= _MAX_LEVEL else 0
+
+
+_MAX_LEVEL = 8  # Word's list levels are 0–8
 
 
 def _numbered(paragraph: Any, numbering: Numbering | None, empty_too: bool = False) -> str:
@@ -202,8 +210,11 @@ def _numbered(paragraph: Any, numbering: Numbering | None, empty_too: bool = Fal
     ppr = paragraph._p.pPr
     numpr = ppr.numPr if ppr is not None else None
     if numpr is not None:
-        num_id = numpr.numId.val if numpr.numId is not None else None
-        ilvl = numpr.ilvl.val if numpr.ilvl is not None else None
+        try:
+            num_id = numpr.numId.val if numpr.numId is not None else None
+            ilvl = numpr.ilvl.val if numpr.ilvl is not None else None
+        except ValueError:  # a damaged numPr (w:numId="abc"): the paragraph is drawn without a number
+            num_id, ilvl = None, None
     if num_id is None or ilvl is None:
         try:
             style_num, style_lvl = _style_numpr(paragraph.style)

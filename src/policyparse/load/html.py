@@ -215,9 +215,42 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return data.decode("gb18030", errors="replace"), "gb18030"
 
 
+def _web_archive_page(data: bytes, shown: str) -> bytes:
+    """A page saved as one file (.mht, MIME multipart/related): its HTML part, decoded."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                charset = part.get_content_charset()
+                if charset and b"charset" not in payload[:2048].lower():  # keep the part's charset
+                    payload = f'<meta charset="{charset}">'.encode() + payload
+                return payload
+    raise InputError(shown, "a web archive (.mht) without an HTML page in it")
+
+
+_MIME_HEAD = re.compile(rb"\s*(?:[\w-]+:[^\n]*\n)*?mime-version:", re.I)
+
+
+_BINARY_SHARE = 0.05  # undecodable or control characters in a page's first 4,000: no page
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+def _looks_binary(text: str) -> bool:
+    head = text[:4000]
+    return bool(head) and len(_CONTROL.findall(head)) > _BINARY_SHARE * len(head)
+
+
 def load_html(data: bytes, shown: str, digest: str) -> Loaded:
     """A saved web page → one line per paragraph / table row, without the site's chrome."""
+    if _MIME_HEAD.match(data[:4096]) or data[:4096].lower().find(b"multipart/related") >= 0:
+        data = _web_archive_page(data, shown)
     text, encoding = decode_html(data)
+    if _looks_binary(text):
+        raise InputError(shown, "binary data, not a web page", "check that the download is the page itself")
     builder = _TreeBuilder()
     try:
         builder.feed(text)
