@@ -93,3 +93,30 @@ def test_empty_numbered_cells_show_their_numbers(tmp_path: Path) -> None:
     tasks = extract_file(path).documents[0].tasks
     assert [(t.number, t.lead_units, t.deadline.end) for t in tasks] == [
         ("1", ["县政务服务中心"], "2023-06-30"), ("2", ["县市场监管局"], "2023-12-31")]
+
+
+def test_text_in_wrappers_and_text_boxes_is_read(tmp_path: Path) -> None:
+    """A date in an inline content control, a unit in a tracked insertion, a 文号 in a text box (its
+    VML fallback copy read once); deleted text and field codes left out."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    document = Document()
+    dated = document.add_paragraph()
+    dated._p.append(parse_xml(f'<w:sdt {w}><w:sdtContent><w:r><w:t>2023年3月28日</w:t></w:r></w:sdtContent></w:sdt>'))
+    units = document.add_paragraph("责任单位：区发改局、")
+    units._p.append(parse_xml(f'<w:ins {w} w:id="1" w:author="a"><w:r><w:t>区财政局</w:t></w:r></w:ins>'))
+    units._p.append(parse_xml(f'<w:del {w} w:id="2" w:author="a"><w:r><w:delText>区旧局</w:delText></w:r></w:del>'))
+    boxed = document.add_paragraph()
+    box = "<w:txbxContent><w:p><w:r><w:t>鞍立政发〔2023〕2号</w:t></w:r></w:p></w:txbxContent>"
+    boxed._p.append(parse_xml(
+        f'<w:r {w} {mc}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    path = tmp_path / "wrapped.docx"
+    document.save(str(path))
+    lines = load(path).text.splitlines()
+    assert "2023年3月28日" in lines
+    assert "责任单位：区发改局、区财政局" in lines
+    assert lines.count("鞍立政发〔2023〕2号") == 1

@@ -190,6 +190,59 @@ def _style_numpr(style: Any) -> tuple[str | None, int | None]:
     return None, None
 
 
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_SKIPPED = {f"{_W}del", f"{_W}delText", f"{_W}instrText", f"{_W}txbxContent", f"{_MC}Fallback",
+            f"{_W}rPr", f"{_W}pPr", f"{_W}footnoteReference", f"{_W}commentReference"}
+_BREAKS = {f"{_W}br", f"{_W}cr"}
+
+
+def paragraph_text(p: Any) -> str:
+    """A paragraph's text in reading order, wherever Word wrapped its runs: content controls, smart
+    tags (a 成文日期 as chsdate), simple fields, tracked insertions, customXml. python-docx's
+    Paragraph.text reads only direct runs and links, so a date in a date-picker control was lost.
+    Deleted text, field codes and text boxes (read as lines of their own) are left out."""
+    parts: list[str] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIPPED or not isinstance(tag, str):
+                continue
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag == _TAB:
+                parts.append("\t")
+            elif tag in _BREAKS:
+                parts.append("\n")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+_T, _TAB = f"{_W}t", f"{_W}tab"
+
+
+def _text_boxes(p: Any) -> list[Any]:
+    """The paragraphs of the text boxes anchored in a paragraph (a red-head 文号, a signature block,
+    a PDF converted to Word), each box once (its VML fallback copy is skipped)."""
+    found: list[Any] = []
+
+    def walk(element: Any) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == f"{_MC}Fallback" or not isinstance(tag, str):
+                continue
+            if tag == f"{_W}txbxContent":
+                found.extend(c for c in child.iter(f"{_W}p"))
+            else:
+                walk(child)
+
+    walk(p)
+    return found
+
+
 def _level_index(value: str | None) -> int:
     """A list level (w:ilvl) as written; a damaged value (not 0–8) counts as the first level."""
     return int(value) if value is not None and value.isdigit() and int(value) <= _MAX_LEVEL else 0
@@ -203,7 +256,7 @@ def _numbered(paragraph: Any, numbering: Numbering | None, empty_too: bool = Fal
 
     `empty_too`: an empty numbered paragraph shows its number too — a table's 序号 cell is often just
     that (Word draws 1. 2. 3. down the column)."""
-    text = paragraph.text.replace("\t", " ")
+    text = paragraph_text(paragraph._p).replace("\t", " ")
     if numbering is None:
         return text
     num_id, ilvl = None, None
@@ -259,6 +312,8 @@ def _blocks(parent: Any, document: Any, numbering: Numbering | None) -> Iterator
         tag = child.tag
         if tag == f"{_W}p":
             yield from _numbered(Paragraph(child, document), numbering).split("\n")
+            for boxed in _text_boxes(child):
+                yield from paragraph_text(boxed).replace("\t", " ").split("\n")
         elif tag == f"{_W}tbl":
             yield from _table_lines(Table(child, document), numbering)
         elif tag == f"{_W}sdt":
