@@ -547,3 +547,11 @@ def test_every_substitution_is_led_by_what_the_engine_scans_for() -> None:
             if engine_lead(sub.pattern) is None]
     assert slow == []
     assert engine_lead(re.compile(r"(?<=\d) (?=[年月日])|(?<=[年月]) (?=\d)")) is None  # the shape this catches
+
+
+def test_a_date_broken_after_its_digits_joins() -> None:
+    """2022年10 ⏎ 月底前: whatever the line lengths, a line cannot start with 月底前."""
+    from policyparse.pipeline import normalise_text
+
+    text = "1.全面实施清单管理。2022年10\n月底前编制并公布清单。\n2.推进帮办代办。"
+    assert "2022年10月底前编制" in normalise_text(text)[0]
