@@ -120,3 +120,46 @@ def test_text_in_wrappers_and_text_boxes_is_read(tmp_path: Path) -> None:
     assert "2023年3月28日" in lines
     assert "责任单位：区发改局、区财政局" in lines
     assert lines.count("鞍立政发〔2023〕2号") == 1
+
+
+def test_lvl_restart_lets_a_level_run_on(tmp_path: Path) -> None:
+    """w:lvlRestart 1 on the 1. level: it restarts after 一、 only, running on across （一）（二）."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    add_list(document, 77, '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+             '<w:lvlText w:val="%1、"/></w:lvl>'
+             '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+             '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:lvlRestart w:val="1"/><w:numFmt w:val="decimal"/>'
+             '<w:lvlText w:val="%3."/></w:lvl>')
+    for ilvl, text in [(0, "任务"), (1, "甲"), (2, "一项"), (1, "乙"), (2, "二项"), (0, "保障"), (2, "三项")]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="77"/></w:numPr>'))
+    path = tmp_path / "restart.docx"
+    document.save(str(path))
+    assert load(path).text.splitlines() == ["一、任务", "（一）甲", "1.一项", "（二）乙", "2.二项", "二、保障", "1.三项"]
+
+
+def test_a_list_defined_through_a_numbering_style_draws_its_levels(tmp_path: Path) -> None:
+    """An abstractNum holding only numStyleLink takes the levels of the list its style names."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    add_list(document, 77, '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+             '<w:lvlText w:val="%1、"/></w:lvl>')
+    add_list(document, 80, '<w:numStyleLink w:val="TaskList"/>')
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="TaskList"><w:name w:val="Task List"/>'
+        '<w:pPr><w:numPr><w:numId w:val="77"/></w:numPr></w:pPr></w:style>'))
+    for text in ["深化改革", "优化服务"]:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="80"/></w:numPr>'))
+    path = tmp_path / "linked.docx"
+    document.save(str(path))
+    assert load(path).text.splitlines() == ["一、深化改革", "二、优化服务"]

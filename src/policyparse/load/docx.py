@@ -110,11 +110,16 @@ class Numbering:
     overrides: dict[str, dict[int, int]] = field(default_factory=dict)
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
     started: set[str] = field(default_factory=set)
+    style_links: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_element(cls, root: Any) -> Numbering:
         numbering = cls()
+        links: dict[str, str] = {}  # abstractNum id → the numbering style it takes its levels from
         for abstract in root.iter(f"{_W}abstractNum"):
+            link = abstract.find(f"{_W}numStyleLink")
+            if link is not None and link.get(f"{_W}val"):
+                links[abstract.get(f"{_W}abstractNumId", "")] = link.get(f"{_W}val", "")
             levels: dict[int, _Level] = {}
             for lvl in abstract.iter(f"{_W}lvl"):
                 level = _Level()
@@ -142,7 +147,20 @@ class Numbering:
                 if start is not None and (start.get(f"{_W}val") or "").isdigit():
                     ilvl = _level_index(override.get(f"{_W}ilvl"))
                     numbering.overrides.setdefault(num_id, {})[ilvl] = int(start.get(f"{_W}val", "1"))
+        numbering.style_links = links
         return numbering
+
+    def resolve_links(self, styles: Any) -> None:
+        """A list defined through a numbering style (numStyleLink) has no levels of its own: it
+        draws those of the list the style names (w:style/w:pPr/w:numPr/w:numId)."""
+        for abstract_id, style_id in self.style_links.items():
+            if self.abstract.get(abstract_id):
+                continue
+            style = styles.find(f"{_W}style[@{_W}styleId='{style_id}']") if styles is not None else None
+            num = style.find(f"{_W}pPr/{_W}numPr/{_W}numId") if style is not None else None
+            target = self.nums.get(num.get(f"{_W}val", "")) if num is not None else None
+            if target and target != abstract_id and self.abstract.get(target):
+                self.abstract[abstract_id] = self.abstract[target]
 
     def label(self, num_id: str, ilvl: int) -> str:
         """Advance the list's counter at `ilvl` and return the number Word would draw."""
@@ -162,7 +180,9 @@ class Numbering:
                     del counters[deeper]
         counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
         for deeper in [k for k in counters if k > ilvl]:
-            if levels.get(deeper, _Level()).restart != 0:
+            # w:lvlRestart N (1-based): restart only after level N or a higher one; 0: never
+            restart = levels.get(deeper, _Level()).restart
+            if restart is None or ilvl < restart:
                 del counters[deeper]
 
         def value(match: re.Match[str]) -> str:
@@ -172,6 +192,13 @@ class Numbering:
             return format_number(n, "decimal" if level.legal and k != ilvl else shown.fmt)
 
         return re.sub(r"%([1-9])", value, level.text)
+
+
+def _styles_element(document: Any) -> Any:
+    try:
+        return document.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return None
 
 
 def _style_numpr(style: Any) -> tuple[str | None, int | None]:
@@ -360,6 +387,7 @@ def load_docx(data: bytes, shown: str, digest: str) -> Loaded:
     numbering: Numbering | None = None
     try:
         numbering = Numbering.from_element(document.part.numbering_part.element)
+        numbering.resolve_links(_styles_element(document))
     except (KeyError, NotImplementedError, AttributeError):
         numbering = None
     lines = list(_blocks(document.element.body, document, numbering))
