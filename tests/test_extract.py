@@ -646,3 +646,14 @@ def test_headings_with_fields_but_sub_items_that_are_their_parts_stay_tasks() ->
             "二、加强安全生产（牵头单位：市应急局）\n")
     tasks = extract_string(text).documents[0].tasks
     assert [(t.number, t.lead_units) for t in tasks] == [("一", ["市工信局"]), ("二", ["市应急局"])]
+
+
+def test_the_printed_plan_s_items_nest_under_none_of_the_notice_s_headings() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某县人民政府办公室关于印发某县2023年营商环境工作要点的通知\n各乡镇人民政府：\n"
+            "现将《某县2023年营商环境工作要点》印发给你们，并提出如下要求：\n一、高度重视。各单位要明确任务。\n"
+            "二、强化督查。县政府督查室要跟踪问效。\n某县人民政府办公室\n2023年3月1日\n某县2023年营商环境工作要点\n"
+            "1.推行一网通办。（牵头单位：县政务服务中心）\n2.推进帮办代办。（牵头单位：县政务服务中心）\n")
+    (document,) = extract_string(text).documents
+    assert [(t.number, t.section_id) for t in document.tasks] == [("1", None), ("2", None)]

@@ -436,10 +436,11 @@ def find_headings(lines: list[Line], first: int, last: int, grammars: GrammarSet
 
 
 def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachments: set[int], events: list[int],
-                   grammars: GrammarSet) -> list[Heading]:
+                   grammars: GrammarSet, fresh_from: int | None = None) -> list[Heading]:
     """The headings on the `events` lines (ascending: heading lines and 附件 candidates), nested.
 
     Any other line with text only ends a list of attachments; that is checked at the next event.
+    From `fresh_from` on (the plan a notice prints) no heading nests under one before it.
     """
     attachment = attachment_label(grammars)
     nontask = _nontask_combined(grammars)
@@ -450,6 +451,9 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
     previous = -1
     for index in events:
         text = texts[index]
+        if fresh_from is not None and index >= fresh_from:
+            stack.clear()  # the printed plan's headings start a tree of their own
+            fresh_from = None
         if in_attachment_list and any(texts[previous + 1:index]):
             in_attachment_list = False  # a line of text ends the list of attachments
         previous = index
@@ -1045,7 +1049,7 @@ def structure(text: str, grammars: GrammarSet, dropped: list[str] | None = None)
     for number, part in enumerate(parts):
         first, last = part.first, part.last
         part_events = scan.between(events, first, last)
-        part.headings = _nest_headings(scan.texts, scan.heads, attachments, part_events, grammars)
+        part.headings = _nest_headings(scan.texts, scan.heads, attachments, part_events, grammars, part.plan_first)
         head_end = _head_end(part)
         meta = part.meta
         _find_title(scan, first, head_end, grammars, meta, number == 0)
