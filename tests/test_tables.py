@@ -274,3 +274,13 @@ def test_a_second_task_like_column_of_one_row_tasks_adds_to_the_text() -> None:
     tasks = _tasks(text)
     assert [t.title for t in tasks] == ["推进企业开办便利化", "优化纳税服务"]
     assert tasks[0].text == "推进企业开办便利化\n压缩企业开办时间至1个工作日。"
+
+
+def test_a_table_copied_one_cell_a_line_may_name_other_columns() -> None:
+    """责任领导 has no role but belongs to the header; a cell 年底前 is not joined to the unit above it."""
+    text = ("某开发区2025年重点工作及责任清单\n序号\n重点工作\n责任领导\n责任单位\n完成时限\n"
+            "1\n优化重点项目直通车工作机制。\n叶林\n招商工作部、安商工作部\n6月底前\n"
+            "2\n盘活存量土地400亩。\n马振明\n改革办\n年底前\n")
+    tasks = _tasks(text)
+    assert [(t.responsible_units, t.deadline.text) for t in tasks] == [
+        (["招商工作部", "安商工作部"], "6月底前"), (["改革办"], "年底前")]

@@ -365,7 +365,7 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     while index < last and len(names) < _STACKED_MAX_COLUMNS:
         text = lines[index].text
         if text:
-            if cell_role(text, grammars) is None:
+            if cell_role(text, grammars) is None and _squeeze(text) not in _other_columns(grammars):
                 break
             names.append(text)
             used.add(index)
@@ -400,6 +400,12 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
 
 
 _STACKED_MAX_COLUMNS = 8
+
+
+@cache
+def _other_columns(grammars: GrammarSet) -> frozenset[str]:
+    """tables.yaml `other_columns`: header names a task table may have besides its roles (责任领导, 备注)."""
+    return frozenset(map(str, grammars.vocab("tables", "other_columns")))
 
 
 def _reads_as_deadline(text: str, grammars: GrammarSet) -> bool:
