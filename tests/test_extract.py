@@ -657,3 +657,14 @@ def test_the_printed_plan_s_items_nest_under_none_of_the_notice_s_headings() -> 
             "1.推行一网通办。（牵头单位：县政务服务中心）\n2.推进帮办代办。（牵头单位：县政务服务中心）\n")
     (document,) = extract_string(text).documents
     assert [(t.number, t.section_id) for t in document.tasks] == [("1", None), ("2", None)]
+
+
+def test_a_responsible_list_each_of_which_leads() -> None:
+    """责任单位：A、B分别牵头 — every unit listed leads (units.yaml shared_lead_markers)."""
+    from policyparse.pipeline import extract_string
+
+    text = ("市政府工作报告重点工作责任分解（2023年）\n一、主要预期目标\n1.城乡居民收入增速保持全省领先。\n"
+            "责任单位：市人力社保局、市农业农村局分别牵头\n2.新增就业完成省定任务。\n责任单位：市人力社保局牵头，市财政局\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["市人力社保局", "市农业农村局"], []), (["市人力社保局"], ["市财政局"])]

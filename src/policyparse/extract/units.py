@@ -59,6 +59,7 @@ class _UnitVocab:
     not_names_gate: frozenset[str]  # a list holds one of these where a not_names pattern can match (empty: always try)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
+    shared_lead_markers: tuple[str, ...]  # 市人力社保局、市农业农村局分别牵头: every unit listed leads
     marker_ends: str | None  # the last characters of the lead markers; None when one is empty
     suffix_set: frozenset[str]
     suffix_ends: frozenset[str]  # the last character of every suffix
@@ -102,6 +103,7 @@ def _units(grammars: GrammarSet) -> _UnitVocab:
         notes=_notes(grammars),
         collective_prefixes=tuple(merged("collective_prefixes")),
         lead_markers=lead_markers,
+        shared_lead_markers=tuple(sorted(merged("shared_lead_markers"), key=len, reverse=True)),
         marker_ends=None if not all(lead_markers) else "".join({marker[-1] for marker in lead_markers}),
         suffix_set=frozenset(suffixes),
         suffix_ends=frozenset(suffix[-1:] for suffix in suffixes),
