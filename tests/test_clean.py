@@ -439,7 +439,7 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
         return False
     if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
         return False
-    if re.search(r"(?:文\s{0,4}号|索\s?引\s?号|发布机构|发布日期|发布时间|成文日期|发文日期|主题分类|组配分类)\s*[:：]", current):
+    if re.search(r"(?:文\s{0,4}号|索\s?引\s?号|发布机构|发布日期|发布时间|成文日期|发文日期|主题分类|组配分类)\s*[:：]?", current):
         return False  # a portal's metadata line
     if following[:1] in "、，；。）":  # no paragraph starts so
         return True
@@ -555,3 +555,12 @@ def test_a_date_broken_after_its_digits_joins() -> None:
 
     text = "1.全面实施清单管理。2022年10\n月底前编制并公布清单。\n2.推进帮办代办。"
     assert "2022年10月底前编制" in normalise_text(text)[0]
+
+
+def test_a_portal_metadata_line_without_colons_joins_nothing() -> None:
+    """索引号 … 发文日期 2023-01-03 ends in a digit but is a metadata row: the next row stays apart."""
+    from policyparse.pipeline import normalise_text
+
+    text = "索 引 号 MB1534522/2023-05475 发文日期 2023-01-03\n发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n"
+    lines = [line for line in normalise_text(text)[0].splitlines() if line]
+    assert len(lines) == 2
