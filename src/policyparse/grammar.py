@@ -270,6 +270,14 @@ class GrammarSet:
                 (int(g.spec.vocab[key]) for g in self.family(family) if key in g.spec.vocab), default)
         return memo[(family, key, default)]
 
+    def vocab_pattern(self, family: str, key: str) -> re.Pattern[str]:
+        """A vocab list of regex fragments as one alternation (memoised); one that never matches when
+        no file of the family has the key."""
+        memo: dict[tuple[str, str], re.Pattern[str]] = self.__dict__.setdefault("_pattern_memo", {})
+        if (family, key) not in memo:
+            memo[(family, key)] = re.compile("|".join(map(str, self.vocab(family, key))) or "(?!)")
+        return memo[(family, key)]
+
     def vocab_map(self, family: str, key: str) -> dict[str, str]:
         """A mapping merged across every file of a family (later files override earlier ones)."""
         merged: dict[str, str] = {}

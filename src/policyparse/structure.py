@@ -559,13 +559,7 @@ def _is_title_text(text: str, grammars: GrammarSet) -> bool:
             or title_kind(text, grammars) is None):
         return False
     return not (_TITLE_MARKS.search(text) or text.startswith("《") or attachment_label(grammars).match(text)
-                or _FILE_NAME.search(text) or _closing_formula(grammars).match(text))
-
-
-@cache
-def _closing_formula(grammars: GrammarSet) -> re.Pattern[str]:
-    """meta.yaml `closing_formula` (特此通知): the line that ends a notice, never a title."""
-    return re.compile("|".join(map(str, grammars.vocab("meta", "closing_formula"))) or "(?!)")
+                or _FILE_NAME.search(text) or grammars.vocab_pattern("meta", "closing_formula").match(text))
 
 
 def clean_title(title: str) -> str:
@@ -641,7 +635,8 @@ def _split_names(text: str) -> list[str]:
 def _looks_like_issuer(text: str, grammars: GrammarSet) -> bool:
     if not text or len(text) > grammars.number("meta", "issuer_max_chars", 40):
         return False
-    if _ISSUER_STOP.search(text) or _closing_formula(grammars).match(text) or _BRACKETED.fullmatch(text):
+    closing = grammars.vocab_pattern("meta", "closing_formula")
+    if _ISSUER_STOP.search(text) or closing.match(text) or _BRACKETED.fullmatch(text):
         return False  # （代章）, a seal's note, is no issuer
     return bool(_ISSUER_CHARS.fullmatch(text)) and not is_title_line(text, grammars)
 
@@ -668,7 +663,7 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
                 meta.doc_number = normalise_doc_number(number)
                 meta.rules["doc_number"] = rules.meta["doc-number"].ref
             issuer = rules.meta["issuer-prefix"]
-            im = issuer.pattern.match(_column_tag(grammars).sub("", text, count=1))
+            im = issuer.pattern.match(grammars.vocab_pattern("meta", "column_tag").sub("", text, count=1))
             if im and not meta.issuer and _names_bodies(im.group("issuer"), grammars):
                 meta.issuer = _joint(im.group("issuer"))
                 meta.rules["issuer"] = issuer.ref
@@ -711,7 +706,8 @@ def _is_number_line(text: str, rules: _Rules) -> bool:
 def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: GrammarSet) -> None:
     """A title line: a 发文字号 in brackets at its end is the number, `X关于…` names the issuer X
     (both only where nothing else gives them: the signature below a notice overrides the issuer)."""
-    title, number = split_title_number(_unwrapped(_column_tag(grammars).sub("", title, count=1)), grammars)
+    untagged = grammars.vocab_pattern("meta", "column_tag").sub("", title, count=1)
+    title, number = split_title_number(_unwrapped(untagged), grammars)
     meta.title = title
     meta.rules["title"] = ref
     if number and not meta.doc_number:
@@ -736,12 +732,6 @@ def _printed_subjects(text: str, grammars: GrammarSet) -> Iterator[str]:
     for sentence in _print_sentences(grammars):
         for found in sentence.finditer(text):
             yield clean_title(found.group("subject"))
-
-
-@cache
-def _column_tag(grammars: GrammarSet) -> re.Pattern[str]:
-    """meta.yaml `column_tag`: a portal's column name before a headline (政务服务丨…, 【政策文件】…)."""
-    return re.compile("|".join(map(str, grammars.vocab("meta", "column_tag"))) or "(?!)")
 
 
 def _names_bodies(issuer: str, grammars: GrammarSet) -> bool:
