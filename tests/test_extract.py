@@ -561,6 +561,26 @@ def test_a_stated_first_is_lead_convention_names_the_lead() -> None:
     assert plain[0].lead_units == [] and plain[0].responsible_units == ["市经信局", "市财政局", "市发展改革委"]
 
 
+def test_a_stated_responsible_lead_convention_makes_every_listed_unit_lead() -> None:
+    """注：无牵头单位的，责任单位即为牵头单位 — a table's tasks with only 责任单位 lead with all of them;
+    tasks that name a lead keep it, and role phrases (X配合) are not listed units."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2023年优化营商环境任务分工\n注：无牵头单位的，责任单位即为牵头单位。\n"
+            "序号\t工作任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t推进企业开办。\t\t县市场监管局、县税务局\t2023年6月底前\n"
+            "2\t推进工程审批。\t县住建局\t县自然资源局\t2023年9月底前\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["县市场监管局", "县税务局"], []),
+        (["县住建局"], ["县自然资源局"]),
+    ]
+    explained = extract_string(text, explain=True).model_dump()["documents"][0]["tasks"]
+    assert explained[0]["rules"]["lead_units"] == "units.yaml::responsible-lead"
+    plain = extract_string(text.replace("注：无牵头单位的，责任单位即为牵头单位。\n", "")).documents[0].tasks
+    assert plain[0].lead_units == [] and plain[0].responsible_units == ["县市场监管局", "县税务局"]
+
+
 def test_plain_items_under_headings_that_name_units_are_the_tasks() -> None:
     """一、强化科技创新（区科技局牵头） over plain （一）（二） items: the items are the tasks and take the
     heading's lead, responsible units and 完成时限 (section-lead); the headings are sections."""

@@ -401,29 +401,40 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
 
 def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[RawTask],
                         grammars: GrammarSet) -> None:
-    """A notice that says so once (列第一位者为牵头单位，下同; a 责任单位（第一责任单位为牵头单位） header):
-    in each task that names no lead, the first unit listed leads (explained as units.yaml::first-is-lead)."""
+    """A notice that says so once (列第一位者为牵头单位，下同; 无牵头单位的，责任单位即为牵头单位): in each
+    task that names no lead, its first listed unit (`leads: first`) or all of them (`leads: all`) lead,
+    explained as the units.yaml convention rule that was stated."""
     if not any(not t.lead and t.responsible for t in tasks):
         return
-    found = _convention(grammars, "first-is-lead")
-    if found is None:
-        return
-    ref, pattern, gate = found
     lines = structure.lines
     offset = lines[part.first].start if part.last > part.first else 0
     text = structure.text[offset:lines[part.last - 1].end] if part.last > part.first else ""
-    if gate is not None and not any(literal in text for literal in gate):
-        return
-    stated = pattern.search(text)
+    stated = _stated_convention(text, grammars)
     if stated is None:
         return
+    ref, leads, start = stated
     listed = _listed_refs(grammars)
     for task in tasks:
         # from the note on (下同), and only for units a 责任单位 label or column lists (not X配合)
-        if (not task.lead and task.responsible and task.span[1] > offset + stated.start()
+        if (not task.lead and task.responsible and task.span[1] > offset + start
                 and task.rules.get("responsible_units", "").split(" ")[-1] in listed):
-            task.lead, task.responsible = task.responsible[:1], task.responsible[1:]
+            cut = 1 if leads == "first" else len(task.responsible)
+            task.lead, task.responsible = task.responsible[:cut], task.responsible[cut:]
             task.rules["lead_units"] = ref
+            if not task.responsible:
+                task.rules.pop("responsible_units", None)
+
+
+def _stated_convention(text: str, grammars: GrammarSet) -> tuple[str, str, int] | None:
+    """(rule ref, which units lead, where it is said) of the first lead convention the text states."""
+    found = None
+    for ref, leads, pattern, gate in _conventions(grammars):
+        if gate is not None and not any(literal in text for literal in gate):
+            continue
+        m = pattern.search(text)
+        if m is not None and (found is None or m.start() < found[2]):
+            found = (ref, leads, m.start())
+    return found
 
 
 @cache
@@ -435,14 +446,15 @@ def _listed_refs(grammars: GrammarSet) -> frozenset[str]:
 
 
 @cache
-def _convention(grammars: GrammarSet, rule_id: str) -> tuple[str, re.Pattern[str], frozenset[str] | None] | None:
-    """(rule ref, pattern, the literals one of which a match holds) of a units.yaml convention rule,
-    or None when no file has it."""
+def _conventions(grammars: GrammarSet) -> tuple[tuple[str, str, re.Pattern[str], frozenset[str] | None], ...]:
+    """(rule ref, `leads`, pattern, the literals one of which a match holds) of every units.yaml
+    convention rule."""
+    found = []
     for grammar, rule in grammars.rules("units"):
-        if rule.id == rule_id and rule.pattern:
+        if rule.extra("kind") == "convention" and rule.pattern:
             pattern = grammar.pattern(rule.id)
-            return grammar.rule_ref(rule), pattern, literal_gate(pattern)
-    return None
+            found.append((grammar.rule_ref(rule), str(rule.extra("leads") or "first"), pattern, literal_gate(pattern)))
+    return tuple(found)
 
 
 def _deadline_shown(task: RawTask) -> str:
