@@ -633,6 +633,16 @@ def test_holidays_end_the_day_before(phrase: str, year: int | None, ref: date | 
     assert (result.kind, result.end, result.rule) == ("by_date", end, "deadlines_festivals.yaml::festival")
 
 
+# --- plan periods: “十四五”期间 (grammars/deadlines_periods.yaml) ------------------------------------
+
+
+def test_a_plan_period_ends_with_its_last_year_and_counts_in_a_body_only_as_a_target() -> None:
+    assert normalise("“十四五”期间", 2022).end == "2025-12-31"
+    assert find_in_text("到“十四五”末，全县建成X。", 2022).end == "2025-12-31"
+    assert find_in_text("“十四五”期间累计改造100个。", 2022) is None  # how long, not by when
+    assert find_in_text("推进“2025年底前”专项行动。", 2022) is None  # other quotes stay masked
+
+
 def test_a_fallback_shape_never_cuts_a_longer_one_short() -> None:
     """year-only (2022年) is tried after every other shape at its position, whatever the file."""
     assert normalise("2022年国庆节前完成", 2021).end == "2022-09-30"

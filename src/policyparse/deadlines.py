@@ -137,6 +137,7 @@ class _Fields:
     n: int
     unit: int
     festival: int
+    period: int
 
 
 _UNSET = (None,)
@@ -622,6 +623,15 @@ def _next_festival_year(token: _Token, ref: date) -> int:
     return ref.year + 1 if day is not None and day < ref else ref.year
 
 
+def _read_plan_period(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
+    """“十四五”期间: the last year of that five-year plan (the rule's `periods` table)."""
+    last = token.rule.spec.get("periods", {}).get(_given(values[token.rule.at.period], "period"))
+    if not isinstance(last, int):
+        return None
+    token.year = last
+    return token
+
+
 _READERS = {
     "day": _read_day,
     "month": _read_month,
@@ -630,6 +640,7 @@ _READERS = {
     "year_end": _read_year_end,
     "duration": _read_duration,
     "festival": _read_festival,
+    "plan_period": _read_plan_period,
 }
 
 
