@@ -688,3 +688,18 @@ def test_a_responsible_list_each_of_which_leads() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         (["市人力社保局", "市农业农村局"], []), (["市人力社保局"], ["市财政局"])]
+
+
+def test_the_last_task_text_stops_at_the_notice_s_closing_lines() -> None:
+    """附件：…, a signature block, 抄送：, the 印发 line and （此件公开发布） are not the last task's text —
+    unless a task field follows them inside the block (then the block is the task's own)."""
+    from policyparse.pipeline import extract_string
+
+    body = ("某县2023年优化营商环境工作要点\n一、重点任务\n1.推进甲事。加快推进。（县发改局牵头，2023年6月底前完成）\n"
+            "2.推进乙事。加快推进乙事工作。（县财政局牵头）\n")
+    for tail in ("附件：1.某县重点项目清单\n2.某县任务台账\n", "某县人民政府办公室\n2023年3月5日\n（此件公开发布）\n",
+                 "抄送：县委办公室，县人大常委会办公室。\n某县人民政府办公室 2023年3月6日印发\n", "特此通知。\n"):
+        tasks = extract_string(body + tail).documents[0].tasks
+        assert [t.text for t in tasks][-1] == "推进乙事。加快推进乙事工作。（县财政局牵头）", tail
+    kept = extract_string(body + "附件：申报表\n完成时限：2023年9月底前\n").documents[0].tasks[-1]
+    assert "附件：申报表" in kept.text and kept.deadline.end == "2023-09-30"

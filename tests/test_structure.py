@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from policyparse.regexinfo import scan_hint
 from policyparse.structure import (
     _finditer,
@@ -383,3 +385,18 @@ def test_a_wrapper_headline_printed_a_line_a_paragraph() -> None:
     meta = _meta("广东省人民政府办公厅关于印发广东省\n\n进一步加大力度支持民间投资发展\n\n实施方案的通知\n\n"
                  "各地级以上市人民政府：\n\n现将《广东省进一步加大力度支持民间投资发展实施方案》印发给你们。\n")
     assert (meta.title, meta.kind) == ("广东省进一步加大力度支持民间投资发展实施方案", "实施方案")
+
+
+def test_closing_lines_are_found_from_each_shape_s_rarest_literal(grammars, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 印发 line is found by 印发, not by its year digits; a shape without literals tries every line."""
+    from policyparse import structure as st
+
+    printed = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|印制)$")
+    assert st._rarest_literals(printed) == ("印制", "印发")
+    assert st._rarest_literals(re.compile(r"^\d+$")) == ("",)
+    gs = grammars
+    text = "某方案\n一、任务\n1.推进甲事。\n12\n某县人民政府办公室\n2023年3月5日\n"
+    found = st.structure(text, gs)
+    assert st.tail_starts(found, found.documents[0], gs) == [4]
+    monkeypatch.setattr(st, "_tail_shapes", lambda grammars: ((re.compile(r"^\d+$"), ("",)),))
+    assert st.tail_starts(found, found.documents[0], gs) == [3, 4]

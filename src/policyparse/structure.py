@@ -797,6 +797,73 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
         return
 
 
+def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> list[int]:
+    """Lines after the part's first heading that close its body (附件 label, 抄送, 印发 line, 特此通知,
+    a signature block: its first issuer line), in order. A numbered item's text stops at one.
+
+    Candidates come from literal finds (each closing shape's rarest literal) and from lines ending
+    in 日 (a date line), so a notice without closing lines costs a few memchr scans."""
+    lines = structure.lines
+    first = part.headings[0].line + 1 if part.headings else part.last
+    if first >= part.last:
+        return []
+    text, start, end = structure.text, lines[first].raw_start, lines[part.last - 1].raw_end
+    found: set[int] = set()
+    for pattern, literals in _tail_shapes(grammars):
+        for literal in literals:
+            at = text.find(literal, start, end)
+            while at >= 0:
+                index = _line_at(lines, at, first)
+                if pattern.search(lines[index].text):
+                    found.add(index)
+                at = text.find(literal, lines[index].raw_end + 1, end)
+    date_line = _date_line(grammars)
+    for m in _LINE_END_DAY.finditer(text, start, end):
+        index = _line_at(lines, m.start(), first)
+        if index not in found and date_line.search(lines[index].text):
+            signers = _signature_lines(lines, first, index, grammars)
+            if signers:
+                found.add(next(i for i in range(index - 1, first - 1, -1) if lines[i].text and
+                               _SPACES.sub("", lines[i].text) == signers[0]))
+    return sorted(found)
+
+
+_LINE_END_DAY = re.compile(r"日[ \t）)]*$", re.MULTILINE)  # …4月29日 ending a line: a date line's candidate
+
+
+def _line_at(lines: list[Line], offset: int, low: int) -> int:
+    return bisect_right(lines, offset, lo=low, key=_raw_start) - 1
+
+
+def _raw_start(line: Line) -> int:
+    return line.raw_start
+
+
+@cache
+def _tail_shapes(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    """(pattern, the literals to find for it) of every closing line shape: meta.yaml `tail_lines`, the
+    附件 label and the closing formula. A shape without known literals is tried on every line."""
+    fragments = [*grammars.vocab("meta", "tail_lines"), *grammars.vocab("meta", "attachment_label"),
+                 *grammars.vocab("meta", "closing_formula")]
+    shapes = []
+    for fragment in map(str, fragments):
+        pattern = re.compile(fragment)
+        shapes.append((pattern, _rarest_literals(pattern)))
+    return tuple(shapes)
+
+
+def _rarest_literals(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Of the literal sets every match holds one of, the one least likely in running text: the longest
+    shortest string, then one without ASCII (digits are everywhere), then the later one; ("",) when
+    the pattern shows none (every position is a candidate)."""
+    options = literal_options(pattern)
+    if not options:
+        return ("",)
+    ranked = max(enumerate(options), key=lambda item: (min(map(len, item[1])),
+                                                       not any(s.isascii() for s in item[1]), item[0]))
+    return tuple(sorted(ranked[1]))
+
+
 def _signature_lines(lines: list[Line], first: int, date_line: int, grammars: GrammarSet) -> list[str]:
     """The issuer line(s) right above a date line; joint notices sign with one issuer per line."""
     found: list[str] = []

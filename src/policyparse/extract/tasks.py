@@ -16,7 +16,7 @@ from functools import cache
 from .. import deadlines
 from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
-from ..structure import DocumentPart, Heading, Structure, heading_title
+from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import _Fields, _read_block, parse_group
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts
@@ -316,6 +316,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
     fielded_lines = set(fielded)
+    tails = tail_starts(structure, part, grammars)
     leaves = _fielded_leaves(part, fielded_lines, rank) if rank is not None else set()
     if rank is not None:
         for index, heading in enumerate(part.headings):
@@ -323,7 +324,8 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             if (heading.rank != rank and index not in leaves) or heading.nontask or (
                     table_lines and heading.line in table_lines):
                 continue
-            end = _before_table(ends[index], heading.line, table_starts)
+            end = _before_tail(_before_table(ends[index], heading.line, table_starts), heading.line, tails,
+                               fielded_lines)
             task_year = year or stated_years.before(lines[heading.line].start)
             section = part.headings[heading.parent] if heading.parent is not None else None
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
@@ -335,7 +337,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         for start in measure_lines:
             if start in table_lines or _in_blocks(blocks, start):
                 continue
-            end = stops[bisect.bisect_right(stops, start)]
+            end = _before_tail(stops[bisect.bisect_right(stops, start)], start, tails, fielded_lines)
             task_year = year or stated_years.before(lines[start].start)
             task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
                                ref, line_groups)
@@ -473,6 +475,16 @@ def _before_table(end: int, line: int, table_starts: list[int]) -> int:
         if next_table < len(table_starts):
             return min(end, table_starts[next_table])
     return end
+
+
+def _before_tail(end: int, line: int, tails: list[int], fielded: set[int]) -> int:
+    """A block's text stops at a closing line inside it (附件：, 抄送：, a signature block; `tails`, sorted)
+    when no line after it carries task fields."""
+    position = bisect.bisect_right(tails, line)
+    if position == len(tails) or tails[position] >= end:
+        return end
+    tail = tails[position]
+    return end if any(tail <= f < end for f in fielded) else tail
 
 
 def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
