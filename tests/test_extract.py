@@ -703,3 +703,30 @@ def test_the_last_task_text_stops_at_the_notice_s_closing_lines() -> None:
         assert [t.text for t in tasks][-1] == "推进乙事。加快推进乙事工作。（县财政局牵头）", tail
     kept = extract_string(body + "附件：申报表\n完成时限：2023年9月底前\n").documents[0].tasks[-1]
     assert "附件：申报表" in kept.text and kept.deadline.end == "2023-09-30"
+
+
+def test_items_with_units_under_a_section_that_assigns_targets_are_tasks() -> None:
+    """一、总体要求和主要预期目标 of a 政府工作报告 division: its items carrying （X牵头，Y负责） are tasks;
+    those of 保障措施, or plain ones, are not."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市关于落实《政府工作报告》重点工作的任务分工\n一、总体要求和主要预期目标\n"
+            "1.完成年度城镇新增就业目标任务。（市人社局牵头，各区人民政府负责，年内持续推进）\n"
+            "2.坚持稳中求进工作总基调。\n二、重点任务\n3.推进丙项工作。（市财政局负责）\n"
+            "三、保障措施\n4.加强组织领导。（市政府办公室负责）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.number, t.lead_units) for t in tasks] == [("1", ["市人社局"]), ("3", [])]
+
+
+def test_a_line_of_role_clauses_under_a_paragraph_names_the_task_s_units() -> None:
+    """市发改委牵头落实 / A、B分别牵头落实 / 市财政局负责 alone on the line after a task's paragraph; a short
+    line of plain words is still body text."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2017年政务公开工作要点\n一、以政务公开助力稳增长\n1.加强预期引导。及时宣传解读经济政策。\n市发改委牵头落实\n"
+            "2.加强金融政策信息公开。加大货币政策宣传。\n市金融办、人民银行某市中心支行分别牵头落实\n"
+            "3.加强财政政策信息公开。按月公开财政收支。\n市财政局负责\n4.做好解读。\n认真抓好落实\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["市发改委"], []), (["市金融办", "人民银行某市中心支行"], []), ([], ["市财政局"]), ([], [])]
+    assert tasks[0].text == "加强预期引导。及时宣传解读经济政策。" and "认真抓好落实" in tasks[3].text

@@ -808,18 +808,19 @@ def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) 
     if first >= part.last:
         return []
     text, start, end = structure.text, lines[first].raw_start, lines[part.last - 1].raw_end
+    starts = _raw_starts(structure)
     found: set[int] = set()
     for pattern, literals in _tail_shapes(grammars):
         for literal in literals:
             at = text.find(literal, start, end)
             while at >= 0:
-                index = _line_at(lines, at, first)
+                index = _line_at(starts, at, first)
                 if pattern.search(lines[index].text):
                     found.add(index)
                 at = text.find(literal, lines[index].raw_end + 1, end)
     date_line = _date_line(grammars)
     for m in _LINE_END_DAY.finditer(text, start, end):
-        index = _line_at(lines, m.start(), first)
+        index = _line_at(starts, m.start(), first)
         if index not in found and date_line.search(lines[index].text):
             signers = _signature_lines(lines, first, index, grammars)
             if signers:
@@ -831,12 +832,16 @@ def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) 
 _LINE_END_DAY = re.compile(r"日[ \t）)]*$", re.MULTILINE)  # …4月29日 ending a line: a date line's candidate
 
 
-def _line_at(lines: list[Line], offset: int, low: int) -> int:
-    return bisect_right(lines, offset, lo=low, key=_raw_start) - 1
+def _line_at(starts: list[int], offset: int, low: int) -> int:
+    return bisect_right(starts, offset, lo=low) - 1
 
 
-def _raw_start(line: Line) -> int:
-    return line.raw_start
+def _raw_starts(structure: Structure) -> list[int]:
+    """Where every line starts in the text, built once per structure (line look-ups by offset)."""
+    starts = structure.__dict__.get("_raw_starts")
+    if starts is None:
+        starts = structure.__dict__["_raw_starts"] = [line.raw_start for line in structure.lines]
+    return starts
 
 
 @cache

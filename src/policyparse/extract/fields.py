@@ -471,6 +471,11 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
             pending = None
             continue
         pending = None
+        if index > first and not colon and (
+                role_line := role_line_fields(text, texts[index - 1], rules, year, ref)) is not None:
+            _merge(fields, role_line)  # 市发改委牵头落实 on its own line under the paragraph
+            fields.field_lines.add(index)
+            continue
         if m:
             label = labels[m.group("label")]
             if label.role != "measure":
@@ -508,6 +513,23 @@ def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: Gra
         parsed = parse_group(inner, grammars, year, g_end >= end, False, ref)
         if parsed:
             _merge(fields, parsed)
+
+
+_ROLE_LINE_MAX = 80  # a line of role clauses alone (市金融办、人民银行某市中心支行分别牵头落实) is short
+_SENTENCE_ENDS = frozenset("。；;！!")
+_ANY_BRACKET = re.compile(r"[（）()〔〕【】\[\]]")
+
+
+def role_line_fields(text: str, before: str, rules: _FieldRules, year: int | None,
+                     ref: date | None) -> _Fields | None:
+    """A body line made only of role clauses naming real units, without label or bracket, after a line
+    that ends a sentence (`before`): 市发改委牵头落实 / 市财政局负责 under a task's paragraph, a flattened
+    table's unit cell. A fragment of a broken line (）组织部牵头，…) is none."""
+    if (len(text) > _ROLE_LINE_MAX or before[-1:] not in _SENTENCE_ENDS or text.find("。", 0, -1) >= 0
+            or _ANY_BRACKET.search(text) or not rules.hint.search(text)):
+        return None
+    parsed = parse_group(text.rstrip("。；;！ "), rules.grammars, year, False, True, ref)
+    return parsed if parsed and (parsed.lead or parsed.responsible) else None
 
 
 def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:

@@ -14,7 +14,7 @@ from datetime import date
 from ..grammar import GrammarSet
 from ..structure import DocumentPart, Heading, Structure
 from .brackets import _CLOSE, _Groups, bracket_groups
-from .fields import _at_end, _field_rules, _FieldRules, _trailing_labels, parse_group
+from .fields import _ROLE_LINE_MAX, _at_end, _field_rules, _FieldRules, _trailing_labels, parse_group, role_line_fields
 
 
 def _block_ends(part: DocumentPart) -> list[int]:
@@ -65,11 +65,12 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
     """
     rules = _field_rules(grammars)
     start, labels = rules.start, rules.labels
-    low, high = _candidate_span(part, ends)
+    low, high = _candidate_span(part, ends, grammars)
     fielded: list[int] = []
     measures: list[int] = []
     groups_of: dict[int, _Groups] = {}
-    for index, text in enumerate(_texts(structure)[part.first:part.last], part.first):
+    texts = _texts(structure)
+    for index, text in enumerate(texts[part.first:part.last], part.first):
         if not text:
             continue
         if "：" in text or ":" in text:
@@ -82,21 +83,49 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
             elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref, groups_of, index):
                 fielded.append(index)
         elif low <= index < high and (  # _has_open, inlined: this runs for every line
-                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
-                text, False, rules, year, ref, groups_of, index):
-            fielded.append(index)
+                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text):
+            if _unlabelled_fields(text, False, rules, year, ref, groups_of, index):
+                fielded.append(index)
+        elif (low < index < high and len(text) <= _ROLE_LINE_MAX
+              and role_line_fields(text, texts[index - 1], rules, year, ref) is not None):
+            fielded.append(index)  # 市发改委牵头落实 alone on a line
     return fielded, measures, groups_of
 
 
-def _candidate_span(part: DocumentPart, ends: list[int]) -> tuple[int, int]:
+def _candidate_span(part: DocumentPart, ends: list[int], grammars: GrammarSet) -> tuple[int, int]:
     """[low, high): the lines the blocks of task-candidate headings cover, from the first to the last."""
     low = high = 0
     for index, heading in enumerate(part.headings):
-        if not heading.nontask:
+        if not heading.nontask or in_assigning_section(part, heading, grammars):
             if not high:
                 low = heading.line
             high = max(high, ends[index])
     return low, high
+
+
+def in_assigning_section(part: DocumentPart, heading: Heading, grammars: GrammarSet) -> bool:
+    """Is a guiding-section heading in one whose title also names targets or tasks (一、总体要求和主要预期目标;
+    nontasks.yaml `assigned_titles`)? Its items that carry fields of their own are tasks."""
+    return heading.line in _assigning_lines(part, grammars)
+
+
+def _assigning_lines(part: DocumentPart, grammars: GrammarSet) -> frozenset[int]:
+    """The lines of the headings inside assigning guiding sections, found once per part: the outermost
+    heading of a guiding section decides for everything nested in it."""
+    found = part.__dict__.get("_assigning")
+    if found is None:
+        assigned = grammars.vocab_pattern("nontasks", "assigned_titles")
+        inside: dict[int, bool] = {}
+        for index, heading in enumerate(part.headings):
+            if not heading.nontask:
+                continue
+            parent = heading.parent
+            if parent is not None and part.headings[parent].nontask:
+                inside[index] = inside.get(parent, False)
+            else:
+                inside[index] = assigned.search(heading.title) is not None
+        found = part.__dict__["_assigning"] = frozenset(part.headings[i].line for i, yes in inside.items() if yes)
+    return found
 
 
 def _texts(structure: Structure) -> list[str]:

@@ -19,7 +19,7 @@ from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import _Fields, _read_block, parse_group
-from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts
+from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
 @dataclass(slots=True)
@@ -321,7 +321,8 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
-            if (heading.rank != rank and index not in leaves) or heading.nontask or (
+            if (heading.rank != rank and index not in leaves) or (
+                    heading.nontask and not _assigned_in_nontask(part, index, ends[index], fielded, grammars)) or (
                     table_lines and heading.line in table_lines):
                 continue
             end = _before_tail(_before_table(ends[index], heading.line, table_starts), heading.line, tails,
@@ -475,6 +476,18 @@ def _before_table(end: int, line: int, table_starts: list[int]) -> int:
         if next_table < len(table_starts):
             return min(end, table_starts[next_table])
     return end
+
+
+def _assigned_in_nontask(part: DocumentPart, index: int, end: int, fielded: list[int],
+                         grammars: GrammarSet) -> bool:
+    """An item of a guiding section is a task when it carries fields of its own and the section's title
+    also names targets or tasks (一、总体要求和主要预期目标 ⏎ 1.完成…目标。（X牵头，Y负责）). 保障措施 items
+    stay no tasks whatever they carry."""
+    heading = part.headings[index]
+    position = bisect.bisect_left(fielded, heading.line)
+    if position == len(fielded) or fielded[position] >= end:
+        return False
+    return in_assigning_section(part, heading, grammars)
 
 
 def _before_tail(end: int, line: int, tails: list[int], fielded: set[int]) -> int:
