@@ -730,3 +730,18 @@ def test_a_line_of_role_clauses_under_a_paragraph_names_the_task_s_units() -> No
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         (["市发改委"], []), (["市金融办", "人民银行某市中心支行"], []), ([], ["市财政局"]), ([], [])]
     assert tasks[0].text == "加强预期引导。及时宣传解读经济政策。" and "认真抓好落实" in tasks[3].text
+
+
+def test_a_section_titled_by_its_lead_unit_gives_its_items_the_lead() -> None:
+    """一、县示范区管委会牵头工作（2项） over plain 1. items: the items are tasks led by that unit; a section
+    titled by an official (甲省长负责的工作) names no unit."""
+    from policyparse.pipeline import extract_string
+
+    text = ("2025年县政府工作报告任务清单\n一、县示范区管委会牵头工作（2项）\n1.建设养殖基地。\n2.打造生产基地。\n"
+            "二、县发改局牵头工作（1项）\n3.争取国债项目10个以上。\n")
+    tasks = extract_string(text, explain=True).model_dump()["documents"][0]["tasks"]
+    assert [(t["number"], t["lead_units"]) for t in tasks] == [
+        ("1", ["县示范区管委会"]), ("2", ["县示范区管委会"]), ("3", ["县发改局"])]
+    assert tasks[0]["rules"]["lead_units"] == "section-lead (一、县示范区管委会牵头工作（2项）) fields.yaml::section-lead-title"
+    officials = extract_string("某省工作目标责任分解\n一、甲省长负责的工作\n1.推进甲事。\n2.推进乙事。\n").documents[0].tasks
+    assert [t.lead_units for t in officials] == [[], []]

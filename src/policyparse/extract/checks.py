@@ -7,7 +7,16 @@ the module named by the files' `stage: extract`; the package re-exports these tw
 from __future__ import annotations
 
 from ..grammar import Example, Grammar, Rule
-from .fields import _assign_units, _clause_role, _field_rules, _Fields, _label_table, _read_labels, parse_group
+from .fields import (
+    _assign_units,
+    _clause_role,
+    _field_rules,
+    _Fields,
+    _label_table,
+    _read_labels,
+    parse_group,
+    title_units,
+)
 from .units import split_units
 
 
@@ -24,6 +33,9 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     elif grammar.family == "fields" and rule.extra("kind") == "group":
         parsed = parse_group(example.text, grammars, example.year or 2020, at_end=True)
         got = f"deadline {parsed.group_deadline}" if parsed and parsed.group_deadline else "nothing"
+    elif grammar.family == "fields" and rule.extra("kind") == "title":
+        found = title_units(example.text, grammars)
+        got = f"{found[0]} " + "|".join(found[1]) if found else "nothing"
     elif grammar.family == "fields" and rule.extra("kind") == "label":
         fields = _Fields()
         table, start, _ = _label_table(grammars)
@@ -64,6 +76,9 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
         return f"{rule.id} recognised" if grammar.pattern(rule.id).search(text) else None
     if grammar.family != "fields":
         return None
+    if rule.extra("kind") == "title":
+        found = title_units(text, grammars)
+        return f"{found[0]} units {found[1]} recognised" if found and found[2] == grammar.rule_ref(rule) else None
     if rule.extra("kind") == "group":
         parsed = parse_group(text, grammars, 2020, at_end=True)
         return f"deadline {parsed.group_deadline!r} recognised" if parsed and parsed.group_deadline else None

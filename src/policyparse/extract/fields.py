@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 
 from .. import deadlines
 from ..grammar import GrammarSet
+from ..regexinfo import literal_gate
 from .brackets import _CLOSE, _PAIRS, _TRIM, _closes, _Groups, _groups_in, _has_open, _opens, bracket_groups
 from .units import (
     _is_unit_name,
@@ -530,6 +531,26 @@ def role_line_fields(text: str, before: str, rules: _FieldRules, year: int | Non
         return None
     parsed = parse_group(text.rstrip("。；;！ "), rules.grammars, year, False, True, ref)
     return parsed if parsed and (parsed.lead or parsed.responsible) else None
+
+
+def title_units(title: str, grammars: GrammarSet) -> tuple[str, list[str], str] | None:
+    """(role, units, rule ref) of a section titled by its units (县发改局牵头工作（3项）; fields.yaml
+    rules of kind `title`), or None. Units must carry unit suffixes."""
+    rules = _field_rules(grammars)
+    for gate, pattern, role, ref in _title_rules(grammars):
+        if gate is not None and not any(literal in title for literal in gate):
+            continue
+        m = pattern.match(title)
+        if m is not None and _looks_like_units(m.group("units"), rules, True):
+            return role, list(_split_units(m.group("units"), grammars)), ref
+    return None
+
+
+@cache
+def _title_rules(grammars: GrammarSet) -> tuple[tuple[frozenset[str] | None, re.Pattern[str], str, str], ...]:
+    return tuple((literal_gate(grammar.pattern(rule.id)), grammar.pattern(rule.id), str(rule.extra("role", "lead")),
+                  grammar.rule_ref(rule))
+                 for grammar, rule in grammars.rules("fields") if rule.extra("kind") == "title" and rule.pattern)
 
 
 def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:

@@ -18,7 +18,7 @@ from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
-from .fields import _Fields, _read_block, parse_group
+from .fields import _Fields, _read_block, parse_group, title_units
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
@@ -192,6 +192,8 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     if not body:
         return None
     text = "\n".join(body)
+    if heading is not None and not fields.lead and (titled := title_units(heading.title, grammars)) is not None:
+        _assign_title_units(fields, titled)  # （一）省审计厅牵头的工作 as a task: its title names the lead
     if fields.measure is not None and heading is None:
         title = task_title(fields.measure)
     else:
@@ -207,6 +209,13 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
     return RawTask(number=_number(heading.ordinal) if heading else None, heading=heading, section=section,
                    title=title, text=text, lead=fields.lead, responsible=fields.responsible,
                    deadline=deadline, span=span, rules=rules, evidence=fields.evidence)
+
+
+def _assign_title_units(fields: _Fields, titled: tuple[str, list[str], str]) -> None:
+    role, names, ref = titled
+    target = fields.lead if role == "lead" else fields.responsible
+    target.extend(name for name in names if name not in target)
+    fields.rules.setdefault("lead_units" if role == "lead" else "responsible_units", ref)
 
 
 def _in_blocks(blocks: list[tuple[int, int]], line_index: int) -> bool:
@@ -389,6 +398,8 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
             texts = texts or [line.text for line in structure.lines]
             units[section.line] = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
         own = units[section.line]
+        if not own.lead and (titled := title_units(section.title, grammars)) is not None and titled[0] == "lead":
+            own.lead, own.rules["lead_units"] = titled[1], titled[2]  # 一、县发改局牵头工作（3项）
         where = f"section-lead ({section.ordinal}{section.title})"
         named_units = bool(task.lead or task.responsible)
         if not task.lead and own.lead:
