@@ -745,3 +745,8 @@ def test_a_section_titled_by_its_lead_unit_gives_its_items_the_lead() -> None:
     assert tasks[0]["rules"]["lead_units"] == "section-lead (一、县示范区管委会牵头工作（2项）) fields.yaml::section-lead-title"
     officials = extract_string("某省工作目标责任分解\n一、甲省长负责的工作\n1.推进甲事。\n2.推进乙事。\n").documents[0].tasks
     assert [t.lead_units for t in officials] == [[], []]
+    nested = extract_string("某省工作目标责任分解\n一、甲省长负责的工作\n（一）省监察厅牵头的工作\n加强行政监察工作。\n"
+                            "（二）省编办牵头的工作\n1.深化行政管理体制改革。\n2.推进乡镇机构改革。\n协同单位：省财政厅。\n"
+                            ).documents[0].tasks
+    assert [(t.number, t.lead_units, t.responsible_units) for t in nested] == [
+        ("一", ["省监察厅"], []), ("1", ["省编办"], []), ("2", ["省编办"], ["省财政厅"])]

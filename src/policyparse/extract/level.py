@@ -22,7 +22,6 @@ from .fields import (
     _trailing_labels,
     parse_group,
     role_line_fields,
-    title_units,
 )
 
 
@@ -98,10 +97,6 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
         elif (low < index < high and len(text) <= _ROLE_LINE_MAX
               and role_line_fields(text, texts[index - 1], rules, year, ref) is not None):
             fielded.append(index)  # 市发改委牵头落实 alone on a line
-    for heading in part.headings:  # 一、县发改局牵头工作（3项）: a title naming the section's lead
-        if low <= heading.line < high and title_units(heading.title, grammars) is not None \
-                and not _holds(fielded, heading.line):
-            bisect.insort(fielded, heading.line)
     return fielded, measures, groups_of
 
 

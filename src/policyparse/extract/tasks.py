@@ -325,8 +325,11 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     lines = structure.lines
     blocks: list[tuple[int, int]] = []  # [first, last) of each numbered task, in order and disjoint
     fielded_lines = set(fielded)
+    # 一、县发改局牵头工作（3项）: a title naming the lead makes a section fielded for its items (and a
+    # leaf section a task), but no evidence of the task level
+    sections_fielded = fielded_lines | _titled_lines(part, grammars)
     tails = tail_starts(structure, part, grammars)
-    leaves = _fielded_leaves(part, fielded_lines, rank) if rank is not None else set()
+    leaves = _fielded_leaves(part, sections_fielded, rank) if rank is not None else set()
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
@@ -355,7 +358,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
         tasks.sort(key=lambda t: t.span[0])
-    _inherit_section_leads(structure, part, tasks, fielded_lines, grammars, year, ref, stated_years)
+    _inherit_section_leads(structure, part, tasks, sections_fielded, grammars, year, ref, stated_years)
     _first_listed_leads(structure, part, tasks, grammars)
     sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
         if rank is not None else list(part.headings)
@@ -368,6 +371,11 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                  for i, task in enumerate(tasks)
                  if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+def _titled_lines(part: DocumentPart, grammars: GrammarSet) -> set[int]:
+    """The lines of headings whose title names their units (县发改局牵头工作（3项）)."""
+    return {h.line for h in part.headings if title_units(h.title, grammars) is not None}
 
 
 def _fielded_leaves(part: DocumentPart, fielded: set[int], rank: int) -> set[int]:
