@@ -750,3 +750,12 @@ def test_a_section_titled_by_its_lead_unit_gives_its_items_the_lead() -> None:
                             ).documents[0].tasks
     assert [(t.number, t.lead_units, t.responsible_units) for t in nested] == [
         ("一", ["省监察厅"], []), ("1", ["省编办"], []), ("2", ["省编办"], ["省财政厅"])]
+
+
+def test_a_role_phrase_whose_units_are_not_recognised_is_warned_about() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某省稳增长若干措施\n一、推进建设\n1.推进民航建设。开工建设机场。（某某机场建设指挥组、伊春、黑河市负责）\n"
+            "2.推进乙事。加快推进。（市财政局负责）\n3.推进丙事。加快推进。（2023年底前完成）\n")
+    document = extract_string(text).documents[0]
+    assert [(w.code, w.task_id) for w in document.warnings] == [("units.unread", "t1")]

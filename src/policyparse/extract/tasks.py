@@ -18,7 +18,7 @@ from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
-from .fields import _Fields, _read_block, parse_group, title_units
+from .fields import _field_rules, _Fields, _read_block, parse_group, title_units
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
@@ -370,7 +370,33 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     warnings += [("deadline.no_year", i, f"no year to place {_deadline_shown(task)} in: the notice states none")
                  for i, task in enumerate(tasks)
                  if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
+    warnings += [("units.unread", i, f"a role phrase names no unit recognised: {phrase!r}")
+                 for i, task in enumerate(tasks)
+                 if not task.lead and not task.responsible and (phrase := _unread_role_phrase(task.text, grammars))]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
+
+
+_UNREAD_PHRASE_MAX = 120  # a closing group longer than this is body text, not a unit list
+
+
+def _unread_role_phrase(text: str, grammars: GrammarSet) -> str | None:
+    """The closing bracket group of a task without units when it ends in a role phrase
+    (…（哈尔滨、黑河市政府负责）): its units were not recognised, and the user should know."""
+    body = text.rstrip("。；; ")
+    if not body or body[-1] not in "）)〕】]":
+        return None
+    groups = bracket_groups(body)
+    if not groups:
+        return None
+    _start, end, inner = groups[-1]
+    if end < len(body) - 1 or len(inner) > _UNREAD_PHRASE_MAX:
+        return None
+    clause = _CLAUSE_SPLIT.split(inner)[0].strip()
+    rules = _field_rules(grammars)
+    return inner if clause.endswith(rules.inline_ends) and rules.hint.search(clause) else None
+
+
+_CLAUSE_SPLIT = re.compile("[，,；;]")
 
 
 def _titled_lines(part: DocumentPart, grammars: GrammarSet) -> set[int]:
