@@ -759,3 +759,19 @@ def test_a_role_phrase_whose_units_are_not_recognised_is_warned_about() -> None:
             "2.推进乙事。加快推进。（市财政局负责）\n3.推进丙事。加快推进。（2023年底前完成）\n")
     document = extract_string(text).documents[0]
     assert [(w.code, w.task_id) for w in document.warnings] == [("units.unread", "t1")]
+
+
+def test_paragraphs_each_closed_by_a_role_line_are_tasks_of_their_own() -> None:
+    """A flattened 主要内容 | 责任单位 table: under （一）, each paragraph and the role line after it is one
+    task; the heading is their section."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2017年政务公开工作要点实施方案\n一、以政务公开助力稳增长\n（一）加强预期引导\n"
+            "围绕经济政策执行情况，及时宣传解读。\n市发改委牵头落实\n围绕就业创业政策，加强信息公开。\n市人社局牵头落实\n"
+            "（二）加强财政信息公开\n按月公开财政收支。\n市财政局负责\n")
+    document = extract_string(text).documents[0]
+    assert [(t.number, t.title, t.lead_units, t.responsible_units, t.section_id) for t in document.tasks] == [
+        (None, "围绕经济政策执行情况，及时宣传解读", ["市发改委"], [], "s1.1"),
+        (None, "围绕就业创业政策，加强信息公开", ["市人社局"], [], "s1.1"),
+        ("二", "加强财政信息公开", [], ["市财政局"], "s1"),
+    ]

@@ -18,7 +18,7 @@ from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
-from .fields import _field_rules, _Fields, _read_block, parse_group, title_units
+from .fields import _field_rules, _Fields, _read_block, parse_group, role_line_fields, title_units
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
@@ -330,6 +330,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     sections_fielded = fielded_lines | _titled_lines(part, grammars)
     tails = tail_starts(structure, part, grammars)
     leaves = _fielded_leaves(part, sections_fielded, rank) if rank is not None else set()
+    split_sections: set[int] = set()  # task-level headings whose paragraphs each close with a role line
     if rank is not None:
         for index, heading in enumerate(part.headings):
             # an earlier block of this level ends at or before this heading: only tables can hold it
@@ -340,6 +341,13 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             end = _before_tail(_before_table(ends[index], heading.line, table_starts), heading.line, tails,
                                fielded_lines)
             task_year = year or stated_years.before(lines[heading.line].start)
+            segments = _role_line_segments(structure, part, heading.line, end, fielded_lines, grammars, task_year, ref)
+            if segments:  # （一）加强预期引导 ⏎ paragraph ⏎ 市发改委牵头落实 ⏎ paragraph ⏎ 市人社局牵头落实
+                split_sections.add(index)
+                tasks += [task for first, last in segments if (task := _build_task(
+                    structure, first, last, None, heading, grammars, task_year, ref, line_groups))]
+                blocks.append((heading.line, end))
+                continue
             section = part.headings[heading.parent] if heading.parent is not None else None
             task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
             if task:
@@ -360,7 +368,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         tasks.sort(key=lambda t: t.span[0])
     _inherit_section_leads(structure, part, tasks, sections_fielded, grammars, year, ref, stated_years)
     _first_listed_leads(structure, part, tasks, grammars)
-    sections = [h for i, h in enumerate(part.headings) if h.rank < rank and i not in leaves] \
+    sections = [h for i, h in enumerate(part.headings) if (h.rank < rank and i not in leaves) or i in split_sections] \
         if rank is not None else list(part.headings)
     if table_tasks:  # a task table's group rows (一、深化简政放权) are sections too
         sections = _with_group_rows(sections, part, table_tasks)
@@ -397,6 +405,32 @@ def _unread_role_phrase(text: str, grammars: GrammarSet) -> str | None:
 
 
 _CLAUSE_SPLIT = re.compile("[，,；;]")
+
+
+def _role_line_segments(structure: Structure, part: DocumentPart, line: int, end: int, fielded: set[int],
+                        grammars: GrammarSet, year: int | None, ref: date | None) -> list[tuple[int, int]] | None:
+    """[first, last) of each paragraph run closed by a role line, when a task-level heading's block is
+    only such runs (a flattened 主要内容 | 责任单位 table: 内容 ⏎ 市发改委牵头落实 ⏎ 内容 ⏎ 市人社局牵头落实):
+    each run is a task of its own under the heading. None for any other block."""
+    if line in fielded or end - line < 5:
+        return None
+    texts = _texts(structure)
+    rules = _field_rules(grammars)
+    heads = {h.line for h in part.headings}
+    runs: list[tuple[int, int]] = []
+    start = line + 1
+    for index in range(line + 1, end):
+        if index in heads:
+            return None
+        if index not in fielded:
+            continue
+        if not texts[index] or role_line_fields(texts[index], texts[index - 1], rules, year, ref) is None:
+            return None  # a labelled or bracketed field: the block is one task
+        if not any(texts[i] for i in range(start, index)):
+            return None
+        runs.append((start, index + 1))
+        start = index + 1
+    return runs if len(runs) >= 2 else None
 
 
 def _titled_lines(part: DocumentPart, grammars: GrammarSet) -> set[int]:
