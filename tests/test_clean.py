@@ -445,7 +445,7 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
     if any(opener in tail for opener in "（([【"):  # inside a bracket it opened: only an ordinal keeps lines apart
         return (re.search(r"[\u3400-\u9fff、，；,;\d（(\[【：:“]$", current) is not None
                 and re.match(r"[\u3400-\u9fff\d（(“《、，；。）\]】]", following) is not None
-                and re.match(r"\d{4}年\d{1,2}月\d{1,2}日$|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
+                and re.match(r"\d{4}年\d{1,2}月\d{1,2}日$|\d{1,3}$|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
                              r"\d+[.．、]|第[一二三四五六七八九十百\d]+[章节条部分]|[①-⑳⑴-⒇]", following) is None)
     if re.search(r"(?:牵头单位|责任单位|配合单位|协办单位|参与单位|完成时限|完成时间)\s*[:：]$", current):
         return rules.join_start.match(following) is not None and rules.join_block.search(following) is None
@@ -590,6 +590,8 @@ def test_a_field_group_wrapped_anywhere_inside_its_bracket_joins() -> None:
             "4.推进工程建设项目审批改革。（县住建局牵头，2022年\n12月底前完成）\n")
     tasks = extract_string(text).documents[0].tasks
     assert [t.lead_units for t in tasks] == [["县发改局（粮食局）"], ["县财政局"], ["县科经局"], ["县住建局"]]
+    page_number = extract_string(text.replace("（牵头单位：\n县财政局", "（牵头单位：县财政\n3\n局")).documents[0]
+    assert page_number.tasks[1].lead_units != ["县财政3局"]  # a bare page number is not part of the group
     assert [t.deadline.end for t in tasks][2:] == ["2022-09-30", "2022-12-31"]
 
 
