@@ -437,16 +437,28 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
         return False
     if "  " in current.strip(" ") or following.startswith(" "):
         return False
-    if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
+    if following == current:
         return False
     if re.search(r"(?:文\s{0,4}号|索\s?引\s?号|发布机构|发布日期|发布时间|成文日期|发文日期|主题分类|组配分类)\s*[:：]?", current):
         return False  # a portal's metadata line
+    tail = current[max(current.rfind("）"), current.rfind(")"), current.rfind("]"), current.rfind("】")) + 1:]
+    if any(opener in tail for opener in "（([【"):  # inside a bracket it opened: only an ordinal keeps lines apart
+        return (re.search(r"[\u3400-\u9fff、，；,;\d（(\[【：:“]$", current) is not None
+                and re.match(r"[\u3400-\u9fff\d（(“《、，；。）\]】]", following) is not None
+                and re.match(r"\d{4}年\d{1,2}月\d{1,2}日$|\d{1,3}$|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
+                             r"\d+[.．、]|第[一二三四五六七八九十百\d]+[章节条部分]|[①-⑳⑴-⒇]", following) is None)
+    if re.search(r"(?:牵头单位|责任单位|配合单位|协办单位|参与单位|完成时限|完成时间)\s*[:：]$", current):
+        return rules.join_start.match(following) is not None and rules.join_block.search(following) is None
+    if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
+        return False
     if following[:1] in "、，；。）":  # no paragraph starts so
         return True
-    tail = current[max(current.rfind("）"), current.rfind(")")) + 1:]
-    if "（" in tail or "(" in tail:  # inside a bracket it opened: only an ordinal keeps lines apart
-        return re.match(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|"
-                        r"第[一二三四五六七八九十百\d]+[章节条部分]|[①-⑳⑴-⒇]", following) is None
+    if (re.fullmatch(r"[^。：:；;！？\t]{1,30}[：:]", following)
+            and re.fullmatch(r"(?=[^。：:；;！？]*[，,])(?:各|[^。：:；;！？]*[，,、]各)[^。：:；;！？]*", current)):
+        return True  # an addressee list wrapped at a fixed width
+    if (re.search(r"(?:通知|意见|方案|要点|办法|规定|细则|计划|决定|通报|报告|批复|函)$", current)
+            and re.fullmatch(r"(?=[^。：:；;！？]*[，,])(?:各|[^。：:；;！？]*[，,、]各)[^。：:；;！？]*", following)):
+        return False  # a title, then its addressees
     return (rules.join_block.search(following) is None
             and (len(current) >= min_length
                  or len(clean_rules._run_subs(current, "tidy", rules, Counter())) >= min_length))
@@ -564,3 +576,89 @@ def test_a_portal_metadata_line_without_colons_joins_nothing() -> None:
     text = "索 引 号 MB1534522/2023-05475 发文日期 2023-01-03\n发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n"
     lines = [line for line in normalise_text(text)[0].splitlines() if line]
     assert len(lines) == 2
+
+
+def test_a_field_group_wrapped_anywhere_inside_its_bracket_joins() -> None:
+    """A hard wrap inside （牵头单位：…） or [牵头单位：…] falls after the label's colon, before an inner
+    （粮食局） or before the date's digits: only an ordinal keeps the next line apart there."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2022年优化营商环境工作要点\n一、提升政务服务效能\n"
+            "1.推进证照分离改革。[牵头单位：县发改局\n（粮食局）；责任单位：各镇人民政府]\n"
+            "2.推进惠企政策直达。（牵头单位：\n县财政局；责任单位：县税务局）\n"
+            "3.推进不动产登记便利化。（县科经局牵头，\n2022年9月底前完成）\n"
+            "4.推进工程建设项目审批改革。（县住建局牵头，2022年\n12月底前完成）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.lead_units for t in tasks] == [["县发改局（粮食局）"], ["县财政局"], ["县科经局"], ["县住建局"]]
+    page_number = extract_string(text.replace("（牵头单位：\n县财政局", "（牵头单位：县财政\n3\n局")).documents[0]
+    assert page_number.tasks[1].lead_units != ["县财政3局"]  # a bare page number is not part of the group
+    assert [t.deadline.end for t in tasks][2:] == ["2022-09-30", "2022-12-31"]
+
+
+def test_a_field_label_wrapped_after_its_colon_joins_but_an_addressee_does_not() -> None:
+    out = tidy("（一）推进工作。\n牵头单位：\n县财政局\n各区人民政府：\n经研究，现通知如下。")[0]
+    assert out == "（一）推进工作。\n牵头单位：县财政局\n各区人民政府：\n经研究，现通知如下。"
+
+
+def test_a_wrapped_addressee_list_joins_but_not_onto_the_title() -> None:
+    """…南海新⏎区管委，市政府各部门、单位： is one addressee line; the title before it stays apart."""
+    text = ("威海市人民政府办公室关于印发数字威海建设2023年工作要点的通知\n"
+            "各区市人民政府，国家级开发区管委，综保区管委，南海新\n区管委，市政府各部门、单位：\n"
+            "《数字威海建设2023年工作要点》已经市政府同意，现印发给你们。")
+    lines = tidy(text)[0].split("\n")
+    assert lines[1] == "各区市人民政府，国家级开发区管委，综保区管委，南海新区管委，市政府各部门、单位："
+    wrapped = tidy("立山区人民政府关于印发某方案的通知\n立山经济开发区，各街道办事处，各有关单\n位：\n正文")[0]
+    assert wrapped.split("\n")[:2] == ["立山区人民政府关于印发某方案的通知", "立山经济开发区，各街道办事处，各有关单位："]
+
+
+def test_an_ordinal_printed_with_the_ideographic_stop_is_an_item() -> None:
+    """News reposts print 1. as 1。: read at a line start, the items were lost without a warning."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2020年重点工作任务分工\n一、主要任务\n1。完成年度目标任务。（市人社局牵头，年内持续推进）\n"
+            "2。推进甲项工作。（市发改委负责，2020年底前）\n")
+    assert [t.number for t in extract_string(text).documents[0].tasks] == ["1", "2"]
+
+
+@pytest.mark.parametrize("printed", ["甘政办发〔2022194号", "甘政办发2022〕194号", "甘政办发 〔2022〕 194号",
+                                     "甘政办发?2022?194号", "甘政办发〖2022〗194号", "甘政办发 (2022) 194号"])
+def test_a_damaged_document_number_is_read(printed: str) -> None:
+    """A lost bracket, spaces around the brackets, 〖〗 or a GBK page's ? for 〔〕: still the 发文字号."""
+    from policyparse.pipeline import extract_string
+
+    meta = extract_string(f"{printed}\n各市州人民政府：\n现印发给你们。\n").documents[0].meta
+    assert (meta.doc_number, meta.title) == ("甘政办发〔2022〕194号", None)
+
+
+def test_a_spaced_document_number_is_never_the_title() -> None:
+    from policyparse.pipeline import extract_string
+
+    meta = extract_string("许政 [2020] 20号\n各县（市、区）人民政府：\n现将任务予以分解。\n").documents[0].meta
+    assert (meta.doc_number, meta.title) == ("许政〔2020〕20号", None)
+    lost = extract_string("中共赣州市委\n赣市发〔201737\n各县人民政府：\n现印发给你们。\n").documents[0].meta
+    assert lost.doc_number == "赣市发〔2017〕37号"
+
+
+def test_toneless_pinyin_goes_only_from_a_text_annotated_throughout() -> None:
+    """农(nong)业(ye) / 局(ju)(ju): a repost annotating every character loses its annotations; a lone
+    (e) or (an) after a character, or (PPP) / (2022), stays."""
+    annotated = "牵头单位：农(nong)业(ye)农村部；配合单位：公(gong)安(an)部、市(shi)场(chang)监管局(ju)(ju)"
+    assert repair(annotated)[0] == "牵头单位：农业农村部；配合单位：公安部、市场监管局"
+    kept = "选项(e)和选项(an)，推广政府和社会资本合作(PPP)模式(2022)"
+    assert repair(kept)[0] == kept
+
+
+@pytest.mark.parametrize("chrome", [
+    "北大法宝\n【法宝引证码】CLI.12.5678901\n【发布日期】2021.05.12\n【时效性】现行有效\n【效力级别】地方工作文件\n",
+    "百度文库\n128人阅读 | 9次下载\n县人民政府办公室关于对2021年重点工作进行责任分解的通知_百度文库\n",
+    "今天:\n>> 专题专栏 >> 归档专题 >> 2023市政府重点工作(已归档)\n",
+])
+def test_law_database_and_document_site_chrome_is_no_metadata(chrome: str) -> None:
+    """Record fields of a law database, a document site's header, a portal's empty date widget and a
+    bare breadcrumb were read as the title, the issuer or the recipients."""
+    from policyparse.pipeline import extract_string
+
+    title = "县人民政府办公室关于对2021年重点工作进行责任分解的通知"
+    body = f"{title}\n{title}\n各镇人民政府，县政府各部门：\n现将重点工作责任分解给你们。\n"
+    meta = extract_string(chrome + body).documents[0].meta
+    assert (meta.title, meta.issuer, meta.recipients) == (title, "县人民政府办公室", ["各镇人民政府", "县政府各部门"])

@@ -400,3 +400,30 @@ def test_closing_lines_are_found_from_each_shape_s_rarest_literal(grammars, monk
     assert st.tail_starts(found, found.documents[0], gs) == [4]
     monkeypatch.setattr(st, "_tail_shapes", lambda grammars: ((re.compile(r"^\d+$"), ("",)),))
     assert st.tail_starts(found, found.documents[0], gs) == [3, 4]
+
+
+@pytest.mark.parametrize("printed", ["2022.5.10", "2022-05-10", "2022/5/10", "20220510"])
+def test_a_signature_date_in_digits_is_the_notice_date(printed: str) -> None:
+    """A repost prints the 成文日期 in digits: it dates the notice (and so every relative deadline)
+    when it sits under the issuer line; alone, such a line may be a portal's timestamp."""
+    from policyparse.pipeline import extract_string
+
+    head = "甘肃省人民政府办公厅关于印发某方案的通知\n各市州人民政府：\n现印发给你们，请认真贯彻落实。\n"
+    body = "某方案\n一、重点任务\n1.深化商事制度改革。（牵头单位：省市场监管局；完成时限：6月底前）\n"
+    doc = extract_string(head + "甘肃省人民政府办公厅\n" + printed + "\n" + body).documents[0]
+    assert doc.meta.date == "2022-05-10"
+    assert doc.tasks[0].deadline.end == "2022-06-30"
+    assert extract_string(head + printed + "\n" + body).documents[0].meta.date is None
+
+
+def test_joint_issuers_apart_by_spaces_on_signature_lines_are_each_an_issuer() -> None:
+    """Joint notices sign several issuers on one line, apart by spaces (a PDF's single space, or a
+    layout gap): each is an issuer, not one glued name."""
+    from policyparse.pipeline import extract_string
+
+    head = "关于印发《2024年全国农资打假和监管工作要点》的通知\n各省农业农村厅：\n现将要点印发你们，请认真贯彻执行。\n"
+    signed = "农业农村部 最高人民法院 最高人民检察院\n国家市场监督管理总局 中华全国供销合作总社\n2024年3月20日\n"
+    meta = extract_string(head + signed).documents[0].meta
+    assert meta.issuer == "农业农村部、最高人民法院、最高人民检察院、国家市场监督管理总局、中华全国供销合作总社"
+    gap = extract_string(head + "中共赣州市委      赣州市人民政府\n2017年12月28日\n").documents[0].meta
+    assert gap.issuer == "中共赣州市委、赣州市人民政府"

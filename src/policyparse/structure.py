@@ -575,9 +575,9 @@ def _unwrapped(text: str) -> str:
     return text
 
 
-def parse_date_line(text: str, grammars: GrammarSet) -> str | None:
-    """ISO date of a standalone 成文日期 line, or None."""
-    m = _date_line(grammars).match(text)
+def parse_date_line(text: str, grammars: GrammarSet, rule_id: str = "date-line") -> str | None:
+    """ISO date of a standalone 成文日期 line (`rule_id`: the digits-only form, date-line-numeric), or None."""
+    m = (_date_line(grammars) if rule_id == "date-line" else _meta_rule(grammars, rule_id)[2]).match(text)
     if not m:
         return None
     year, month, day = (chinese_number(m.group(k)) for k in ("y", "m", "d"))
@@ -784,17 +784,25 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
 
 
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
-    for index in scan.admitted(scan.rules.meta["date-line"].gate, first, last):
-        iso = parse_date_line(scan.texts[index], grammars)
-        if not iso:
+    """The first 成文日期 line and the issuer lines above it; a date in digits only (2022.5.10,
+    date-line-numeric) counts only below an issuer line, since alone it may be a portal's timestamp."""
+    for rule_id in ("date-line", "date-line-numeric"):
+        rule = scan.rules.meta.get(rule_id)
+        if rule is None:
             continue
-        meta.date = iso
-        meta.rules["date"] = "meta.yaml::date-line"
-        issuers = _signature_lines(scan.lines, first, index, grammars)
-        if issuers:
-            meta.issuer = "、".join(issuers)
-            meta.rules["issuer"] = "meta.yaml::signature-line"
-        return
+        for index in scan.admitted(rule.gate, first, last):
+            iso = parse_date_line(scan.texts[index], grammars, rule_id)
+            if not iso:
+                continue
+            issuers = _signature_lines(scan.lines, first, index, grammars)
+            if rule_id != "date-line" and not issuers:
+                continue
+            meta.date = iso
+            meta.rules["date"] = f"meta.yaml::{rule_id}"
+            if issuers:
+                meta.issuer = "、".join(issuers)
+                meta.rules["issuer"] = "meta.yaml::signature-line"
+            return
 
 
 def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> list[int]:
@@ -822,10 +830,9 @@ def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) 
     for m in _LINE_END_DAY.finditer(text, start, end):
         index = _line_at(starts, m.start(), first)
         if index not in found and date_line.search(lines[index].text):
-            signers = _signature_lines(lines, first, index, grammars)
+            signers, top = _signature_block(lines, first, index, grammars)
             if signers:
-                found.add(next(i for i in range(index - 1, first - 1, -1) if lines[i].text and
-                               _SPACES.sub("", lines[i].text) == signers[0]))
+                found.add(top)
     return sorted(found)
 
 
@@ -871,15 +878,33 @@ def _rarest_literals(pattern: re.Pattern[str]) -> tuple[str, ...]:
 
 def _signature_lines(lines: list[Line], first: int, date_line: int, grammars: GrammarSet) -> list[str]:
     """The issuer line(s) right above a date line; joint notices sign with one issuer per line."""
-    found: list[str] = []
+    return _signature_block(lines, first, date_line, grammars)[0]
+
+
+def _signature_block(lines: list[Line], first: int, date_line: int,
+                     grammars: GrammarSet) -> tuple[list[str], int]:
+    """(issuers, index of the block's first line) above a date line: one issuer per line, or several
+    on a line apart by spaces (`中共赣州市委      赣州市人民政府`, `农业农村部 最高人民法院`)."""
+    found: list[list[str]] = []
+    top = date_line
     for index in range(date_line - 1, first - 1, -1):
         text = lines[index].text
         if not text or (_BRACKETED.fullmatch(text) and len(text) <= _SEAL_NOTE_CHARS):
             continue  # （代章） / （印章）: a seal's note between the issuer and the date
         if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
-        found.append(_SPACES.sub("", text))
-    return list(reversed(found))
+        found.append(_issuer_names(text, grammars))
+        top = index
+    return [name for names in reversed(found) for name in names], top
+
+
+def _issuer_names(text: str, grammars: GrammarSet) -> list[str]:
+    """A signature line's issuers: the pieces between its spaces when each is a name of 3+ characters
+    (tidy keeps a space only between two unit names or in a layout gap), else the line without spaces."""
+    pieces = text.split()
+    if len(pieces) > 1 and all(len(piece) >= 3 and _looks_like_issuer(piece, grammars) for piece in pieces):
+        return pieces
+    return [_SPACES.sub("", text)]
 
 
 def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: GrammarSet,
@@ -1144,7 +1169,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         got = m.group("ord") if m else None
     elif grammar.family == "nontasks":
         got = "nontask" if pattern.search(example.text) else None
-    elif rule.id == "date-line":
+    elif rule.id in ("date-line", "date-line-numeric"):
         m = pattern.match(example.text)
         got = None
         if m:

@@ -79,6 +79,20 @@ def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
     return found
 
 
+def _strip_toneless(text: str, repairs: Counts, rules: CleanRules) -> str:
+    """Toneless annotations (农(nong)业(ye), 局(ju)(ju)) go only from a text annotated throughout:
+    at least `pinyin_toneless_min` of them, spelling `pinyin_toneless_distinct` syllables or more.
+    A lone (e) or (an) after a character may be text; dozens of syllables after characters are not."""
+    least = int(rules.settings.get("pinyin_toneless_min", 5))
+    distinct = int(rules.settings.get("pinyin_toneless_distinct", 3))
+    found = rules.pinyin_toneless.findall(text)
+    if len(found) < least or len(set(found)) < distinct:
+        return text
+    text, dropped = rules.pinyin_toneless.subn("", text)
+    repairs["pinyin_annotations"] += dropped
+    return text
+
+
 def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
     """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe."""
     rules = rules or _rules()
@@ -86,6 +100,7 @@ def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) ->
         text, dropped = rules.pinyin.subn("", text)
         if dropped:
             repairs["pinyin_annotations"] += dropped
+        text = _strip_toneless(text, repairs, rules)
     if "?" in text:
         text, lost = rules.pinyin_orphan.subn("\ufffd", text)
         if lost:

@@ -452,22 +452,54 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if "  " in current.strip(" ") or following.startswith(" "):  # rows of a space-aligned table
         return False
-    if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
+    if following == current:  # a line printed twice (a law database repeats the title): no wrap
         return False
-    if rules.join_end_block is not None and rules.join_end_block.search(current) is not None:
+    if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）
+        return _joins_in_bracket(current, following, rules) and not _metadata_line(current, rules)
+    if rules.join_start.match(following) is None:
+        return False
+    if rules.join_end.search(current, len(current) - 1) is None:
+        # 牵头单位：⏎县财政局, a field label wrapped after its colon
+        return (rules.join_label_end.search(current) is not None
+                and not _metadata_line(current, rules) and not _blocked(following, rules))
+    if _metadata_line(current, rules):
         return False
     if rules.join_continuation is not None and rules.join_continuation.match(following):
         return True
-    if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）
-        block = rules.join_in_bracket_block
-        return block is None or block.match(following) is None
+    if _wrapped_recipients(current, following, rules):
+        return True
+    if rules.join_recipients_head.match(following) and rules.join_title_end.search(current) is not None:
+        return False  # a title, then its addressees
     return (not _blocked(following, rules)
             # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
             and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
 
 
+def _metadata_line(line: str, rules: CleanRules) -> bool:
+    """A portal's metadata row (文号：X 发布日期：Y) is never a sentence the next line continues."""
+    return rules.join_end_block is not None and rules.join_end_block.search(line) is not None
+
+
+def _joins_in_bracket(current: str, following: str, rules: CleanRules) -> bool:
+    """Inside a bracket the line opened, only an ordinal (or a date line) keeps the next line apart:
+    a hard wrap may fall anywhere in a field group, before its date's digits or an inner （."""
+    if rules.join_in_bracket_end.search(current, len(current) - 1) is None:
+        return False
+    if rules.join_in_bracket_start.match(following) is None:
+        return False
+    block = rules.join_in_bracket_block
+    return block is None or block.match(following) is None
+
+
+def _wrapped_recipients(current: str, following: str, rules: CleanRules) -> bool:
+    """An addressee list wrapped at a fixed width (`…，南海新⏎区管委，市政府各部门：`): the addressee
+    colon on the short last line would otherwise keep its first part apart."""
+    return (rules.join_recipients_tail.match(following) is not None
+            and rules.join_recipients_head.match(current) is not None)
+
+
 def _in_open_bracket(line: str) -> bool:
-    """Does the line end inside a round bracket it opened (more （ than ） since its last ）)?"""
-    close = max(line.rfind("）"), line.rfind(")"))
+    """Does the line end inside a bracket it opened (（ ( [ 【 after the last closing bracket)?"""
+    close = max(line.rfind("）"), line.rfind(")"), line.rfind("]"), line.rfind("】"))
     tail = line[close + 1:]
-    return "（" in tail or "(" in tail
+    return "（" in tail or "(" in tail or "[" in tail or "【" in tail

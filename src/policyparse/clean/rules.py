@@ -258,6 +258,12 @@ class CleanRules:
     join_in_bracket_block: re.Pattern[str] | None  # what keeps a line apart inside an open bracket
     join_continuation: re.Pattern[str] | None  # a line starting so continues the one before (、，；)
     join_end_block: re.Pattern[str] | None  # a line holding this (a portal's 文号：) never continues
+    join_in_bracket_end: re.Pattern[str]  # how a line ending inside an open bracket may end
+    join_in_bracket_start: re.Pattern[str]  # and how the line continuing it may start (a digit, a （)
+    join_label_end: re.Pattern[str]  # a field label wrapped after its colon (牵头单位：⏎县财政局)
+    join_recipients_head: re.Pattern[str]  # an addressee list wrapped at a fixed width …
+    join_recipients_tail: re.Pattern[str]  # … and its short last line, ending in the salutation colon
+    join_title_end: re.Pattern[str]  # a title line, which such an addressee list never continues
 
     # Large patterns most texts never run (their gates or literal tests find nothing): compiled on
     # first need, not with the rest, which spares their ~1 ms each at start-up.
@@ -271,6 +277,11 @@ class CleanRules:
     def pinyin_orphan(self) -> re.Pattern[str]:
         """Only toned orphans."""
         return _pinyin_compiled()[1]
+
+    @property
+    def pinyin_toneless(self) -> re.Pattern[str]:
+        """Every bracketed syllable after an ideograph, toned or not."""
+        return _pinyin_toneless()
 
     @property
     def f2_pairs(self) -> re.Pattern[str]:
@@ -371,6 +382,19 @@ def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Patter
     annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}{again}")
     orphan = re.compile(rf"\?(?=[{letters}]*?[{toned}])({spelling.syllable})\)")
     return annotation, orphan
+
+
+@cache
+def _pinyin_toneless() -> re.Pattern[str]:
+    """A bracketed syllable after an ideograph, toned or not (局(ju)(ju)): dropped only where a text
+    holds many of them (see `damage.strip_pinyin`), since alone (e) or (an) may be real text."""
+    from ..grammar import load_grammars
+
+    grammars = load_grammars()
+    spelling = _pinyin(grammars)
+    opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    again = f"(?:{opener} ?{spelling.syllable} ?{closer})*"
+    return re.compile(f"{opener}(?<=[{CJK}]{opener}) ?({spelling.syllable}) ?{closer}{again}")
 
 
 def _pinyin_gates(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], ...]:
@@ -518,14 +542,22 @@ def _rules() -> CleanRules:
         join_in_bracket_block=_alternation(grammars.vocab(ARTEFACTS, "join_in_bracket_blockers")),
         join_continuation=_alternation(grammars.vocab(ARTEFACTS, "join_continuation_start")),
         join_end_block=_alternation(grammars.vocab(ARTEFACTS, "join_end_blockers")),
+        join_in_bracket_end=grammars.vocab_pattern(ARTEFACTS, "join_in_bracket_end"),
+        join_in_bracket_start=grammars.vocab_pattern(ARTEFACTS, "join_in_bracket_start"),
+        join_label_end=grammars.vocab_pattern(ARTEFACTS, "join_label_end"),
+        join_recipients_head=grammars.vocab_pattern(ARTEFACTS, "join_recipients_head"),
+        join_recipients_tail=grammars.vocab_pattern(ARTEFACTS, "join_recipients_tail"),
+        join_title_end=grammars.vocab_pattern(ARTEFACTS, "join_title_end"),
         split_marker=_rule_pattern(grammars, "flattened-split"),
         runin_markers=_runin_markers(grammars),
         **_pipe_rules(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
-        join_boundary=_join_boundary(list(map(str, grammars.vocab(ARTEFACTS, "join_line_end"))),
-                                     list(map(str, grammars.vocab(ARTEFACTS, "join_next_start")))),
+        join_boundary=_join_boundary(
+            [str(p) for key in ("join_line_end", "join_in_bracket_end", "join_label_end")
+             for p in grammars.vocab(ARTEFACTS, key)],
+            [str(p) for key in ("join_next_start", "join_in_bracket_start") for p in grammars.vocab(ARTEFACTS, key)]),
     )
 
 
