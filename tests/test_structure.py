@@ -427,3 +427,10 @@ def test_joint_issuers_apart_by_spaces_on_signature_lines_are_each_an_issuer() -
     assert meta.issuer == "农业农村部、最高人民法院、最高人民检察院、国家市场监督管理总局、中华全国供销合作总社"
     gap = extract_string(head + "中共赣州市委      赣州市人民政府\n2017年12月28日\n").documents[0].meta
     assert gap.issuer == "中共赣州市委、赣州市人民政府"
+
+
+def test_a_headline_set_over_a_blank_line_is_one_title(grammars) -> None:
+    text = "关于落实国务院《政府工作报告》\n\n重点工作的任务分工\n\n一、重点任务\n1.推进甲事。（市人社局牵头）\n"
+    assert structure(text, grammars).documents[0].meta.title == "关于落实国务院《政府工作报告》重点工作的任务分工"
+    alone = "某市人民政府\n\n某市2023年工作要点\n\n一、重点任务\n1.推进甲事。（市人社局牵头）\n"
+    assert structure(alone, grammars).documents[0].meta.title == "某市2023年工作要点"

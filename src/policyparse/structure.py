@@ -42,6 +42,7 @@ _SPACES = re.compile(r"\s+")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
+_OPENS_TITLE = re.compile(r"[\u4e00-\u9fff]{0,30}关于")  # X关于 / 关于…: a headline's first part
 # a 发文字号 line is no part of a title
 _YEAR_BRACKETS = re.compile(r"[〔\[［【（(](?:19|20)\d{2}[〕\]］】）)]\s*第?\d")
 _SEAL_NOTE_CHARS = 6  # （代章）, （盖章）; （此件公开发布） is longer and no seal
@@ -1096,6 +1097,10 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
     while start - 1 >= max(floor, 0) and line.index - start < 3:
         index = start - 1
         previous = lines[index].text
+        if not previous and start == line.index and index - 1 >= max(floor, 0) and not line.text.startswith("关于") \
+                and _OPENS_TITLE.match(lines[index - 1].text):
+            index -= 1  # 关于落实国务院《政府工作报告》 ⏎ ⏎ 重点工作的任务分工: a headline set over a blank line
+            previous = lines[index].text
         if (not previous or length + len(previous) > limit
                 or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
                 or _YEAR_BRACKETS.search(previous)
