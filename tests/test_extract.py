@@ -703,3 +703,24 @@ def test_the_last_task_text_stops_at_the_notice_s_closing_lines() -> None:
         assert [t.text for t in tasks][-1] == "推进乙事。加快推进乙事工作。（县财政局牵头）", tail
     kept = extract_string(body + "附件：申报表\n完成时限：2023年9月底前\n").documents[0].tasks[-1]
     assert "附件：申报表" in kept.text and kept.deadline.end == "2023-09-30"
+
+
+def test_an_undated_plan_with_a_title_period_takes_its_first_year() -> None:
+    """三年行动方案（2021—2023年） without a 成文日期: the year is 2021, not 2023, so 2021 targets are
+    kept and a year-less 6月底前 is 2021-06-30 (undated reposts and attachments are common)."""
+    from policyparse.pipeline import extract_string
+
+    def deadlines(title: str, signed: str = "") -> list[tuple[str, str | None]]:
+        text = (f"{title}\n{signed}\n二、重点任务\n1.建设视频会议系统。2021年9月底前建成。（市大数据局牵头）\n"
+                "2.建设政务云平台。2021年6月底前完成招标，12月底前建成投用；2022年6月底前完成系统迁移。（市大数据局牵头）\n"
+                "3.建设数据中心。（市大数据局牵头，6月底前完成）\n")
+        return [(t.deadline.kind, t.deadline.end) for t in extract_string(text).documents[0].tasks]
+
+    expected = [("by_date", "2021-09-30"), ("milestones", "2022-06-30"), ("by_date", "2021-06-30")]
+    for period in ("（2021—2023年）", "（2021-2023年）", "（2021～2023年）", "（2021年—2023年）"):
+        assert deadlines(f"某市数字政府建设三年行动方案{period}") == expected
+    # a copy signed inside the period: its own earlier steps are still targets, relative dates take the signing year
+    assert deadlines("某市数字政府建设三年行动方案（2021—2023年）", "2022年3月1日") == [
+        ("by_date", "2021-09-30"), ("milestones", "2022-06-30"), ("by_date", "2022-06-30")]
+    # without a period a past year is still background
+    assert deadlines("某市数字政府建设行动方案", "2022年3月1日")[0] == ("none", None)

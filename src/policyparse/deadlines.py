@@ -943,11 +943,12 @@ def _recurring_owns(eng: _Engine, s: str, token: _Token) -> bool:
     return False
 
 
-def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> bool:
-    """In a task body, a date is a deadline only when worded as one (年底前, 到2022年底, …前建成)."""
+def _is_target(eng: _Engine, s: str, token: _Token, since: int | None) -> bool:
+    """In a task body, a date is a deadline only when worded as one (年底前, 到2022年底, …前建成);
+    one stated before the year `since` is past (see `find_in_text`)."""
     if token.rule.body == "never":
         return False
-    if doc_year is not None and token.year is not None and token.year < doc_year:
+    if since is not None and token.year is not None and token.year < since:
         return False  # a past year is background (在2021年…的基础上), not a target
     if eng.validity_before is not None and eng.validity_before.search(s, max(0, token.start - _VALIDITY_REACH),
                                                                       token.start):
@@ -977,20 +978,23 @@ def _lead_start(eng: _Engine, s: str, start: int) -> int:
 
 
 def find_in_text(text: str, year: int | None = None, ref: date | None = None,
-                 grammars: GrammarSet | None = None) -> DeadlineResult | None:
+                 grammars: GrammarSet | None = None, since: int | None = None) -> DeadlineResult | None:
     """The dated targets stated in a task body, or None (持续推动… in a body is a verb, not a deadline).
 
-    `grammars` as for `normalise`."""
+    `grammars` as for `normalise`. A stated year before `since` (default: `year`) is background, not
+    a target; a plan's title period (（2021—2025年）) may set it earlier than the document year."""
     try:
-        return _find_in_text(text, year, ref, grammars)
+        return _find_in_text(text, year, ref, grammars, since)
     except Exception:  # as normalise: never stop an extraction
         return None
 
 
 def _find_in_text(text: str, year: int | None, ref: date | None,
-                  grammars: GrammarSet | None = None) -> DeadlineResult | None:
+                  grammars: GrammarSet | None = None, since: int | None = None) -> DeadlineResult | None:
     if year is None and ref is not None:
         year = ref.year
+    if since is None or year is None:
+        since = year
     if not text:
         return None
     eng = _engine(grammars)
@@ -1002,7 +1006,7 @@ def _find_in_text(text: str, year: int | None, ref: date | None,
     if eng.dates.starts is not None and eng.dates.starts.search(s) is None:
         return None  # the only ones were in titles: masking long numeral runs would add none
     s = _mask_long_runs(s)
-    targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, year)]
+    targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, since)]
     tokens = _placed(eng, s, targets, year, ref)
     if not tokens:
         return None
