@@ -724,3 +724,23 @@ def test_an_undated_plan_with_a_title_period_takes_its_first_year() -> None:
         ("by_date", "2021-09-30"), ("milestones", "2022-06-30"), ("by_date", "2022-06-30")]
     # without a period a past year is still background
     assert deadlines("某市数字政府建设行动方案", "2022年3月1日")[0] == ("none", None)
+
+
+def test_a_closing_time_phrase_that_is_not_read_keeps_its_text_and_warns() -> None:
+    """（县水利局牵头，2022年汛期前完成）: neither 2022-12-31 nor dropped without trace."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2022年防汛工作要点\n某县人民政府办公室\n2022年3月1日\n一、重点任务\n"
+            "1.开展河道清障。清除行洪障碍。（县水利局牵头，2022年汛期前完成）\n"
+            "2.推进甲事。落实甲事举措。（市发改委牵头，2022年度）\n"
+            "3.推进丙事。落实丙事举措。（市发改委牵头，常年开展）\n"
+            "4.推进丁事。落实丁事举措。（市发改委牵头，7月1日起实施）\n"
+            "5.推进戊事。落实戊事举措。（市发改委牵头，同步推进）\n"
+            "6.推进己事。落实己事举措。（市发改委牵头，各县区同步推进）\n")
+    document = extract_string(text).documents[0]
+    got = [(t.deadline.text, t.deadline.kind, t.deadline.end) for t in document.tasks]
+    assert got == [("2022年汛期前完成", "none", None), ("2022年度", "by_date", "2022-12-31"),
+                   ("常年开展", "ongoing", None), ("7月1日起实施", "ongoing", None), ("同步推进", "none", None),
+                   (None, "none", None)]
+    assert [t.lead_units for t in document.tasks] == [["县水利局"]] + [["市发改委"]] * 5
+    assert [(w.code, w.task_id) for w in document.warnings] == [("deadline.unparsed", "t1"), ("deadline.unparsed", "t5")]

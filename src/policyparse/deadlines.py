@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 STAGE = "deadlines"
 KINDS = ("by_date", "ongoing", "recurring", "milestones", "none")
-_MARKER_ROLES = ("recurring", "ongoing", "processing")
+_MARKER_ROLES = ("recurring", "ongoing", "processing", "vague")
 _MASK_CHAR = "\ue000"  # private-use filler: masked titles keep their length but match nothing
 
 
@@ -49,6 +49,11 @@ class DeadlineResult:
         data = asdict(self)
         del data["unparsed"]
         return data
+
+    def states_time(self) -> bool:
+        """Does the phrase say when (a date, a repeat, a standing duty, or a time word no shape reads,
+        such as 汛期前)? A closing group's clause that does is its deadline, kept even when unread."""
+        return self.kind != "none" or (self.unparsed and self.rule is not None)
 
     def compact(self) -> str:
         """One-line form used by grammar corpora: `by_date 2020-08-31`, `ongoing`, `milestones`."""
@@ -900,9 +905,12 @@ def _normalise(text: str, year: int | None, ref: date | None, grammars: GrammarS
 
 
 def _undated(eng: _Engine, s: str, text: str) -> DeadlineResult:
-    """A phrase without a usable date: the keyword shapes decide its kind."""
+    """A phrase without a usable date: the keyword shapes decide its kind. A `vague` one (汛期前,
+    年初) is a time phrase no shape reads: kind none, flagged unparsed, with the rule that saw it."""
     for role, ref_id, scanner in eng.markers:
         if scanner.search(s):
+            if role == "vague":
+                return DeadlineResult(text, "none", None, [], ref_id, unparsed=True)
             kind = "none" if role == "processing" else role
             return DeadlineResult(text, kind, None, [], ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)

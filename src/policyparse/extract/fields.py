@@ -225,11 +225,13 @@ def _clause_deadline(clause: str, grammars: GrammarSet, year: int | None,
 
     Read with the run's grammars and the task's year and reference date, so that when the clause
     is the group's whole deadline the task takes this result instead of normalising it again.
+    A time phrase no shape reads (2022年汛期前完成) counts too: the task keeps its text and is
+    warned about (deadline.unparsed) instead of losing it without trace.
     """
     if len(clause) > 200 or not deadlines.may_name_deadline(clause, grammars):
         return None
     result = deadlines.normalise(clause, year, ref, grammars)
-    return None if result.kind == "none" else result
+    return result if result.states_time() else None
 
 
 def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _FieldRules) -> None:
