@@ -1076,6 +1076,21 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     return None
 
 
+def opens_with_date(text: str, grammars: GrammarSet | None = None) -> bool:
+    """Does a dated shape open the text (2023年6月底前，全部开工 / 二季度：启动整治)? A step line under an
+    empty 时间节点/推进计划 label does; never raises."""
+    try:
+        eng = _engine(grammars)
+        s = _prepare(eng, text.lstrip())
+        found = eng.dates.pattern.match(s)
+        if found is None:
+            return False
+        token = _read(eng, found, None)
+        return token is not None and _fits_context(eng, s, token)
+    except Exception:  # a line that cannot be read opens with no date
+        return False
+
+
 # ---------------------------------------------------------------------------------------------
 # A cheap test for callers that only ask whether a clause is a deadline
 
