@@ -543,11 +543,14 @@ class _RunOn:
 
 _RUNS_ON = "，,；;、"  # a value that ends in one of these is continued on the next line
 _SENTENCE_ENDS = "。！？!?"
+_OPEN_ENDS = _RUNS_ON + "：:"  # how a line whose value runs on ends (after a label, or mid-list)
 
 
 def _open_time_value(text: str, index: int, rules: _FieldRules) -> _RunOn | None:
     """A line whose last label is a deadline or plan label with an empty value (时间节点：) or a value
     ending in ，/； (完成时限：2023年6月底前完成体检报告，): its value goes on over the next lines."""
+    if text.rstrip()[-1:] not in _OPEN_ENDS:  # most label lines end their value: no label scan
+        return None
     last = None
     for found in rules.anywhere.finditer(text):
         last = found
