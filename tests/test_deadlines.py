@@ -135,6 +135,37 @@ def test_unparsed_phrase_keeps_text_and_is_flagged() -> None:
     assert normalise("2月30日前", 2021).unparsed is True  # no such day
 
 
+@pytest.mark.parametrize(
+    "phrase",
+    ["2022年汛期前完成", "2022年主汛期前", "2022年秋季开学前完成", "2022年春季学期开学前", "2022年初", "2022年年初",
+     "2022年供暖季前完成", "冬季供暖前", "2022年春耕前完成", "麦收前", "2022年春季", "2022年夏季", "2022年秋季",
+     "2025年秋季学期前"],
+)
+def test_a_year_before_an_unknown_time_word_is_not_its_year_end(phrase: str) -> None:
+    """2022年汛期前 is no 2022-12-31: the phrase keeps its text, names no date and is flagged."""
+    result = normalise(phrase, 2022)
+    assert (result.kind, result.end, result.unparsed, result.text) == ("none", None, True, phrase)
+    assert result.states_time()  # a time phrase: a closing group keeps it as the deadline
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [("2022年及以后持续推进", "ongoing"), ("2022年及以后", "ongoing"), ("2022年以后", "ongoing"), ("2022年后", "ongoing"),
+     ("到2022年初步建成", "by_date 2022-12-31"), ("2022年春节前", "by_date 2022-01-31"),
+     ("2022年度", "by_date 2022-12-31"), ("本年度", "by_date 2022-12-31"), ("当年", "by_date 2022-12-31"),
+     ("当年完成", "by_date 2022-12-31"), ("全年", "by_date 2022-12-31"), ("全年推进", "by_date 2022-12-31"),
+     ("常年开展", "ongoing"), ("常态推进", "ongoing"), ("每学期", "recurring"), ("7月1日起实施", "ongoing"),
+     ("全年目标", "none")],
+)
+def test_year_phrases_starts_and_standing_duties(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2022).compact() == expected
+
+
+def test_year_words_in_a_body_are_no_targets() -> None:
+    """2022年度 / 全年 / 当年 are read in fields and closing groups only: in a body they qualify a noun."""
+    assert find_in_text("完成2022年度考核，全年完成率达到90%，当年新增就业1万人。", 2022) is None
+
+
 # --- milestones, year carry and roll-over ----------------------------------------------------
 
 

@@ -775,3 +775,86 @@ def test_paragraphs_each_closed_by_a_role_line_are_tasks_of_their_own() -> None:
         (None, "围绕就业创业政策，加强信息公开", ["市人社局"], [], "s1.1"),
         ("二", "加强财政信息公开", [], ["市财政局"], "s1"),
     ]
+
+
+def test_an_undated_plan_with_a_title_period_takes_its_first_year() -> None:
+    """三年行动方案（2021—2023年） without a 成文日期: the year is 2021, not 2023, so 2021 targets are
+    kept and a year-less 6月底前 is 2021-06-30 (undated reposts and attachments are common)."""
+    from policyparse.pipeline import extract_string
+
+    def deadlines(title: str, signed: str = "") -> list[tuple[str, str | None]]:
+        text = (f"{title}\n{signed}\n二、重点任务\n1.建设视频会议系统。2021年9月底前建成。（市大数据局牵头）\n"
+                "2.建设政务云平台。2021年6月底前完成招标，12月底前建成投用；2022年6月底前完成系统迁移。（市大数据局牵头）\n"
+                "3.建设数据中心。（市大数据局牵头，6月底前完成）\n")
+        return [(t.deadline.kind, t.deadline.end) for t in extract_string(text).documents[0].tasks]
+
+    expected = [("by_date", "2021-09-30"), ("milestones", "2022-06-30"), ("by_date", "2021-06-30")]
+    for period in ("（2021—2023年）", "（2021-2023年）", "（2021～2023年）", "（2021年—2023年）"):
+        assert deadlines(f"某市数字政府建设三年行动方案{period}") == expected
+    # a copy signed inside the period: its own earlier steps are still targets, relative dates take the signing year
+    assert deadlines("某市数字政府建设三年行动方案（2021—2023年）", "2022年3月1日") == [
+        ("by_date", "2021-09-30"), ("milestones", "2022-06-30"), ("by_date", "2022-06-30")]
+    # without a period a past year is still background
+    assert deadlines("某市数字政府建设行动方案", "2022年3月1日")[0] == ("none", None)
+
+
+def test_a_closing_time_phrase_that_is_not_read_keeps_its_text_and_warns() -> None:
+    """（县水利局牵头，2022年汛期前完成）: neither 2022-12-31 nor dropped without trace."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2022年防汛工作要点\n某县人民政府办公室\n2022年3月1日\n一、重点任务\n"
+            "1.开展河道清障。清除行洪障碍。（县水利局牵头，2022年汛期前完成）\n"
+            "2.推进甲事。落实甲事举措。（市发改委牵头，2022年度）\n"
+            "3.推进丙事。落实丙事举措。（市发改委牵头，常年开展）\n"
+            "4.推进丁事。落实丁事举措。（市发改委牵头，7月1日起实施）\n"
+            "5.推进戊事。落实戊事举措。（市发改委牵头，同步推进）\n"
+            "6.推进己事。落实己事举措。（市发改委牵头，各县区同步推进）\n")
+    document = extract_string(text).documents[0]
+    got = [(t.deadline.text, t.deadline.kind, t.deadline.end) for t in document.tasks]
+    assert got == [("2022年汛期前完成", "none", None), ("2022年度", "by_date", "2022-12-31"),
+                   ("常年开展", "ongoing", None), ("7月1日起实施", "ongoing", None), ("同步推进", "none", None),
+                   (None, "none", None)]
+    assert [t.lead_units for t in document.tasks] == [["县水利局"]] + [["市发改委"]] * 5
+    assert [(w.code, w.task_id) for w in document.warnings] == [("deadline.unparsed", "t1"), ("deadline.unparsed", "t5")]
+
+
+def test_a_deadline_text_stops_before_a_following_label_or_unit() -> None:
+    """The deadline text is what people read in spreadsheets: no label, no unit after it; a group
+    after a 完成时间 value's sentence end still names the lead."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2022年深化“放管服”改革工作要点\n一、深化简政放权\n"
+            "1.推进电子证照应用。扩大应用范围。完成时间：2022年12月底前。（市大数据局牵头）\n"
+            "2.推进电子发票应用。扩大应用范围。时间：2022年11月底前，责任单位：市税务局。\n"
+            "3.推进电子档案应用。（2022年6月底前，市档案馆牵头）\n"
+            "4.推进电子印章应用。（2022年6月底前完成试点，12月底前全面推开，市档案馆牵头）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.deadline.text, t.deadline.end) for t in tasks] == [
+        ("2022年12月底前", "2022-12-31"), ("2022年11月底前", "2022-11-30"), ("2022年6月底前", "2022-06-30"),
+        ("2022年6月底前完成试点，12月底前全面推开", "2022-12-31")]
+    assert [t.lead_units for t in tasks] == [["市大数据局"], [], ["市档案馆"], ["市档案馆"]]
+    assert tasks[1].responsible_units == ["市税务局"]
+
+
+def test_a_time_label_value_goes_on_over_the_step_lines_below_it() -> None:
+    """时间节点： with its steps one per line, or a 完成时限 value ending in ，: the end is the last step,
+    never the first line's (an end earlier than the real deadline is the bad error)."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区2023年城市更新攻坚行动方案\n某区人民政府办公室\n2023年2月20日\n二、重点任务\n"
+            "1.实施老旧小区改造。完成32个老旧小区改造任务。\n牵头单位：区住建局\n时间节点：\n"
+            "2023年3月底前，完成项目谋划和方案设计；\n2023年6月底前，全部开工建设；\n2023年11月底前，完成改造任务。\n"
+            "2.推进城市体检。开展年度城市体检。\n牵头单位：区住建局\n完成时限：2023年6月底前完成体检报告，\n"
+            "2023年底前完成问题整改。\n"
+            "3.推进背街小巷整治。整治背街小巷20条。\n牵头单位：区城管局\n推进计划：\n一季度：制定整治方案。\n"
+            "二季度：启动整治。\n三季度：完成50%。\n四季度：全面完成。\n"
+            "4.推进燃气改造。完成燃气管网改造。\n完成时限：2023年6月底前，\n牵头单位：区住建局\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.deadline.kind, t.deadline.end, [m.end for m in t.deadline.milestones]) for t in tasks] == [
+        ("milestones", "2023-11-30", ["2023-03-31", "2023-06-30", "2023-11-30"]),
+        ("milestones", "2023-12-31", ["2023-06-30", "2023-12-31"]),
+        ("milestones", "2023-12-31", ["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"]),
+        ("by_date", "2023-06-30", [])]
+    assert [t.text for t in tasks] == ["实施老旧小区改造。完成32个老旧小区改造任务。", "推进城市体检。开展年度城市体检。",
+                                       "推进背街小巷整治。整治背街小巷20条。", "推进燃气改造。完成燃气管网改造。"]
+    assert [t.lead_units for t in tasks] == [["区住建局"], ["区住建局"], ["区城管局"], ["区住建局"]]

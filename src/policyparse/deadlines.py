@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 STAGE = "deadlines"
 KINDS = ("by_date", "ongoing", "recurring", "milestones", "none")
-_MARKER_ROLES = ("recurring", "ongoing", "processing")
+_MARKER_ROLES = ("recurring", "ongoing", "processing", "vague")
 _MASK_CHAR = "\ue000"  # private-use filler: masked titles keep their length but match nothing
 
 
@@ -49,6 +49,11 @@ class DeadlineResult:
         data = asdict(self)
         del data["unparsed"]
         return data
+
+    def states_time(self) -> bool:
+        """Does the phrase say when (a date, a repeat, a standing duty, or a time word no shape reads,
+        such as 汛期前)? A closing group's clause that does is its deadline, kept even when unread."""
+        return self.kind != "none" or (self.unparsed and self.rule is not None)
 
     def compact(self) -> str:
         """One-line form used by grammar corpora: `by_date 2020-08-31`, `ongoing`, `milestones`."""
@@ -900,9 +905,12 @@ def _normalise(text: str, year: int | None, ref: date | None, grammars: GrammarS
 
 
 def _undated(eng: _Engine, s: str, text: str) -> DeadlineResult:
-    """A phrase without a usable date: the keyword shapes decide its kind."""
+    """A phrase without a usable date: the keyword shapes decide its kind. A `vague` one (汛期前,
+    年初) is a time phrase no shape reads: kind none, flagged unparsed, with the rule that saw it."""
     for role, ref_id, scanner in eng.markers:
         if scanner.search(s):
+            if role == "vague":
+                return DeadlineResult(text, "none", None, [], ref_id, unparsed=True)
             kind = "none" if role == "processing" else role
             return DeadlineResult(text, kind, None, [], ref_id)
     return DeadlineResult(text=text, kind="none", end=None, unparsed=True)
@@ -943,11 +951,12 @@ def _recurring_owns(eng: _Engine, s: str, token: _Token) -> bool:
     return False
 
 
-def _is_target(eng: _Engine, s: str, token: _Token, doc_year: int | None) -> bool:
-    """In a task body, a date is a deadline only when worded as one (年底前, 到2022年底, …前建成)."""
+def _is_target(eng: _Engine, s: str, token: _Token, since: int | None) -> bool:
+    """In a task body, a date is a deadline only when worded as one (年底前, 到2022年底, …前建成);
+    one stated before the year `since` is past (see `find_in_text`)."""
     if token.rule.body == "never":
         return False
-    if doc_year is not None and token.year is not None and token.year < doc_year:
+    if since is not None and token.year is not None and token.year < since:
         return False  # a past year is background (在2021年…的基础上), not a target
     if eng.validity_before is not None and eng.validity_before.search(s, max(0, token.start - _VALIDITY_REACH),
                                                                       token.start):
@@ -977,20 +986,23 @@ def _lead_start(eng: _Engine, s: str, start: int) -> int:
 
 
 def find_in_text(text: str, year: int | None = None, ref: date | None = None,
-                 grammars: GrammarSet | None = None) -> DeadlineResult | None:
+                 grammars: GrammarSet | None = None, since: int | None = None) -> DeadlineResult | None:
     """The dated targets stated in a task body, or None (持续推动… in a body is a verb, not a deadline).
 
-    `grammars` as for `normalise`."""
+    `grammars` as for `normalise`. A stated year before `since` (default: `year`) is background, not
+    a target; a plan's title period (（2021—2025年）) may set it earlier than the document year."""
     try:
-        return _find_in_text(text, year, ref, grammars)
+        return _find_in_text(text, year, ref, grammars, since)
     except Exception:  # as normalise: never stop an extraction
         return None
 
 
 def _find_in_text(text: str, year: int | None, ref: date | None,
-                  grammars: GrammarSet | None = None) -> DeadlineResult | None:
+                  grammars: GrammarSet | None = None, since: int | None = None) -> DeadlineResult | None:
     if year is None and ref is not None:
         year = ref.year
+    if since is None or year is None:
+        since = year
     if not text:
         return None
     eng = _engine(grammars)
@@ -1002,7 +1014,7 @@ def _find_in_text(text: str, year: int | None, ref: date | None,
     if eng.dates.starts is not None and eng.dates.starts.search(s) is None:
         return None  # the only ones were in titles: masking long numeral runs would add none
     s = _mask_long_runs(s)
-    targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, year)]
+    targets = [t for t in _tokens(eng, s, year) if _is_target(eng, s, t, since)]
     tokens = _placed(eng, s, targets, year, ref)
     if not tokens:
         return None
@@ -1062,6 +1074,21 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     if grammar.rule_ref(rule) in _fired(result):
         return f"{grammar.rule_ref(rule)}: fired on not_matching {text!r} (gave {result.compact()!r})"
     return None
+
+
+def opens_with_date(text: str, grammars: GrammarSet | None = None) -> bool:
+    """Does a dated shape open the text (2023年6月底前，全部开工 / 二季度：启动整治)? A step line under an
+    empty 时间节点/推进计划 label does; never raises."""
+    try:
+        eng = _engine(grammars)
+        s = _prepare(eng, text.lstrip())
+        found = eng.dates.pattern.match(s)
+        if found is None:
+            return False
+        token = _read(eng, found, None)
+        return token is not None and _fits_context(eng, s, token)
+    except Exception:  # a line that cannot be read opens with no date
+        return False
 
 
 # ---------------------------------------------------------------------------------------------

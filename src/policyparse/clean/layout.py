@@ -452,8 +452,8 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return False
     if "  " in current.strip(" ") or following.startswith(" "):  # rows of a space-aligned table
         return False
-    if following == current:  # a line printed twice (a law database repeats the title): no wrap
-        return False
+    if following.startswith(current):  # a line printed twice (a law database repeats the title): no wrap;
+        return False  # startswith, not ==, so that the copy joined to its own next line stays apart too
     if _in_open_bracket(current):  # a field group broken inside its brackets: （A局牵头，⏎B局配合）
         return _joins_in_bracket(current, following, rules) and not _metadata_line(current, rules)
     if rules.join_start.match(following) is None:

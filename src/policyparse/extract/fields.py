@@ -226,11 +226,13 @@ def _clause_deadline(clause: str, grammars: GrammarSet, year: int | None,
 
     Read with the run's grammars and the task's year and reference date, so that when the clause
     is the group's whole deadline the task takes this result instead of normalising it again.
+    A time phrase no shape reads (2022年汛期前完成) counts too: the task keeps its text and is
+    warned about (deadline.unparsed) instead of losing it without trace.
     """
     if len(clause) > 200 or not deadlines.may_name_deadline(clause, grammars):
         return None
     result = deadlines.normalise(clause, year, ref, grammars)
-    return None if result.kind == "none" else result
+    return result if result.states_time() else None
 
 
 def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _FieldRules) -> None:
@@ -369,6 +371,8 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
     fields = _Fields()
     roles = 0
     deadline_from: int | None = None
+    deadline_to = len(inner)  # where the deadline's text ends: before the first role clause after it
+    deadline_open = False  # later clauses still run on the deadline's text
     deadline: deadlines.DeadlineResult | None = None  # what the clause at deadline_from names
     deadline_index = 0
     offset = 0
@@ -379,6 +383,8 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
         text = stripped[index]
         role = found[index]
         if role is not None and role[0].role in _UNIT_ROLES:
+            if deadline_open:  # （2022年6月底前，市档案馆牵头）: the deadline is 2022年6月底前
+                deadline_to, deadline_open = offset, False
             for units in pending if not role[2] else ():
                 _assign_units(fields, role[0], units, rules)
             pending = []
@@ -399,8 +405,9 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
         elif deadline_from is None and text and (deadline := (
                 first_deadline if index == 0 and first_deadline is not None
                 else _clause_deadline(text, rules.grammars, *when))) is not None:
-            deadline_from = offset + (len(clause) - len(clause.lstrip()))
+            deadline_from = offset + (len(clause) - len(clause.lstrip())) + _label_prefix(text)
             deadline_index = index
+            deadline_open = True
             continuing = None
         elif continuing is not None and text and _looks_like_units(text, rules):
             _assign_units(fields, continuing, text, rules)
@@ -415,7 +422,7 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
             continuing = None  # a sentence end ends a labelled list: what follows is prose
         offset += len(clause) + 1
     if deadline_from is not None and fields.group_deadline is None:
-        fields.group_deadline = inner[deadline_from:].strip(_TRIM)
+        fields.group_deadline = inner[deadline_from:deadline_to].strip(_TRIM)
         if deadline is not None and fields.group_deadline == stripped[deadline_index]:  # the whole phrase
             fields.group_result = deadline
         fields.evidence.append("parenthetical-deadline")
@@ -423,6 +430,17 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
     if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
         return None
     return fields
+
+
+_LABEL_PREFIX = re.compile(r"[^：:，,；;。（）()0-9]{0,4}(?:时间|时限|期限|节点)[：:]")
+
+
+def _label_prefix(clause: str) -> int:
+    """The length of a short label naming a time before a deadline clause's value (时间：2022年11月底前
+    → 3); 0 when there is none. Known labels (完成时限：) are read as roles before this; a generic
+    时间 is no label of fields.yaml (会议时间, 办理时间), so it is cut only from a clause read as a deadline."""
+    found = _LABEL_PREFIX.match(clause)
+    return found.end() if found is not None and clause[found.end():].strip() else 0
 
 
 def _merge(into: _Fields, other: _Fields) -> None:
@@ -457,6 +475,7 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
     body_lines: list[int] = []
     body_groups: _Groups | None = None
     pending: str | None = None  # a label whose value is printed on the next line (PDF layouts)
+    run_on: _RunOn | None = None  # a 时间节点/推进计划 value that goes on over the next lines
     for index in range(first, last):
         text = texts[index]
         offset = 0  # where `text` starts in the line
@@ -467,6 +486,13 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
             continue
         colon = "：" in text or ":" in text
         m = start.match(text) if colon else None
+        if run_on is not None:
+            if not m and _runs_on(run_on, text, grammars):
+                run_on.text += text
+                run_on.lines.append(index)
+                continue
+            _read_run_on(run_on, fields, rules, year, ref)
+            run_on = None
         if pending is not None and not m:
             _read_labels(pending + text, fields, rules, index, year, ref)
             pending = None
@@ -480,6 +506,9 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
         if m:
             label = labels[m.group("label")]
             if label.role != "measure":
+                run_on = _open_time_value(text, index, rules)
+                if run_on is not None:
+                    continue
                 if label.role != "plan" and not text[m.end():].strip(_TRIM):
                     pending = text
                 _read_labels(text, fields, rules, index, year, ref)
@@ -503,7 +532,60 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
             sentence = _closing_role_sentence(text, rules, year, ref)
             if sentence:
                 _merge(fields, sentence)
+    if run_on is not None:
+        _read_run_on(run_on, fields, rules, year, ref)
     return fields, body, body_lines, body_groups if len(body) == 1 else None
+
+
+@dataclass(slots=True)
+class _RunOn:
+    """A label line whose time value goes on below it: `text` so far, its `lines`, and whether the
+    label printed no value of its own (`empty`: the step lines below it are the value)."""
+
+    text: str
+    lines: list[int]
+    empty: bool
+
+
+_RUNS_ON = "，,；;、"  # a value that ends in one of these is continued on the next line
+_SENTENCE_ENDS = "。！？!?"
+_OPEN_ENDS = _RUNS_ON + "：:"  # how a line whose value runs on ends (after a label, or mid-list)
+
+
+def _open_time_value(text: str, index: int, rules: _FieldRules) -> _RunOn | None:
+    """A line whose last label is a deadline or plan label with an empty value (时间节点：) or a value
+    ending in ，/； (完成时限：2023年6月底前完成体检报告，): its value goes on over the next lines."""
+    if text.rstrip()[-1:] not in _OPEN_ENDS:  # most label lines end their value: no label scan
+        return None
+    last = None
+    for found in rules.anywhere.finditer(text):
+        last = found
+    if last is None or rules.labels[last.group("label")].role not in ("deadline", "plan"):
+        return None
+    value = text[last.end():].rstrip()
+    if not value.strip(_TRIM):
+        return _RunOn(text, [index], True)
+    return _RunOn(text, [index], False) if value[-1] in _RUNS_ON else None
+
+
+def _runs_on(run_on: _RunOn, text: str, grammars: GrammarSet) -> bool:
+    """Does this line (no label at its start) continue the time value? The first line under an empty
+    label does (as any empty label's); then a line after a value ending in ，/； that may name a
+    deadline, a line after one cut mid-clause (a hard wrap: 制⏎定实施方案), or, under an empty label,
+    a line that opens with a date (2023年6月底前，… / 二季度：…). A sentence end stops the rest."""
+    if run_on.empty and len(run_on.lines) == 1:
+        return True
+    last = run_on.text.rstrip()[-1:]
+    if last in _RUNS_ON:
+        return deadlines.may_name_deadline(text, grammars)
+    if last not in _SENTENCE_ENDS:
+        return True
+    return run_on.empty and deadlines.opens_with_date(text, grammars)
+
+
+def _read_run_on(run_on: _RunOn, fields: _Fields, rules: _FieldRules, year: int | None, ref: date | None) -> None:
+    _read_labels(run_on.text, fields, rules, run_on.lines[0], year, ref)
+    fields.field_lines.update(run_on.lines)
 
 
 def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: GrammarSet, year: int | None,
@@ -606,6 +688,26 @@ def _unwrap(text: str) -> str:
     return text
 
 
+def _closing_group_apart(text: str, after: int, fields: _Fields, rules: _FieldRules, year: int | None,
+                         ref: date | None) -> str:
+    """完成时间：2022年12月底前。（市大数据局牵头）: a field group printed after the last value's sentence
+    end is read as a closing group (its units merged into `fields`) and cut off the value; `text`
+    without it. `after` is where the first label ends: a group before it is no value's."""
+    if not text or text[-1] not in _CLOSE:
+        return text
+    groups = bracket_groups(text)
+    if not groups or groups[-1][1] != len(text) or groups[-1][0] <= after:
+        return text
+    start, _end, inner = groups[-1]
+    if text[:start].rstrip()[-1:] not in "。；;":
+        return text
+    parsed = parse_group(inner, rules.grammars, year, True, False, ref)
+    if parsed is None:
+        return text
+    _merge(fields, parsed)
+    return text[:start].rstrip()
+
+
 def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int, year: int | None = None,
                  ref: date | None = None) -> None:
     """One line of labelled fields; several labels may share a line (牵头单位：X 责任单位：Y)."""
@@ -613,6 +715,7 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
     found = rules.anywhere.search(text)
     if found is None:
         return
+    text = _closing_group_apart(text, found.end(), fields, rules, year, ref)
     matches = [found]
     after = found.end()
     if text.find("：", after) >= 0 or text.find(":", after) >= 0:  # each label needs a colon of its own

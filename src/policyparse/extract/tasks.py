@@ -87,11 +87,13 @@ def _task_title(first_text: str, groups_of_text: _Groups | None) -> str:
 
 
 def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None,
-                  grammars: GrammarSet, body_groups: _Groups | None = None) -> deadlines.DeadlineResult:
+                  grammars: GrammarSet, body_groups: _Groups | None = None,
+                  since: int | None = None) -> deadlines.DeadlineResult:
     """The field wins; then a closing group's date; then a 推进计划; then dated targets in the body.
 
     Every phrase is read with `grammars`, the run's set, so user deadline shapes apply.
-    `body_groups` are the bracket groups of `body` when they are known.
+    `body_groups` are the bracket groups of `body` when they are known; `since` is the earliest year
+    a body's target may name (`_target_floor`; None: the year).
     """
     if fields.deadline_label:
         return deadlines.normalise(fields.deadline_label, year, ref, grammars)
@@ -108,7 +110,7 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
     if gate is None or gate.search(body):  # else no dated target: find_in_text would find nothing
         free = _strip_groups(body, grammars, year, ref, body_groups)
         if gate is None or free is body or gate.search(free):
-            found = deadlines.find_in_text(free, year, ref, grammars)
+            found = deadlines.find_in_text(free, year, ref, grammars, since=since)
             if found:
                 return found
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
@@ -182,7 +184,7 @@ def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date |
 
 def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
                 grammars: GrammarSet, year: int | None, ref: date | None,
-                line_groups: dict[int, _Groups] | None = None) -> RawTask | None:
+                line_groups: dict[int, _Groups] | None = None, since: int | None = None) -> RawTask | None:
     lines = structure.lines
     skip = 0
     if heading is not None:
@@ -200,7 +202,7 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
         title = _task_title(body[0], body_groups)  # body_groups: those of body[0] when it is the whole body
     last_line = max(body_lines[-1], max(fields.field_lines)) if fields.field_lines else body_lines[-1]
     span = (lines[first].start, lines[last_line].end)
-    deadline = _deadline_for(fields, text, year, ref, grammars, body_groups)
+    deadline = _deadline_for(fields, text, year, ref, grammars, body_groups, since)
     rules = fields.rules  # the block's own dict: merged groups only ever copied entries into it
     if deadline.rule:
         rules["deadline_kind"] = deadline.rule
@@ -243,9 +245,12 @@ _LATE_ISSUE_MONTH = 10  # a plan for next year issued from October on
 _LETTER_KINDS = frozenset({"通知", "通告", "公告", "函", "批复", "通报", "决定"})
 
 
-def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None, date | None]:
+def document_year(structure: Structure, part: DocumentPart,
+                  grammars: GrammarSet | None = None) -> tuple[int | None, date | None]:
     """The year relative dates take: the 成文日期, else a year in the title.
 
+    A title's period (meta.yaml `title_period`, read when `grammars` is given) names its first year
+    first: 三年行动方案（2021—2023年） starts in 2021, so an undated copy's 6月底前 is 2021-06-30.
     One exception: a plan whose title names the next year alone (2023年…工作要点), issued in the
     last quarter of the year before (2022-12-28), takes the title's year: its 6月底前 is 2023-06-30,
     not a day before the plan was issued."""
@@ -257,10 +262,33 @@ def document_year(structure: Structure, part: DocumentPart) -> tuple[int | None,
             return ref.year + 1, ref
         return ref.year, ref
     if meta.title:
+        period = _title_period(grammars).search(meta.title) if grammars is not None else None
+        if period is not None and (first := _ANY_YEAR.search(period.group())) is not None:
+            return int(first.group()), None
         m = _TITLE_YEAR.search(meta.title)
         if m:
             return int(m.group(1)), None
     return None, None
+
+
+def _target_floor(part: DocumentPart, year: int | None, grammars: GrammarSet) -> int | None:
+    """The earliest year a dated target in a task body may name: the document year, or the first
+    year of the plan period its title names (（2021—2025年）) when the document year lies inside it,
+    since a plan's own steps are never past background (a 2022 copy of a 2021—2025 plan)."""
+    if year is None or not part.meta.title:
+        return year
+    period = _title_period(grammars).search(part.meta.title)
+    if period is None:
+        return year
+    years = [int(y) for y in _ANY_YEAR.findall(period.group())]
+    return min(years[0], year) if len(years) == 2 and years[0] <= year <= years[1] else year
+
+
+@cache
+def _title_period(grammars: GrammarSet) -> re.Pattern[str]:
+    """meta.yaml `title_period` (2023年, 2021—2023年, 2022-2025年): the period a title names."""
+    periods = [str(g.spec.vocab["title_period"]) for g in grammars.family("meta") if "title_period" in g.spec.vocab]
+    return re.compile("|".join(f"(?:{p})" for p in periods) or "(?!)")
 
 
 @dataclass
@@ -309,7 +337,8 @@ def _provision_kinds(grammars: GrammarSet) -> frozenset[str]:
 
 def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> DocumentTasks:
     """All tasks of one document, in printed order."""
-    year, ref = document_year(structure, part)
+    year, ref = document_year(structure, part, grammars)
+    since = _target_floor(part, year, grammars)
     stated_years = _year_index(structure) if year is None else _YearIndex([], [])
     ends = _block_ends(part)
     fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
@@ -349,7 +378,8 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                 blocks.append((heading.line, end))
                 continue
             section = part.headings[heading.parent] if heading.parent is not None else None
-            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups)
+            task = _build_task(structure, heading.line, end, heading, section, grammars, task_year, ref, line_groups,
+                               since)
             if task:
                 tasks.append(task)
                 blocks.append((heading.line, end))
@@ -361,7 +391,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
             end = _before_tail(stops[bisect.bisect_right(stops, start)], start, tails, fielded_lines)
             task_year = year or stated_years.before(lines[start].start)
             task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
-                               ref, line_groups)
+                               ref, line_groups, since)
             if task:
                 tasks.append(task)
     if len(tasks) > len(blocks):  # numbered tasks come in printed order; table and 具体举措 tasks are placed
