@@ -284,3 +284,85 @@ def test_a_table_copied_one_cell_a_line_may_name_other_columns() -> None:
     tasks = _tasks(text)
     assert [(t.responsible_units, t.deadline.text) for t in tasks] == [
         (["招商工作部", "安商工作部"], "6月底前"), (["改革办"], "年底前")]
+
+
+def test_every_unit_column_is_read_in_column_order() -> None:
+    """责任单位 | 配合单位 are both responsible; 牵头单位 | 责任单位 | 配合单位 keeps the third column too."""
+    two = ("某区2023年重点任务分工表\n序号\t重点任务\t责任单位\t配合单位\t完成时限\n"
+           "1\t推行企业开办“一网通办”。\t区市场监管局\t区税务局、区人社局\t2023年6月底前\n")
+    assert _tasks(two)[0].responsible_units == ["区市场监管局", "区税务局", "区人社局"]
+    three = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t配合单位\t完成时限\n"
+             "1\t推行企业开办“一网通办”。\t区市场监管局\t区政务服务中心\t区税务局、区人社局\t2023年6月底前\n")
+    task = _tasks(three)[0]
+    assert (task.lead_units, task.responsible_units) == (["区市场监管局"], ["区政务服务中心", "区税务局", "区人社局"])
+    first = ("某区2023年重点任务分工表\n序号\t重点任务\t第一责任单位\t其他责任单位\t完成时限\n"
+             "1\t推行企业开办“一网通办”。\t区市场监管局\t区税务局、区人社局\t2023年6月底前\n")
+    task = _tasks(first)[0]
+    assert (task.lead_units, task.responsible_units) == (["区市场监管局"], ["区税务局", "区人社局"])
+
+
+@pytest.mark.parametrize("header", [
+    "序号\t整改任务\t责任单位\t完成日期",
+    "序号\t重点任务（措施）\t责任单位\t时间",
+    "序号\t细化措施\t支持单位\t截止日期",
+    "序号\t工作任务及目标\t配合\t推进时间",
+])
+def test_header_names_of_rectification_and_measure_tables(header: str) -> None:
+    text = f"某区2023年整改任务清单\n{header}\n1\t推行企业开办“一网通办”。\t区市场监管局\t2023年6月底前\n"
+    tasks = _tasks(text)
+    assert [(t.responsible_units, t.deadline.end) for t in tasks] == [(["区市场监管局"], "2023-06-30")]
+
+
+def test_a_continuation_row_keeps_unit_and_deadline_cells_apart() -> None:
+    """A row with an empty 序号 carries on the row above: its units are further units, not the rest
+    of the names above (区市场监管局区政务服务中心)."""
+    text = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t推行企业开办“一网通办”，压缩企业开办时间至1个工作日以内，\t区市场监管局\t区税务局\t2023年6月底前\n"
+            "\t全面推行电子营业执照。\t区政务服务中心\t区人社局\t\n"
+            "2\t深化工程建设项目审批制度改革。\t区住建局\t区自然资源局\t2023年12月底前\n")
+    first = _tasks(text)[0]
+    assert first.title.endswith("全面推行电子营业执照")
+    assert (first.lead_units, first.responsible_units) == (["区市场监管局", "区政务服务中心"], ["区税务局", "区人社局"])
+
+
+def test_a_flattened_measure_row_is_a_task_of_its_own() -> None:
+    """重点任务 | 具体措施 flattened to tabs: the second measure's row has empty 序号 and 重点任务 (a
+    rowspan lost); it is its own task, as the HTML and DOCX forms give, with the merged lead."""
+    text = ("某市2022年重点任务清单\n序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+            "1\t全面实施行政许可事项清单管理\t编制并公布市、县两级行政许可事项清单。\t市政府办公室\t市级各有关部门\t2022年10月底前\n"
+            "\t\t对清单内事项逐项编制完成行政许可实施规范。\t\t各县市区政府\t2022年12月底前\n"
+            "2\t持续深化相对集中行政许可权改革\t梳理规范改革事项划转目录。\t市行政审批服务局\t市委编办\t持续推进\n")
+    tasks = _tasks(text)
+    assert [(t.number, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("1", ["市政府办公室"], ["市级各有关部门"], "2022-10-31"),
+        ("1", ["市政府办公室"], ["各县市区政府"], "2022-12-31"),
+        ("2", ["市行政审批服务局"], ["市委编办"], None)]
+    assert tasks[1].title == "对清单内事项逐项编制完成行政许可实施规范"
+
+
+def test_without_a_deadline_column_the_task_cell_states_its_date() -> None:
+    text = ("某县2024年重点任务清单\n序号\t任务内容\t牵头单位\t责任单位\n"
+            "1\t全面实施行政许可事项清单管理，2024年10月底前编制并公布县级行政许可事项清单。\t县行政审批服务局\t县司法局\n"
+            "2\t推行企业开办“一网通办”。\t县市场监管局\t县税务局\n")
+    tasks = _tasks(text)
+    assert [(t.deadline.kind, t.deadline.end) for t in tasks] == [("by_date", "2024-10-31"), ("none", None)]
+
+
+def test_a_two_row_header_reads_the_end_column_of_a_start_and_end_pair() -> None:
+    """时间节点 spanning 开始时间 | 完成时间 (an HTML colspan, repeated by the loader)."""
+    text = ("某县2024年重点工作台账\n序号\t工作任务\t责任单位\t时间节点\t时间节点\n"
+            "序号\t工作任务\t责任单位\t开始时间\t完成时间\n"
+            "1\t编制公布县级行政许可事项清单。\t县政务服务中心\t2024年3月\t2024年6月底\n")
+    assert [t.deadline.end for t in _tasks(text)] == ["2024-06-30"]
+
+
+@pytest.mark.parametrize("two_rows", [False, True])
+def test_quarter_columns_of_a_ledger_are_milestones(two_rows: bool) -> None:
+    header = "序号\t重点任务\t牵头单位\t一季度\t二季度\t三季度\t四季度\n"
+    if two_rows:
+        header = "序号\t重点任务\t牵头单位\t时间节点\t时间节点\t时间节点\t时间节点\n" + header
+    text = (f"某县2024年重点工作台账\n{header}"
+            "1\t编制公布县级行政许可事项清单。\t县政务服务中心\t制定工作方案\t完成清单梳理\t\t\n")
+    deadline = _tasks(text)[0].deadline
+    assert deadline.kind == "milestones" and deadline.end == "2024-06-30"
+    assert [(m.period, m.text) for m in deadline.milestones] == [("2024-Q1", "制定工作方案"), ("2024-Q2", "完成清单梳理")]

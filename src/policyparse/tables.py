@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from .extract import RawTask
     from .structure import DocumentPart, Line, Structure
 
-ROLES = ("number", "task", "lead", "responsible", "deadline")
-_FIELD_ROLES = ("lead", "responsible", "deadline")
+ROLES = ("number", "task", "lead", "responsible", "deadline", "period")
+_FIELD_ROLES = ("lead", "responsible", "deadline", "period")
+_UNIT_COLUMNS = ("lead", "responsible")  # may repeat in a header; a unit cell holds one name a line
+_REPEATED = (*_UNIT_COLUMNS, "period")  # roles several columns may have (一季度 | 二季度 | …)
 _NUMBER_TRIM = " \t.．、。:：（）()"
 
 
@@ -53,6 +55,7 @@ class _Table:
     header_line: int
     roles: list[str | None]
     rows: list[_Row] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the header's cells, as printed
     lines: set[int] = field(default_factory=set)
 
 
@@ -97,7 +100,8 @@ def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | N
         role = column.role if column else None
         if role == "task" and "task" in roles and "measure" not in roles:
             role = "measure"  # 重点任务 | 具体措施: the second task-like column holds the measures
-        roles.append(role if role not in roles else None)
+        # unit and period columns may repeat (责任单位 | 配合单位: both responsible, read in column order)
+        roles.append(role if role in _REPEATED or role not in roles else None)
     fields = sum(1 for r in roles if r in _FIELD_ROLES)
     if "task" not in roles or fields < grammars.number("tables", "min_field_columns", 1):
         return None
@@ -151,9 +155,6 @@ def _tab_table(structure: Structure, header: int, last: int, roles: list[str | N
         table.lines.add(index)
         index += 1
     return table
-
-
-_UNIT_COLUMNS = ("lead", "responsible")  # a unit cell broken over lines holds one name a line
 
 
 def _continues(previous: _Row, cells: list[str], roles: list[str | None]) -> bool:
@@ -323,9 +324,11 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
         text = lines[index].text
         table: _Table | None = None
         if "\t" in text:
-            roles = header_roles(_raw_line(structure, lines[index]).split("\t"), grammars)
+            cells = _raw_line(structure, lines[index]).split("\t")
+            roles = header_roles(cells, grammars)
             if roles:
                 table = _tab_table(structure, index, last, roles, grammars)
+                table.names = cells
         elif (any_gap or " " in text or "\u3000" in text) and space_run.search(text):
             raw = _raw_line(structure, lines[index])
             cells = _fragment_texts(raw, gap)  # display columns are only needed for a header
@@ -335,6 +338,7 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
                 table = _space_table(structure, index, last, roles, starts, ends, gap)
+                table.names = cells
         elif text in numbers:
             table = _stacked_table(structure, index, last, grammars)
         if table is not None and table.rows:
@@ -373,7 +377,7 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     roles = header_roles(names, grammars)
     if roles is None or roles[0] != "number" or len(roles) < 3:
         return None
-    table = _Table(header_line=header, roles=roles, lines=used)
+    table = _Table(header_line=header, roles=roles, lines=used, names=names)
     row: _Row | None = None
     while index < last:
         text = lines[index].text
@@ -491,11 +495,26 @@ def _ordinal_group(row: _Row, roles: list[str | None]) -> str | None:
     return f"{ordinal}、{others.pop()}"
 
 
-def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
+_DATED = re.compile(r"\d{4}年")  # a continued deadline cell that opens with a year is a deadline of its own
+
+
+def _continued(role: str | None, before: str, cell: str) -> str:
+    """What goes between a cell and its continuation: a space in unit cells (a unit a line; the unit
+    splitter parts whole names only), "；" between two dated deadlines (2022年10月底前 / 2022年12月底前;
+    a date wrapped after its year, 2020年 / 9月底前, joins up), else nothing (wrapped text)."""
+    if role in _UNIT_COLUMNS:
+        return " "
+    if role == "deadline" and _DATED.match(cell) and not before.endswith(("年", *"0123456789")):
+        return "；"
+    return ""
+
+
+def _merge_into(previous: _Row, row: _Row, roles: list[str | None], separator: str = "") -> None:
     """A continuation row: cell text carries on (merged cells repeating a value add nothing).
 
-    A row wrapped over lines carries on with nothing between; a row of its own under the same
-    merged 序号 and task (`separator` "；") adds its cells as further items: units, deadlines, steps.
+    A row wrapped over lines carries on as `_continued` says (units and dates stay apart); a row
+    of its own under the same merged 序号 and task
+    (`separator` "；") adds its cells as further items: units, deadlines, steps.
     """
     previous.lines += row.lines
     for column, cell in enumerate(row.cells):
@@ -504,7 +523,39 @@ def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
             previous.cells.append(cell)
         elif cell and cell != previous.cells[column].strip():
             before = previous.cells[column].rstrip()
-            previous.cells[column] = before + (separator if before else "") + cell
+            between = separator or _continued(roles[column] if column < len(roles) else None, before, cell)
+            previous.cells[column] = before + (between if before else "") + cell
+
+
+_MEASURE_ENDS = ("。", "；", ";", "！")
+_CARRIED_DOWN = ("number", "task", "lead")  # the cells a flattened rowspan over measure rows leaves empty
+
+
+def _own_measure(row: _Row, previous: _Row, roles: list[str | None]) -> bool:
+    """A row with empty 序号 and 重点任务 but a measure of its own, below a finished measure: the
+    next measure under a merged task flattened to text (the HTML / DOCX rowspan gives one task a
+    measure; so does this row)."""
+    if "measure" not in roles or _cell(row, roles, "task"):
+        return False
+    return bool(_cell(row, roles, "measure")) and _cell(previous, roles, "measure").endswith(_MEASURE_ENDS)
+
+
+def _carry_down(row: _Row, previous: _Row, roles: list[str | None]) -> _Row:
+    """The measure row with the merged cells (序号, 重点任务, 牵头单位) of the row above filled in."""
+    cells = list(row.cells) + [""] * max(0, len(previous.cells) - len(row.cells))
+    for column, role in enumerate(roles):
+        if role in _CARRIED_DOWN and column < len(cells) and not cells[column].strip() \
+                and column < len(previous.cells):
+            cells[column] = previous.cells[column]
+    return _Row(lines=list(row.lines), cells=cells)
+
+
+def _refined(roles: list[str | None], again: list[str | None]) -> list[str | None]:
+    """Roles under a two-row header: the second row's where it names one; else the first row's,
+    unless the second row gives that (single) role to another column — 时间节点 over 开始时间 |
+    完成时间 is read from 完成时间 alone."""
+    return [new or (old if old in _REPEATED or old not in again else None)
+            for new, old in zip(again, roles, strict=True)]
 
 
 def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, bool]]:
@@ -521,7 +572,9 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             continue
         if again is not None and not rows and len(again) == len(roles):
             # 责任单位 spanning 牵头单位 | 配合单位: the second header row names the columns
-            roles = table.roles = [new or old for new, old in zip(again, roles, strict=True)]
+            roles = table.roles = _refined(roles, again)
+            table.names = [cell if new else name for cell, new, name in
+                           zip(row.cells, again, table.names or [""] * len(again), strict=True)]
             continue
         value = _group_value(row) or _ordinal_group(row, roles)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
@@ -535,8 +588,11 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             same = number and number == _cell(previous, roles, "number") and \
                 _cell(row, roles, "task") == _cell(previous, roles, "task") and \
                 _cell(row, roles, "measure") == _cell(previous, roles, "measure")
+            if has_number and not number and _own_measure(row, previous, roles):
+                rows.append((_carry_down(row, previous, roles), group, False))
+                continue
             if (has_number and not number) or same:
-                _merge_into(previous, row, "；" if same else "")
+                _merge_into(previous, row, roles, "；" if same else "")
                 continue
         rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
     return rows
@@ -564,6 +620,27 @@ def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart
     rank = max(rank, part.headings[parent].rank + 1) if parent is not None else rank
     return Heading(line=line, ordinal=ordinal, rule=rule, rank=rank, title=heading_title(rest) or rest,
                    rest=rest, parent=parent)
+
+
+def _period_phrase(row: _Row, table: _Table) -> str:
+    """一季度 | 二季度 | … columns (a 台账's schedule): one 推进计划 phrase, 一季度：制定方案；二季度：…,
+    which the deadlines stage reads as milestones."""
+    return "；".join(f"{_squeeze(table.names[column])}：{row.cells[column].strip()}"
+                     for column, role in enumerate(table.roles)
+                     if role == "period" and column < len(row.cells) and column < len(table.names)
+                     and row.cells[column].strip())
+
+
+def _deadline_in_text(row: _Row, roles: list[str | None], year: int | None, ref: date | None,
+                      grammars: GrammarSet) -> deadlines.DeadlineResult:
+    """A table without a 完成时限 column: the dated target its task cell states (2024年10月底前编制…),
+    read as in a prose task's body. A deadline column left empty stays empty (it may mean 同上)."""
+    if "deadline" not in roles and "period" not in roles:
+        text = "\n".join(c for c in (_cell(row, roles, "task"), _cell(row, roles, "measure")) if c)
+        found = deadlines.find_in_text(text, year, ref, grammars)
+        if found is not None:
+            return found
+    return deadlines.DeadlineResult(text=None, kind="none", end=None)
 
 
 def _number(cell: str) -> str | None:
@@ -619,13 +696,18 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             rules = {"task": table_ref}
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
             phrase = _cell(row, table.roles, "deadline")
+            column = "deadline"
+            if not phrase and (phrase := _period_phrase(row, table)):
+                column = "period"
             if phrase:
                 deadline = deadlines.normalise(phrase, year, ref, grammars)
-                rules["deadline"] = refs["deadline"]
+                rules["deadline"] = refs[column]
                 if deadline.rule:
                     rules["deadline_kind"] = deadline.rule
             else:
-                deadline = deadlines.DeadlineResult(text=None, kind="none", end=None)
+                deadline = _deadline_in_text(row, table.roles, year, ref, grammars)
+                if deadline.rule:
+                    rules["deadline_kind"] = deadline.rule
             span = (lines[row.lines[0]].start, lines[row.lines[-1]].end)
             printed_number = _cell(row, table.roles, "number")
             if not printed_number and (ordinal := match_heading(text, grammars)) is not None:
@@ -643,6 +725,15 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     return tasks, used
 
 
+def _unit_cells(row: _Row, roles: list[str | None]) -> list[tuple[str, str]]:
+    """(role, cell) of every unit column of a row, lead columns first, each role in column order: a
+    table may have several (牵头单位 | 责任单位 | 配合单位; 第一责任单位 | 其他责任单位)."""
+    return [(role, row.cells[column].strip())
+            for role in _UNIT_COLUMNS
+            for column, named in enumerate(roles)
+            if named == role and column < len(row.cells)]
+
+
 def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: dict[str, str],
                grammars: GrammarSet) -> tuple[list[str], list[str]]:
     """Lead and responsible units of a row: each unit column read by `cell_units`, lead first."""
@@ -650,8 +741,8 @@ def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: 
 
     lead: list[str] = []
     responsible: list[str] = []
-    for role in ("lead", "responsible"):
-        found_lead, found_responsible, worded = cell_units(_cell(row, roles, role), role, refs[role], grammars)
+    for role, cell in _unit_cells(row, roles):
+        found_lead, found_responsible, worded = cell_units(cell, role, refs[role], grammars)
         lead += [name for name in found_lead if name not in lead]
         responsible += [name for name in found_responsible if name not in responsible and name not in lead]
         if found_lead:
