@@ -366,3 +366,48 @@ def test_quarter_columns_of_a_ledger_are_milestones(two_rows: bool) -> None:
     deadline = _tasks(text)[0].deadline
     assert deadline.kind == "milestones" and deadline.end == "2024-06-30"
     assert [(m.period, m.text) for m in deadline.milestones] == [("2024-Q1", "制定工作方案"), ("2024-Q2", "完成清单梳理")]
+
+
+NESTED = ("某市2021年重点任务分解表\n序号\t重点任务\t牵头单位\t完成时限\n{top}\n{sub}\n"
+          "1\t实施亿元以上重点项目400个以上。\t市发展改革委\t2021年12月底前\n{sub2}\n"
+          "2\t社会消费品零售总额增长10%。\t市商务局\t2021年12月底前\n")
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_nested_group_rows_are_nested_sections(merged: bool) -> None:
+    """一、 then （一） (tab-less lines of a pasted table, or rows merged across it): both are sections."""
+    def row(value: str) -> str:
+        return "\t".join([value] * 4) if merged else value
+    text = NESTED.format(top=row("一、稳增长"), sub=row("（一）扩大有效投资"), sub2=row("（二）促进消费"))
+    result = extract_string(text).documents[0]
+    assert [(t.number, t.lead_units, t.section_path) for t in result.tasks] == [
+        ("1", ["市发展改革委"], ["一、稳增长", "（一）扩大有效投资"]),
+        ("2", ["市商务局"], ["一、稳增长", "（二）促进消费"])]
+    assert [(s.ordinal, s.level) for s in result.sections] == [("一、", 1), ("（一）", 2), ("（二）", 2)]
+
+
+def test_a_heading_alone_in_the_task_cell_is_a_group_row() -> None:
+    text = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n一、主要预期目标\t\t\t\n"
+            "1\t地区生产总值增长6.2%左右。\t区发改局\t2023年12月底前\n\t二、深化改革\t\t\n"
+            "2\t编制公布区级行政许可事项清单。\t区政务服务中心\t2023年6月底前\n")
+    tasks = _tasks(text)
+    assert [(t.text, t.section_path) for t in tasks] == [
+        ("地区生产总值增长6.2%左右。", ["一、主要预期目标"]), ("编制公布区级行政许可事项清单。", ["二、深化改革"])]
+
+
+def test_header_cells_broken_over_lines_are_joined() -> None:
+    """A Word cell's paragraphs pasted as text: 牵头 ⏎ 单位 is one column name, not a first row."""
+    text = ("某市2023年重点任务分工表\n序号\t重点任务\t牵头\n单位\t配合\n单位\t完成\n时限\n"
+            "1\t编制公布市级行政许可事项清单。\t市政务服务中心\t市直各部门\t2023年3月底前\n")
+    tasks = _tasks(text)
+    assert [(t.number, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("1", ["市政务服务中心"], ["市直各部门"], "2023-03-31")]
+
+
+def test_a_wrapped_unit_of_a_whitespace_table_stays_one_name() -> None:
+    text = ("2023年优化营商环境重点任务分工表\n"
+            "序号   重点任务                          牵头单位  配合单位          完成时限\n"
+            " 1     动态调整行政许可事项清单。        市政府    市直有关部门      2023年6月底前\n"
+            "                                         办公室\n"
+            " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
+    assert [t.lead_units for t in _tasks(text)] == [["市政府办公室"], ["市数据局"]]

@@ -57,6 +57,9 @@ class _Table:
     rows: list[_Row] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # the header's cells, as printed
     lines: set[int] = field(default_factory=set)
+    # a whitespace table (a PDF's): a cell wraps within its column, mid-name (市政府 ⏎ 办公室), so a
+    # row with empty 序号 is the rest of the cells above, glued on as printed
+    wraps: bool = False
 
 
 # ---------------------------------------------------------------- grammar access
@@ -175,7 +178,7 @@ def _inside_table(structure: Structure, index: int, last: int, roles: list[str |
     lines = structure.lines
     if len(lines[index].text) > _TABLESS_LINE_CHARS or attachment_label(grammars).match(lines[index].text):
         return False  # 附件2：… is the next table's caption
-    ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
+    ahead = next((ln for ln in lines[index + 1:last] if ln.text and not _group_line(ln.text, grammars)), None)
     if ahead is None:
         return False
     raw = _raw_line(structure, ahead)
@@ -183,6 +186,15 @@ def _inside_table(structure: Structure, index: int, last: int, roles: list[str |
         return False
     other = header_roles(raw.split("\t"), grammars)
     return other is None or other == roles
+
+
+def _group_line(text: str, grammars: GrammarSet) -> bool:
+    """A short tab-less heading line (一、稳增长, （一）扩大有效投资): a group row, maybe the first of
+    nested ones, whose row follows after the others."""
+    if "\t" in text or len(text) > _TABLESS_LINE_CHARS:
+        return False
+    heading = match_heading(text, grammars)
+    return heading is not None and heading[2] <= _GROUP_RANK
 
 
 def _display_width(text: str) -> int:
@@ -327,8 +339,11 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
             cells = _raw_line(structure, lines[index]).split("\t")
             roles = header_roles(cells, grammars)
             if roles:
-                table = _tab_table(structure, index, last, roles, grammars)
-                table.names = cells
+                cells, extra = _header_continued(structure, index, last, cells, grammars)
+                roles = header_roles(cells, grammars) or roles
+                table = _tab_table(structure, index + extra, last, roles, grammars)
+                table.header_line, table.names = index, cells
+                table.lines |= set(range(index, index + extra + 1))
         elif (any_gap or " " in text or "\u3000" in text) and space_run.search(text):
             raw = _raw_line(structure, lines[index])
             cells = _fragment_texts(raw, gap)  # display columns are only needed for a header
@@ -338,7 +353,7 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
                 table = _space_table(structure, index, last, roles, starts, ends, gap)
-                table.names = cells
+                table.names, table.wraps = cells, True
         elif text in numbers:
             table = _stacked_table(structure, index, last, grammars)
         if table is not None and table.rows:
@@ -346,6 +361,29 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
             tables.append(table)
             index = max(table.lines) + 1
     return tables
+
+
+_HEADER_PIECE_CHARS = 6  # a header cell's broken-off rest (单位, 时限); data rows have longer cells or a 序号
+
+
+def _header_continued(structure: Structure, header: int, last: int, cells: list[str],
+                      grammars: GrammarSet) -> tuple[list[str], int]:
+    """Header cells broken over lines (a Word cell's paragraphs pasted as text: 牵头 ⏎ 单位\t配合 ⏎
+    单位\t完成 ⏎ 时限): each following line of short pieces without digits whose first piece finishes
+    the last cell into a whole column name starts the cells after it. The cells, and how many lines were added."""
+    lines = structure.lines
+    extra = 0
+    while header + extra + 1 < last and lines[header + extra + 1].text:
+        pieces = _raw_line(structure, lines[header + extra + 1]).split("\t")
+        if any(len(_squeeze(p)) > _HEADER_PIECE_CHARS or any(ch.isdigit() for ch in p) for p in pieces):
+            break
+        name = _squeeze(cells[-1] + pieces[0])
+        column = cell_role(name, grammars)  # the whole name, not a prefix: 完成时限 ⏎ 一 is a group row
+        if (column is None or not column.pattern.fullmatch(name)) and name not in _other_columns(grammars):
+            break
+        cells = [*cells[:-1], cells[-1].strip() + pieces[0].strip(), *pieces[1:]]
+        extra += 1
+    return cells, extra
 
 
 @cache
@@ -509,12 +547,33 @@ def _continued(role: str | None, before: str, cell: str) -> str:
     return ""
 
 
-def _merge_into(previous: _Row, row: _Row, roles: list[str | None], separator: str = "") -> None:
+_SENTENCE_ENDS = ("。", "；", ";", "，", ",", "：", ":")
+
+
+def _task_cell_group(row: _Row, roles: list[str | None], grammars: GrammarSet) -> str | None:
+    """`| 二、深化改革 | | |` — a heading alone in the task cell, 序号 and the rest empty: a group row
+    (a merged cell the copy left in its second column), not the rest of the task above. A cell's
+    own broken-off item reads as a sentence (ends in 。/；), a group title does not."""
+    if "task" not in roles:
+        return None
+    column = roles.index("task")
+    if column >= len(row.cells) or any(c.strip() for i, c in enumerate(row.cells) if i != column):
+        return None
+    value = row.cells[column].strip()
+    if len(value) > _TABLESS_LINE_CHARS or value.endswith(_SENTENCE_ENDS):
+        return None
+    heading = match_heading(value, grammars)
+    return value if heading is not None and heading[2] <= _GROUP_RANK else None
+
+
+def _merge_into(previous: _Row, row: _Row, roles: list[str | None], separator: str = "",
+                wraps: bool = False) -> None:
     """A continuation row: cell text carries on (merged cells repeating a value add nothing).
 
-    A row wrapped over lines carries on as `_continued` says (units and dates stay apart); a row
-    of its own under the same merged 序号 and task
-    (`separator` "；") adds its cells as further items: units, deadlines, steps.
+    A row of a tab table carries on as `_continued` says (units and dates stay apart); one of a
+    whitespace table (`wraps`: its cells wrap mid-word) with nothing between; a row of its own
+    under the same merged 序号 and task (`separator` "；") adds its cells as further items: units,
+    deadlines, steps.
     """
     previous.lines += row.lines
     for column, cell in enumerate(row.cells):
@@ -523,7 +582,8 @@ def _merge_into(previous: _Row, row: _Row, roles: list[str | None], separator: s
             previous.cells.append(cell)
         elif cell and cell != previous.cells[column].strip():
             before = previous.cells[column].rstrip()
-            between = separator or _continued(roles[column] if column < len(roles) else None, before, cell)
+            role = roles[column] if column < len(roles) and not wraps else None
+            between = separator or _continued(role, before, cell)
             previous.cells[column] = before + (between if before else "") + cell
 
 
@@ -576,7 +636,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             table.names = [cell if new else name for cell, new, name in
                            zip(row.cells, again, table.names or [""] * len(again), strict=True)]
             continue
-        value = _group_value(row) or _ordinal_group(row, roles)
+        value = _group_value(row) or _ordinal_group(row, roles) or _task_cell_group(row, roles, grammars)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
             group = value
             rows.append((row, value, True))
@@ -592,7 +652,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
                 rows.append((_carry_down(row, previous, roles), group, False))
                 continue
             if (has_number and not number) or same:
-                _merge_into(previous, row, roles, "；" if same else "")
+                _merge_into(previous, row, roles, "；" if same else "", table.wraps)
                 continue
         rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
     return rows
@@ -643,6 +703,23 @@ def _deadline_in_text(row: _Row, roles: list[str | None], year: int | None, ref:
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
 
 
+def _nested_group(value: str, line: int, parent: int | None, part: DocumentPart, grammars: GrammarSet,
+                  open_groups: list[tuple[int, Heading]]) -> Heading:
+    """A group row under the open group rows (their ordinal's rank, their heading): it closes those
+    of its ordinal's rank or below (二、 closes 一、 and its （一）) and sits under the last one left
+    (（一） under 一、), one rank deeper."""
+    heading = _group_heading(value, line, parent, part, grammars)
+    found = match_heading(value, grammars)
+    rank = found[2] if found else 1
+    while open_groups and open_groups[-1][0] >= rank:
+        open_groups.pop()
+    if open_groups:
+        heading.outer = open_groups[-1][1]
+        heading.rank = max(heading.rank, heading.outer.rank + 1)
+    open_groups.append((rank, heading))
+    return heading
+
+
 def _number(cell: str) -> str | None:
     number = cell.strip(_NUMBER_TRIM)
     return number or None
@@ -678,13 +755,14 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         parent = _enclosing(part, structure, table.header_line, grammars)
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
+        open_groups: list[tuple[int, Heading]] = []  # the group rows the next rows sit under, outermost first
         row_number = 0
         above: _Row | None = None
         rows = _rows(table, grammars)
         shared = Counter(_cell(r, table.roles, "task") for r, _, is_group in rows if not is_group)
         for row, group, is_group in rows:
             if is_group and group:
-                groups[group] = _group_heading(group, row.lines[0], parent, part, grammars)
+                groups[group] = _nested_group(group, row.lines[0], parent, part, grammars, open_groups)
                 continue
             text = _cell(row, table.roles, "task")
             if not text:

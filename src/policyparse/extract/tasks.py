@@ -381,7 +381,7 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
             continue
         section = task.section
         while section is not None and section.line not in fielded:
-            section = part.headings[section.parent] if section.parent is not None else None
+            section = section.enclosing(part.headings)
         if section is None:
             continue
         if section.line not in units:
@@ -490,8 +490,12 @@ def _before_tail(end: int, line: int, tails: list[int], fielded: set[int]) -> in
 def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
     """The sections plus the group rows table tasks sit under (only table tasks have such sections)."""
     known = {id(h) for h in part.headings}
-    group_rows = {id(t.section): t.section for t in table_tasks
-                  if t.section is not None and id(t.section) not in known}
+    group_rows: dict[int, Heading] = {}
+    for task in table_tasks:
+        section = task.section
+        while section is not None and id(section) not in known:  # a group row and the ones around it
+            group_rows[id(section)] = section
+            section = section.outer
     if not group_rows:
         return sections
     taken = {h.line for h in group_rows.values()}  # a heading line a table read as its group row
