@@ -411,3 +411,13 @@ def test_a_wrapped_unit_of_a_whitespace_table_stays_one_name() -> None:
             "                                         办公室\n"
             " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
     assert [t.lead_units for t in _tasks(text)] == [["市政府办公室"], ["市数据局"]]
+
+
+def test_a_table_copied_one_cell_a_line_with_a_pipe_after_each_cell() -> None:
+    text = ("某开发区2025年重点工作及责任清单\n序号 |\n重点工作 |\n责任领导 |\n责任单位 |\n完成时限 |\n"
+            "1 |\n优化重点项目直通车工作机制。 |\n叶林 |\n招商工作部、安商工作部 |\n6月底前 |\n"
+            "2 |\n盘活存量土地400亩。 |\n马振明 |\n改革办 |\n年底前 |\n")
+    tasks = _tasks(text)
+    assert [(t.title, t.responsible_units, t.deadline.text) for t in tasks] == [
+        ("优化重点项目直通车工作机制", ["招商工作部", "安商工作部"], "6月底前"),
+        ("盘活存量土地400亩", ["改革办"], "年底前")]

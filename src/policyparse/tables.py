@@ -390,7 +390,16 @@ def _header_continued(structure: Structure, header: int, last: int, cells: list[
 def _number_names(grammars: GrammarSet) -> frozenset[str]:
     """序号 / 编号 …: the number column's names as printed alone on a line (from tables.yaml)."""
     names = ("序号", "序 号", "编号", "编 号", "序次")
-    return frozenset(n for n in names if (column := cell_role(n, grammars)) is not None and column.role == "number")
+    found = [n for n in names if (column := cell_role(n, grammars)) is not None and column.role == "number"]
+    return frozenset([*found, *(f"{n}{end}" for n in found for end in _CELL_ENDS)])
+
+
+_CELL_ENDS = (" |", "|")  # a page copied one cell a line with a pipe after each cell (序号 | ⏎ 重点任务 |)
+
+
+def _stacked_cell(text: str) -> str:
+    """A line of a one-cell-a-line table without the pipe a copy may put after each cell."""
+    return text[:-1].rstrip() if text.endswith("|") else text
 
 
 _ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")  # a row's 序号 cell alone on its line
@@ -405,7 +414,7 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     names, used = [], set()
     index = header
     while index < last and len(names) < _STACKED_MAX_COLUMNS:
-        text = lines[index].text
+        text = _stacked_cell(lines[index].text)
         if text:
             if cell_role(text, grammars) is None and _squeeze(text) not in _other_columns(grammars):
                 break
@@ -418,8 +427,12 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     table = _Table(header_line=header, roles=roles, lines=used, names=names)
     row: _Row | None = None
     while index < last:
-        text = lines[index].text
-        if text:
+        text = _stacked_cell(lines[index].text)
+        if not text and lines[index].text and row is not None and len(row.cells) < len(roles):
+            row.cells.append("")  # `|` alone: an empty cell, kept in its column
+            row.lines.append(index)
+            table.lines.add(index)
+        elif text:
             if _ROW_NUMBER.fullmatch(text):
                 row = _Row(lines=[index], cells=[text.rstrip(".．、")])
                 table.rows.append(row)
