@@ -421,3 +421,18 @@ def test_a_table_copied_one_cell_a_line_with_a_pipe_after_each_cell() -> None:
     assert [(t.title, t.responsible_units, t.deadline.text) for t in tasks] == [
         ("优化重点项目直通车工作机制", ["招商工作部", "安商工作部"], "6月底前"),
         ("盘活存量土地400亩", ["改革办"], "年底前")]
+
+
+def test_an_empty_cell_in_a_column_the_others_fill_is_warned_about() -> None:
+    text = ("某区2023年重点工作任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t地区生产总值增长6.2%左右。\t区发改局\t立山经济开发区\t2023年12月底前\n"
+            "2\t固定资产投资增长15%左右。\t\t各街道\t2023年12月底前\n"
+            "3\t一般公共预算收入增长8%左右。\t区财政局\t税务局\t2023年12月底前\n")
+    document = extract_string(text).documents[0]
+    assert [(w.code, w.task_id) for w in document.warnings] == [("table.empty_cell", "t2")]
+    assert document.tasks[1].lead_units == []
+
+
+def test_a_header_with_no_row_read_is_warned_about() -> None:
+    text = "某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n\n请各单位认真落实。\n"
+    assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unread"]

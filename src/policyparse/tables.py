@@ -313,8 +313,10 @@ def _raw_start(line: Line) -> int:
     return line.raw_start
 
 
-def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
-    """Every task table whose header lies in lines [first, last)."""
+def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet,
+                unread: list[int] | None = None) -> list[_Table]:
+    """Every task table whose header lies in lines [first, last); the lines of tab or whitespace
+    headers under which no row could be read are added to `unread`."""
     lines = structure.lines
     gap = grammars.number("tables", "column_gap", 2)
     space_run = _space_run(gap)
@@ -360,6 +362,8 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
             table.lines |= _caption_lines(lines, first, index, grammars)
             tables.append(table)
             index = max(table.lines) + 1
+        elif table is not None and unread is not None:
+            unread.append(index)
     return tables
 
 
@@ -739,8 +743,10 @@ def _number(cell: str) -> str | None:
 
 
 def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet,
-                        year: int | None, ref: date | None) -> tuple[list[RawTask], set[int]]:
-    """Tasks from task tables in one document, and the line indexes those tables occupy."""
+                        year: int | None, ref: date | None) -> tuple[list[RawTask], set[int], list[TableNote]]:
+    """Tasks from task tables in one document, the line indexes those tables occupy, and what the
+    tables leave unresolved: a header with no row read, a cell left empty that its column fills
+    elsewhere (warnings: `table.unread`, `table.empty_cell`)."""
     lines = structure.lines
     # tables before this document: a running total over the documents seen in order (summing a dict of
     # every earlier document's count, per document, was quadratic in the number of notices in a file)
@@ -751,12 +757,15 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         earlier = totals[-1]
     else:  # the first document asked for, or one asked for out of document order
         earlier = len(find_tables(structure, 0, part.first, grammars)) if part.first else 0
-    found = find_tables(structure, part.first, part.last, grammars)
+    unread: list[int] = []
+    found = find_tables(structure, part.first, part.last, grammars, unread)
+    notes: list[TableNote] = [("table.unread", None, "no row read under the task-table header "
+                               f"“{' | '.join(lines[line].text.split(chr(9)))[:80]}”") for line in unread]
     if in_order:
         firsts.append(part.first)
         totals.append(earlier + len(found))
     if not found:
-        return [], set()
+        return [], set(), notes
     from .extract import RawTask, task_title  # imported here: most documents hold no table
 
     table_ref = _table_ref(grammars)
@@ -773,6 +782,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         above: _Row | None = None
         rows = _rows(table, grammars)
         shared = Counter(_cell(r, table.roles, "task") for r, _, is_group in rows if not is_group)
+        read: list[tuple[_Row, RawTask]] = []
         for row, group, is_group in rows:
             if is_group and group:
                 groups[group] = _nested_group(group, row.lines[0], parent, part, grammars, open_groups)
@@ -813,7 +823,33 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
-    return tasks, used
+            read.append((row, tasks[-1]))
+        notes += _empty_cells(table, read)
+    return tasks, used, notes
+
+
+TableNote = tuple[str, "RawTask | None", str]  # (warning code, the task concerned, message)
+_EMPTY_CELL_SHARE = 2 / 3  # a column filled in this share of a table's rows (at least 2) is meant to be filled
+
+
+def _empty_cells(table: _Table, read: list[tuple[_Row, RawTask]]) -> list[TableNote]:
+    """Rows whose 牵头单位 (责任单位 when there is no lead column: a task may well have no co-units) or
+    完成时限 cell is empty in a table that otherwise fills it: a cell merged over rows and copied once,
+    or a cell the source left out. Nothing is guessed; it is said."""
+    notes: list[TableNote] = []
+    for role in ("lead" if "lead" in table.roles else "responsible", "deadline"):
+        columns = [c for c, named in enumerate(table.roles) if named == role]
+        if not columns:
+            continue
+        empty = [(row, task) for row, task in read
+                 if not any(c < len(row.cells) and row.cells[c].strip() for c in columns)]
+        filled = len(read) - len(empty)
+        if not empty or filled < 2 or filled < _EMPTY_CELL_SHARE * len(read):
+            continue
+        name = _squeeze(table.names[columns[0]]) if columns[0] < len(table.names) else role
+        notes += [("table.empty_cell", task, f"table {task.table} row {task.row}: the {name} cell is empty "
+                   f"while the other rows fill it (a merged cell copied once?)") for _, task in empty]
+    return notes
 
 
 def _unit_cells(row: _Row, roles: list[str | None]) -> list[tuple[str, str]]:

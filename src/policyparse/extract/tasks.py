@@ -310,7 +310,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         rank = _fallback_rank(part)
     from ..tables import extract_table_tasks
 
-    table_tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    table_tasks, table_lines, table_notes = extract_table_tasks(structure, part, grammars, year, ref)
     tasks = list(table_tasks)
     table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
@@ -357,6 +357,10 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     warnings += [("deadline.no_year", i, f"no year to place {_deadline_shown(task)} in: the notice states none")
                  for i, task in enumerate(tasks)
                  if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
+    if table_notes:
+        index = {id(task): i for i, task in enumerate(tasks)}
+        warnings += [(code, index[id(task)] if task is not None else None, message)
+                     for code, task, message in table_notes]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
 
 
