@@ -436,3 +436,14 @@ def test_an_empty_cell_in_a_column_the_others_fill_is_warned_about() -> None:
 def test_a_header_with_no_row_read_is_warned_about() -> None:
     text = "某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n\n请各单位认真落实。\n"
     assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unread"]
+
+
+def test_a_category_column_groups_its_rows() -> None:
+    """类别 merged over its rows (repeated by the loader): its value is the rows' section."""
+    text = ("2024年政府工作报告目标任务分工方案\n类别\t任务内容\t牵头领导\t责任单位\n"
+            "主要预期目标\t地区生产总值增长6%以上。\t张建国\t县发改局\n"
+            "主要预期目标\t一般公共预算收入增长5%左右。\t李明\t县财政局\n"
+            "深化改革开放\t持续深化相对集中行政许可权改革。\t王强\t县行政审批服务局\n")
+    document = extract_string(text).documents[0]
+    assert [t.section_path for t in document.tasks] == [["主要预期目标"], ["主要预期目标"], ["深化改革开放"]]
+    assert [s.title for s in document.sections] == ["主要预期目标", "深化改革开放"]

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .extract import RawTask
     from .structure import DocumentPart, Line, Structure
 
-ROLES = ("number", "task", "lead", "responsible", "deadline", "period")
+ROLES = ("number", "task", "lead", "responsible", "deadline", "period", "category")
 _FIELD_ROLES = ("lead", "responsible", "deadline", "period")
 _UNIT_COLUMNS = ("lead", "responsible")  # may repeat in a header; a unit cell holds one name a line
 _REPEATED = (*_UNIT_COLUMNS, "period")  # roles several columns may have (一季度 | 二季度 | …)
@@ -659,6 +659,11 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             rows.append((row, value, True))
             continue
         number = _cell(row, roles, "number")
+        category = _cell(row, roles, "category")
+        if category and category != group and not (has_number and not number):
+            # 类别 | 任务内容 | …: the category cell (merged over its rows) is the rows' group heading
+            group = category
+            rows.append((_Row(lines=row.lines[:1], cells=[category]), category, True))
         data = [r for r, _, is_group in rows if not is_group]
         if data:
             previous = data[-1]
