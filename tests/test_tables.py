@@ -447,3 +447,15 @@ def test_a_category_column_groups_its_rows() -> None:
     document = extract_string(text).documents[0]
     assert [t.section_path for t in document.tasks] == [["主要预期目标"], ["主要预期目标"], ["深化改革开放"]]
     assert [s.title for s in document.sections] == ["主要预期目标", "深化改革开放"]
+
+
+def test_a_whitespace_header_wrapped_over_two_lines() -> None:
+    """牵头 / 单位 and 完成 / 时限 printed on two lines of a PDF's header: the columns keep their roles."""
+    text = ("2023年优化营商环境重点任务分工表\n"
+            "序号   重点任务                          牵头      配合单位          完成\n"
+            "                                         单位                        时限\n"
+            " 1     动态调整行政许可事项清单。        市政府    市直有关部门      2023年6月底前\n"
+            "                                         办公室\n"
+            " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
+    assert [(t.lead_units, t.deadline.end) for t in _tasks(text)] == [
+        (["市政府办公室"], "2023-06-30"), (["市数据局"], "2023-12-31")]

@@ -354,8 +354,12 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
                 parts = _fragments(raw, gap)
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
-                table = _space_table(structure, index, last, roles, starts, ends, gap)
-                table.names, table.wraps = cells, True
+                cells, extra = _space_header_continued(structure, index, last, cells, (starts, ends), gap,
+                                                       grammars)
+                roles = header_roles(cells, grammars) or roles
+                table = _space_table(structure, index + extra, last, roles, starts, ends, gap)
+                table.header_line, table.names, table.wraps = index, cells, True
+                table.lines |= set(range(index, index + extra + 1))
         elif text in numbers:
             table = _stacked_table(structure, index, last, grammars)
         if table is not None and table.rows:
@@ -381,13 +385,39 @@ def _header_continued(structure: Structure, header: int, last: int, cells: list[
         pieces = _raw_line(structure, lines[header + extra + 1]).split("\t")
         if any(len(_squeeze(p)) > _HEADER_PIECE_CHARS or any(ch.isdigit() for ch in p) for p in pieces):
             break
-        name = _squeeze(cells[-1] + pieces[0])
-        column = cell_role(name, grammars)  # the whole name, not a prefix: 完成时限 ⏎ 一 is a group row
-        if (column is None or not column.pattern.fullmatch(name)) and name not in _other_columns(grammars):
+        if not _whole_name(_squeeze(cells[-1] + pieces[0]), grammars):  # 完成时限 ⏎ 一 is a group row
             break
         cells = [*cells[:-1], cells[-1].strip() + pieces[0].strip(), *pieces[1:]]
         extra += 1
     return cells, extra
+
+
+def _whole_name(name: str, grammars: GrammarSet) -> bool:
+    """Is `name` a column name from end to end (完成时限, not 完成时限一)?"""
+    column = cell_role(name, grammars)
+    return (column is not None and column.pattern.fullmatch(name) is not None) or name in _other_columns(grammars)
+
+
+def _space_header_continued(structure: Structure, header: int, last: int, cells: list[str],
+                            spans: tuple[list[int], list[int]], gap: int,
+                            grammars: GrammarSet) -> tuple[list[str], int]:
+    """A whitespace header printed over two lines (牵头  完成 ⏎ 单位  时限, a PDF's wrapped header
+    cells): the second line's short pieces without digits go under the columns they sit in, when
+    each finishes its column's name into a whole column name. The cells, and the lines added."""
+    starts, ends = spans
+    following = header + 1
+    if following >= last or not structure.lines[following].text:
+        return cells, 0
+    parts = _fragments(_raw_line(structure, structure.lines[following]), gap)
+    if not parts or any(len(p) > _HEADER_PIECE_CHARS or any(ch.isdigit() for ch in p) for _, p in parts):
+        return cells, 0
+    bounds = [0] + [(ends[c - 1] + starts[c]) // 2 for c in range(1, len(starts))]
+    joined = list(cells)
+    for col, text in parts:
+        column = max(c for c in range(len(bounds)) if bounds[c] <= col or c == 0)
+        joined[column] += text
+    changed = [name for name, before in zip(joined, cells, strict=True) if name != before]
+    return (joined, 1) if all(_whole_name(_squeeze(name), grammars) for name in changed) else (cells, 0)
 
 
 @cache
