@@ -673,6 +673,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     has_number = "number" in roles
     rows: list[tuple[_Row, str | None, bool]] = []
     group: str | None = None
+    last_data: _Row | None = None  # the last row that is no group row: a continuation's row above
     for row in table.rows:
         again = header_roles(row.cells, grammars)
         if again == roles:
@@ -694,19 +695,20 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             # 类别 | 任务内容 | …: the category cell (merged over its rows) is the rows' group heading
             group = category
             rows.append((_Row(lines=row.lines[:1], cells=[category]), category, True))
-        data = [r for r, _, is_group in rows if not is_group]
-        if data:
-            previous = data[-1]
+        if last_data is not None:
+            previous = last_data
             same = number and number == _cell(previous, roles, "number") and \
                 _cell(row, roles, "task") == _cell(previous, roles, "task") and \
                 _cell(row, roles, "measure") == _cell(previous, roles, "measure")
             if has_number and not number and _own_measure(row, previous, roles):
-                rows.append((_carry_down(row, previous, roles), group, False))
+                last_data = _carry_down(row, previous, roles)
+                rows.append((last_data, group, False))
                 continue
             if (has_number and not number) or same:
                 _merge_into(previous, row, roles, "；" if same else "", table.wraps)
                 continue
-        rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
+        last_data = _Row(lines=list(row.lines), cells=list(row.cells))
+        rows.append((last_data, group, False))
     return rows
 
 
