@@ -2,8 +2,9 @@
 
 Loaders render tables as one line per row with cells separated by tabs; .txt files copied out of
 PDFs carry the same tables aligned with runs of spaces. A task table is recognised by its header
-row: column names map to roles (number, task, lead, responsible, deadline) through the `column`
-rules of `grammars/tables.yaml`, so any reasonable names and orders work. Below the header,
+row: column names map to roles (number, task, lead, responsible, deadline; period columns of a
+台账's schedule, a category column) through the `column` rules of `grammars/tables.yaml`, so any
+reasonable names and orders work; unit columns may repeat, all are read. Below the header,
 repeated headers (one per printed page) are dropped, rows whose 序号 is empty continue the row
 above (a cell wrapped over lines or a row broken by a page), and group rows that span the table
 ("一、深化简政放权") become the section of the rows under them.
