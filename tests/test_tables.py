@@ -284,3 +284,178 @@ def test_a_table_copied_one_cell_a_line_may_name_other_columns() -> None:
     tasks = _tasks(text)
     assert [(t.responsible_units, t.deadline.text) for t in tasks] == [
         (["招商工作部", "安商工作部"], "6月底前"), (["改革办"], "年底前")]
+
+
+def test_every_unit_column_is_read_in_column_order() -> None:
+    """责任单位 | 配合单位 are both responsible; 牵头单位 | 责任单位 | 配合单位 keeps the third column too."""
+    two = ("某区2023年重点任务分工表\n序号\t重点任务\t责任单位\t配合单位\t完成时限\n"
+           "1\t推行企业开办“一网通办”。\t区市场监管局\t区税务局、区人社局\t2023年6月底前\n")
+    assert _tasks(two)[0].responsible_units == ["区市场监管局", "区税务局", "区人社局"]
+    three = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t配合单位\t完成时限\n"
+             "1\t推行企业开办“一网通办”。\t区市场监管局\t区政务服务中心\t区税务局、区人社局\t2023年6月底前\n")
+    task = _tasks(three)[0]
+    assert (task.lead_units, task.responsible_units) == (["区市场监管局"], ["区政务服务中心", "区税务局", "区人社局"])
+    first = ("某区2023年重点任务分工表\n序号\t重点任务\t第一责任单位\t其他责任单位\t完成时限\n"
+             "1\t推行企业开办“一网通办”。\t区市场监管局\t区税务局、区人社局\t2023年6月底前\n")
+    task = _tasks(first)[0]
+    assert (task.lead_units, task.responsible_units) == (["区市场监管局"], ["区税务局", "区人社局"])
+
+
+@pytest.mark.parametrize("header", [
+    "序号\t整改任务\t责任单位\t完成日期",
+    "序号\t重点任务（措施）\t责任单位\t时间",
+    "序号\t细化措施\t支持单位\t截止日期",
+    "序号\t工作任务及目标\t配合\t推进时间",
+])
+def test_header_names_of_rectification_and_measure_tables(header: str) -> None:
+    text = f"某区2023年整改任务清单\n{header}\n1\t推行企业开办“一网通办”。\t区市场监管局\t2023年6月底前\n"
+    tasks = _tasks(text)
+    assert [(t.responsible_units, t.deadline.end) for t in tasks] == [(["区市场监管局"], "2023-06-30")]
+
+
+def test_a_continuation_row_keeps_unit_and_deadline_cells_apart() -> None:
+    """A row with an empty 序号 carries on the row above: its units are further units, not the rest
+    of the names above (区市场监管局区政务服务中心)."""
+    text = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t推行企业开办“一网通办”，压缩企业开办时间至1个工作日以内，\t区市场监管局\t区税务局\t2023年6月底前\n"
+            "\t全面推行电子营业执照。\t区政务服务中心\t区人社局\t\n"
+            "2\t深化工程建设项目审批制度改革。\t区住建局\t区自然资源局\t2023年12月底前\n")
+    first = _tasks(text)[0]
+    assert first.title.endswith("全面推行电子营业执照")
+    assert (first.lead_units, first.responsible_units) == (["区市场监管局", "区政务服务中心"], ["区税务局", "区人社局"])
+
+
+def test_a_flattened_measure_row_is_a_task_of_its_own() -> None:
+    """重点任务 | 具体措施 flattened to tabs: the second measure's row has empty 序号 and 重点任务 (a
+    rowspan lost); it is its own task, as the HTML and DOCX forms give, with the merged lead."""
+    text = ("某市2022年重点任务清单\n序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+            "1\t全面实施行政许可事项清单管理\t编制并公布市、县两级行政许可事项清单。\t市政府办公室\t市级各有关部门\t2022年10月底前\n"
+            "\t\t对清单内事项逐项编制完成行政许可实施规范。\t\t各县市区政府\t2022年12月底前\n"
+            "2\t持续深化相对集中行政许可权改革\t梳理规范改革事项划转目录。\t市行政审批服务局\t市委编办\t持续推进\n")
+    tasks = _tasks(text)
+    assert [(t.number, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("1", ["市政府办公室"], ["市级各有关部门"], "2022-10-31"),
+        ("1", ["市政府办公室"], ["各县市区政府"], "2022-12-31"),
+        ("2", ["市行政审批服务局"], ["市委编办"], None)]
+    assert tasks[1].title == "对清单内事项逐项编制完成行政许可实施规范"
+
+
+def test_without_a_deadline_column_the_task_cell_states_its_date() -> None:
+    text = ("某县2024年重点任务清单\n序号\t任务内容\t牵头单位\t责任单位\n"
+            "1\t全面实施行政许可事项清单管理，2024年10月底前编制并公布县级行政许可事项清单。\t县行政审批服务局\t县司法局\n"
+            "2\t推行企业开办“一网通办”。\t县市场监管局\t县税务局\n")
+    tasks = _tasks(text)
+    assert [(t.deadline.kind, t.deadline.end) for t in tasks] == [("by_date", "2024-10-31"), ("none", None)]
+
+
+def test_a_two_row_header_reads_the_end_column_of_a_start_and_end_pair() -> None:
+    """时间节点 spanning 开始时间 | 完成时间 (an HTML colspan, repeated by the loader)."""
+    text = ("某县2024年重点工作台账\n序号\t工作任务\t责任单位\t时间节点\t时间节点\n"
+            "序号\t工作任务\t责任单位\t开始时间\t完成时间\n"
+            "1\t编制公布县级行政许可事项清单。\t县政务服务中心\t2024年3月\t2024年6月底\n")
+    assert [t.deadline.end for t in _tasks(text)] == ["2024-06-30"]
+
+
+@pytest.mark.parametrize("two_rows", [False, True])
+def test_quarter_columns_of_a_ledger_are_milestones(two_rows: bool) -> None:
+    header = "序号\t重点任务\t牵头单位\t一季度\t二季度\t三季度\t四季度\n"
+    if two_rows:
+        header = "序号\t重点任务\t牵头单位\t时间节点\t时间节点\t时间节点\t时间节点\n" + header
+    text = (f"某县2024年重点工作台账\n{header}"
+            "1\t编制公布县级行政许可事项清单。\t县政务服务中心\t制定工作方案\t完成清单梳理\t\t\n")
+    deadline = _tasks(text)[0].deadline
+    assert deadline.kind == "milestones" and deadline.end == "2024-06-30"
+    assert [(m.period, m.text) for m in deadline.milestones] == [("2024-Q1", "制定工作方案"), ("2024-Q2", "完成清单梳理")]
+
+
+NESTED = ("某市2021年重点任务分解表\n序号\t重点任务\t牵头单位\t完成时限\n{top}\n{sub}\n"
+          "1\t实施亿元以上重点项目400个以上。\t市发展改革委\t2021年12月底前\n{sub2}\n"
+          "2\t社会消费品零售总额增长10%。\t市商务局\t2021年12月底前\n")
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_nested_group_rows_are_nested_sections(merged: bool) -> None:
+    """一、 then （一） (tab-less lines of a pasted table, or rows merged across it): both are sections."""
+    def row(value: str) -> str:
+        return "\t".join([value] * 4) if merged else value
+    text = NESTED.format(top=row("一、稳增长"), sub=row("（一）扩大有效投资"), sub2=row("（二）促进消费"))
+    result = extract_string(text).documents[0]
+    assert [(t.number, t.lead_units, t.section_path) for t in result.tasks] == [
+        ("1", ["市发展改革委"], ["一、稳增长", "（一）扩大有效投资"]),
+        ("2", ["市商务局"], ["一、稳增长", "（二）促进消费"])]
+    assert [(s.ordinal, s.level) for s in result.sections] == [("一、", 1), ("（一）", 2), ("（二）", 2)]
+
+
+def test_a_heading_alone_in_the_task_cell_is_a_group_row() -> None:
+    text = ("某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n一、主要预期目标\t\t\t\n"
+            "1\t地区生产总值增长6.2%左右。\t区发改局\t2023年12月底前\n\t二、深化改革\t\t\n"
+            "2\t编制公布区级行政许可事项清单。\t区政务服务中心\t2023年6月底前\n")
+    tasks = _tasks(text)
+    assert [(t.text, t.section_path) for t in tasks] == [
+        ("地区生产总值增长6.2%左右。", ["一、主要预期目标"]), ("编制公布区级行政许可事项清单。", ["二、深化改革"])]
+
+
+def test_header_cells_broken_over_lines_are_joined() -> None:
+    """A Word cell's paragraphs pasted as text: 牵头 ⏎ 单位 is one column name, not a first row."""
+    text = ("某市2023年重点任务分工表\n序号\t重点任务\t牵头\n单位\t配合\n单位\t完成\n时限\n"
+            "1\t编制公布市级行政许可事项清单。\t市政务服务中心\t市直各部门\t2023年3月底前\n")
+    tasks = _tasks(text)
+    assert [(t.number, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("1", ["市政务服务中心"], ["市直各部门"], "2023-03-31")]
+
+
+def test_a_wrapped_unit_of_a_whitespace_table_stays_one_name() -> None:
+    text = ("2023年优化营商环境重点任务分工表\n"
+            "序号   重点任务                          牵头单位  配合单位          完成时限\n"
+            " 1     动态调整行政许可事项清单。        市政府    市直有关部门      2023年6月底前\n"
+            "                                         办公室\n"
+            " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
+    assert [t.lead_units for t in _tasks(text)] == [["市政府办公室"], ["市数据局"]]
+
+
+def test_a_table_copied_one_cell_a_line_with_a_pipe_after_each_cell() -> None:
+    text = ("某开发区2025年重点工作及责任清单\n序号 |\n重点工作 |\n责任领导 |\n责任单位 |\n完成时限 |\n"
+            "1 |\n优化重点项目直通车工作机制。 |\n叶林 |\n招商工作部、安商工作部 |\n6月底前 |\n"
+            "2 |\n盘活存量土地400亩。 |\n马振明 |\n改革办 |\n年底前 |\n")
+    tasks = _tasks(text)
+    assert [(t.title, t.responsible_units, t.deadline.text) for t in tasks] == [
+        ("优化重点项目直通车工作机制", ["招商工作部", "安商工作部"], "6月底前"),
+        ("盘活存量土地400亩", ["改革办"], "年底前")]
+
+
+def test_an_empty_cell_in_a_column_the_others_fill_is_warned_about() -> None:
+    text = ("某区2023年重点工作任务分工表\n序号\t重点任务\t牵头单位\t责任单位\t完成时限\n"
+            "1\t地区生产总值增长6.2%左右。\t区发改局\t立山经济开发区\t2023年12月底前\n"
+            "2\t固定资产投资增长15%左右。\t\t各街道\t2023年12月底前\n"
+            "3\t一般公共预算收入增长8%左右。\t区财政局\t税务局\t2023年12月底前\n")
+    document = extract_string(text).documents[0]
+    assert [(w.code, w.task_id) for w in document.warnings] == [("table.empty_cell", "t2")]
+    assert document.tasks[1].lead_units == []
+
+
+def test_a_header_with_no_row_read_is_warned_about() -> None:
+    text = "某区2023年重点任务分工表\n序号\t重点任务\t牵头单位\t完成时限\n\n请各单位认真落实。\n"
+    assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unread"]
+
+
+def test_a_category_column_groups_its_rows() -> None:
+    """类别 merged over its rows (repeated by the loader): its value is the rows' section."""
+    text = ("2024年政府工作报告目标任务分工方案\n类别\t任务内容\t牵头领导\t责任单位\n"
+            "主要预期目标\t地区生产总值增长6%以上。\t张建国\t县发改局\n"
+            "主要预期目标\t一般公共预算收入增长5%左右。\t李明\t县财政局\n"
+            "深化改革开放\t持续深化相对集中行政许可权改革。\t王强\t县行政审批服务局\n")
+    document = extract_string(text).documents[0]
+    assert [t.section_path for t in document.tasks] == [["主要预期目标"], ["主要预期目标"], ["深化改革开放"]]
+    assert [s.title for s in document.sections] == ["主要预期目标", "深化改革开放"]
+
+
+def test_a_whitespace_header_wrapped_over_two_lines() -> None:
+    """牵头 / 单位 and 完成 / 时限 printed on two lines of a PDF's header: the columns keep their roles."""
+    text = ("2023年优化营商环境重点任务分工表\n"
+            "序号   重点任务                          牵头      配合单位          完成\n"
+            "                                         单位                        时限\n"
+            " 1     动态调整行政许可事项清单。        市政府    市直有关部门      2023年6月底前\n"
+            "                                         办公室\n"
+            " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
+    assert [(t.lead_units, t.deadline.end) for t in _tasks(text)] == [
+        (["市政府办公室"], "2023-06-30"), (["市数据局"], "2023-12-31")]

@@ -47,12 +47,11 @@ def _sections(headings: list[Heading], part: DocumentPart) -> tuple[list[dict[st
 
 
 def _kept_parent(heading: Heading, part: DocumentPart, kept: set[int]) -> Heading | None:
-    parent = heading.parent
-    while parent is not None:
-        candidate = part.headings[parent]
+    candidate = heading.enclosing(part.headings)
+    while candidate is not None:
         if candidate.line in kept:
             return candidate
-        parent = candidate.parent
+        candidate = candidate.enclosing(part.headings)
     return None
 
 
@@ -60,7 +59,7 @@ def _section_chain(section: Heading | None, part: DocumentPart) -> list[Heading]
     chain: list[Heading] = []
     while section is not None:
         chain.append(section)
-        section = part.headings[section.parent] if section.parent is not None else None
+        section = section.enclosing(part.headings)
     return list(reversed(chain))
 
 

@@ -79,6 +79,15 @@ class Heading:
     rest: str
     parent: int | None = None  # index into Document.headings
     nontask: bool = False
+    # a task table's group row under another group row (一、稳增长 over （一）扩大有效投资): that
+    # row's heading, which is in no document's headings (tables.py); `parent` is then unused
+    outer: Heading | None = None
+
+    def enclosing(self, headings: list[Heading]) -> Heading | None:
+        """The heading this one sits under: its outer group row, else its parent among `headings`."""
+        if self.outer is not None:
+            return self.outer
+        return headings[self.parent] if self.parent is not None else None
 
 
 @dataclass

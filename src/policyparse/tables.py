@@ -2,8 +2,9 @@
 
 Loaders render tables as one line per row with cells separated by tabs; .txt files copied out of
 PDFs carry the same tables aligned with runs of spaces. A task table is recognised by its header
-row: column names map to roles (number, task, lead, responsible, deadline) through the `column`
-rules of `grammars/tables.yaml`, so any reasonable names and orders work. Below the header,
+row: column names map to roles (number, task, lead, responsible, deadline; period columns of a
+台账's schedule, a category column) through the `column` rules of `grammars/tables.yaml`, so any
+reasonable names and orders work; unit columns may repeat, all are read. Below the header,
 repeated headers (one per printed page) are dropped, rows whose 序号 is empty continue the row
 above (a cell wrapped over lines or a row broken by a page), and group rows that span the table
 ("一、深化简政放权") become the section of the rows under them.
@@ -28,8 +29,10 @@ if TYPE_CHECKING:
     from .extract import RawTask
     from .structure import DocumentPart, Line, Structure
 
-ROLES = ("number", "task", "lead", "responsible", "deadline")
-_FIELD_ROLES = ("lead", "responsible", "deadline")
+ROLES = ("number", "task", "lead", "responsible", "deadline", "period", "category")
+_FIELD_ROLES = ("lead", "responsible", "deadline", "period")
+_UNIT_COLUMNS = ("lead", "responsible")  # may repeat in a header; a unit cell holds one name a line
+_REPEATED = (*_UNIT_COLUMNS, "period")  # roles several columns may have (一季度 | 二季度 | …)
 _NUMBER_TRIM = " \t.．、。:：（）()"
 
 
@@ -53,7 +56,11 @@ class _Table:
     header_line: int
     roles: list[str | None]
     rows: list[_Row] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the header's cells, as printed
     lines: set[int] = field(default_factory=set)
+    # a whitespace table (a PDF's): a cell wraps within its column, mid-name (市政府 ⏎ 办公室), so a
+    # row with empty 序号 is the rest of the cells above, glued on as printed
+    wraps: bool = False
 
 
 # ---------------------------------------------------------------- grammar access
@@ -97,7 +104,8 @@ def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | N
         role = column.role if column else None
         if role == "task" and "task" in roles and "measure" not in roles:
             role = "measure"  # 重点任务 | 具体措施: the second task-like column holds the measures
-        roles.append(role if role not in roles else None)
+        # unit and period columns may repeat (责任单位 | 配合单位: both responsible, read in column order)
+        roles.append(role if role in _REPEATED or role not in roles else None)
     fields = sum(1 for r in roles if r in _FIELD_ROLES)
     if "task" not in roles or fields < grammars.number("tables", "min_field_columns", 1):
         return None
@@ -153,9 +161,6 @@ def _tab_table(structure: Structure, header: int, last: int, roles: list[str | N
     return table
 
 
-_UNIT_COLUMNS = ("lead", "responsible")  # a unit cell broken over lines holds one name a line
-
-
 def _continues(previous: _Row, cells: list[str], roles: list[str | None]) -> bool:
     """Does a tab line finish the row above, short of cells because a cell broke over lines? Only
     where the table numbers its rows and this line's first cell is no number."""
@@ -174,7 +179,7 @@ def _inside_table(structure: Structure, index: int, last: int, roles: list[str |
     lines = structure.lines
     if len(lines[index].text) > _TABLESS_LINE_CHARS or attachment_label(grammars).match(lines[index].text):
         return False  # 附件2：… is the next table's caption
-    ahead = next((ln for ln in lines[index + 1:last] if ln.text), None)
+    ahead = next((ln for ln in lines[index + 1:last] if ln.text and not _group_line(ln.text, grammars)), None)
     if ahead is None:
         return False
     raw = _raw_line(structure, ahead)
@@ -182,6 +187,15 @@ def _inside_table(structure: Structure, index: int, last: int, roles: list[str |
         return False
     other = header_roles(raw.split("\t"), grammars)
     return other is None or other == roles
+
+
+def _group_line(text: str, grammars: GrammarSet) -> bool:
+    """A short tab-less heading line (一、稳增长, （一）扩大有效投资): a group row, maybe the first of
+    nested ones, whose row follows after the others."""
+    if "\t" in text or len(text) > _TABLESS_LINE_CHARS:
+        return False
+    heading = match_heading(text, grammars)
+    return heading is not None and heading[2] <= _GROUP_RANK
 
 
 def _display_width(text: str) -> int:
@@ -300,8 +314,10 @@ def _raw_start(line: Line) -> int:
     return line.raw_start
 
 
-def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet) -> list[_Table]:
-    """Every task table whose header lies in lines [first, last)."""
+def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSet,
+                unread: list[int] | None = None) -> list[_Table]:
+    """Every task table whose header lies in lines [first, last); the lines of tab or whitespace
+    headers under which no row could be read are added to `unread`."""
     lines = structure.lines
     gap = grammars.number("tables", "column_gap", 2)
     space_run = _space_run(gap)
@@ -323,9 +339,14 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
         text = lines[index].text
         table: _Table | None = None
         if "\t" in text:
-            roles = header_roles(_raw_line(structure, lines[index]).split("\t"), grammars)
+            cells = _raw_line(structure, lines[index]).split("\t")
+            roles = header_roles(cells, grammars)
             if roles:
-                table = _tab_table(structure, index, last, roles, grammars)
+                cells, extra = _header_continued(structure, index, last, cells, grammars)
+                roles = header_roles(cells, grammars) or roles
+                table = _tab_table(structure, index + extra, last, roles, grammars)
+                table.header_line, table.names = index, cells
+                table.lines |= set(range(index, index + extra + 1))
         elif (any_gap or " " in text or "\u3000" in text) and space_run.search(text):
             raw = _raw_line(structure, lines[index])
             cells = _fragment_texts(raw, gap)  # display columns are only needed for a header
@@ -334,21 +355,86 @@ def find_tables(structure: Structure, first: int, last: int, grammars: GrammarSe
                 parts = _fragments(raw, gap)
                 starts = [c for c, _ in parts]
                 ends = [c + _display_width(p) for c, p in parts]
-                table = _space_table(structure, index, last, roles, starts, ends, gap)
+                cells, extra = _space_header_continued(structure, index, last, cells, (starts, ends), gap,
+                                                       grammars)
+                roles = header_roles(cells, grammars) or roles
+                table = _space_table(structure, index + extra, last, roles, starts, ends, gap)
+                table.header_line, table.names, table.wraps = index, cells, True
+                table.lines |= set(range(index, index + extra + 1))
         elif text in numbers:
             table = _stacked_table(structure, index, last, grammars)
         if table is not None and table.rows:
             table.lines |= _caption_lines(lines, first, index, grammars)
             tables.append(table)
             index = max(table.lines) + 1
+        elif table is not None and unread is not None:
+            unread.append(index)
     return tables
+
+
+_HEADER_PIECE_CHARS = 6  # a header cell's broken-off rest (单位, 时限); data rows have longer cells or a 序号
+
+
+def _header_continued(structure: Structure, header: int, last: int, cells: list[str],
+                      grammars: GrammarSet) -> tuple[list[str], int]:
+    """Header cells broken over lines (a Word cell's paragraphs pasted as text: 牵头 ⏎ 单位\t配合 ⏎
+    单位\t完成 ⏎ 时限): each following line of short pieces without digits whose first piece finishes
+    the last cell into a whole column name starts the cells after it. The cells, and how many lines were added."""
+    lines = structure.lines
+    extra = 0
+    while header + extra + 1 < last and lines[header + extra + 1].text:
+        pieces = _raw_line(structure, lines[header + extra + 1]).split("\t")
+        if any(len(_squeeze(p)) > _HEADER_PIECE_CHARS or any(ch.isdigit() for ch in p) for p in pieces):
+            break
+        if not _whole_name(_squeeze(cells[-1] + pieces[0]), grammars):  # 完成时限 ⏎ 一 is a group row
+            break
+        cells = [*cells[:-1], cells[-1].strip() + pieces[0].strip(), *pieces[1:]]
+        extra += 1
+    return cells, extra
+
+
+def _whole_name(name: str, grammars: GrammarSet) -> bool:
+    """Is `name` a column name from end to end (完成时限, not 完成时限一)?"""
+    column = cell_role(name, grammars)
+    return (column is not None and column.pattern.fullmatch(name) is not None) or name in _other_columns(grammars)
+
+
+def _space_header_continued(structure: Structure, header: int, last: int, cells: list[str],
+                            spans: tuple[list[int], list[int]], gap: int,
+                            grammars: GrammarSet) -> tuple[list[str], int]:
+    """A whitespace header printed over two lines (牵头  完成 ⏎ 单位  时限, a PDF's wrapped header
+    cells): the second line's short pieces without digits go under the columns they sit in, when
+    each finishes its column's name into a whole column name. The cells, and the lines added."""
+    starts, ends = spans
+    following = header + 1
+    if following >= last or not structure.lines[following].text:
+        return cells, 0
+    parts = _fragments(_raw_line(structure, structure.lines[following]), gap)
+    if not parts or any(len(p) > _HEADER_PIECE_CHARS or any(ch.isdigit() for ch in p) for _, p in parts):
+        return cells, 0
+    bounds = [0] + [(ends[c - 1] + starts[c]) // 2 for c in range(1, len(starts))]
+    joined = list(cells)
+    for col, text in parts:
+        column = max(c for c in range(len(bounds)) if bounds[c] <= col or c == 0)
+        joined[column] += text
+    changed = [name for name, before in zip(joined, cells, strict=True) if name != before]
+    return (joined, 1) if all(_whole_name(_squeeze(name), grammars) for name in changed) else (cells, 0)
 
 
 @cache
 def _number_names(grammars: GrammarSet) -> frozenset[str]:
     """序号 / 编号 …: the number column's names as printed alone on a line (from tables.yaml)."""
     names = ("序号", "序 号", "编号", "编 号", "序次")
-    return frozenset(n for n in names if (column := cell_role(n, grammars)) is not None and column.role == "number")
+    found = [n for n in names if (column := cell_role(n, grammars)) is not None and column.role == "number"]
+    return frozenset([*found, *(f"{n}{end}" for n in found for end in _CELL_ENDS)])
+
+
+_CELL_ENDS = (" |", "|")  # a page copied one cell a line with a pipe after each cell (序号 | ⏎ 重点任务 |)
+
+
+def _stacked_cell(text: str) -> str:
+    """A line of a one-cell-a-line table without the pipe a copy may put after each cell."""
+    return text[:-1].rstrip() if text.endswith("|") else text
 
 
 _ROW_NUMBER = re.compile(r"\d{1,3}[.．、]?")  # a row's 序号 cell alone on its line
@@ -363,7 +449,7 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     names, used = [], set()
     index = header
     while index < last and len(names) < _STACKED_MAX_COLUMNS:
-        text = lines[index].text
+        text = _stacked_cell(lines[index].text)
         if text:
             if cell_role(text, grammars) is None and _squeeze(text) not in _other_columns(grammars):
                 break
@@ -373,11 +459,15 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     roles = header_roles(names, grammars)
     if roles is None or roles[0] != "number" or len(roles) < 3:
         return None
-    table = _Table(header_line=header, roles=roles, lines=used)
+    table = _Table(header_line=header, roles=roles, lines=used, names=names)
     row: _Row | None = None
     while index < last:
-        text = lines[index].text
-        if text:
+        text = _stacked_cell(lines[index].text)
+        if not text and lines[index].text and row is not None and len(row.cells) < len(roles):
+            row.cells.append("")  # `|` alone: an empty cell, kept in its column
+            row.lines.append(index)
+            table.lines.add(index)
+        elif text:
             if _ROW_NUMBER.fullmatch(text):
                 row = _Row(lines=[index], cells=[text.rstrip(".．、")])
                 table.rows.append(row)
@@ -491,11 +581,47 @@ def _ordinal_group(row: _Row, roles: list[str | None]) -> str | None:
     return f"{ordinal}、{others.pop()}"
 
 
-def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
+_DATED = re.compile(r"\d{4}年")  # a continued deadline cell that opens with a year is a deadline of its own
+
+
+def _continued(role: str | None, before: str, cell: str) -> str:
+    """What goes between a cell and its continuation: a space in unit cells (a unit a line; the unit
+    splitter parts whole names only), "；" between two dated deadlines (2022年10月底前 / 2022年12月底前;
+    a date wrapped after its year, 2020年 / 9月底前, joins up), else nothing (wrapped text)."""
+    if role in _UNIT_COLUMNS:
+        return " "
+    if role == "deadline" and _DATED.match(cell) and not before.endswith(("年", *"0123456789")):
+        return "；"
+    return ""
+
+
+_SENTENCE_ENDS = ("。", "；", ";", "，", ",", "：", ":")
+
+
+def _task_cell_group(row: _Row, roles: list[str | None], grammars: GrammarSet) -> str | None:
+    """`| 二、深化改革 | | |` — a heading alone in the task cell, 序号 and the rest empty: a group row
+    (a merged cell the copy left in its second column), not the rest of the task above. A cell's
+    own broken-off item reads as a sentence (ends in 。/；), a group title does not."""
+    if "task" not in roles:
+        return None
+    column = roles.index("task")
+    if column >= len(row.cells) or any(c.strip() for i, c in enumerate(row.cells) if i != column):
+        return None
+    value = row.cells[column].strip()
+    if len(value) > _TABLESS_LINE_CHARS or value.endswith(_SENTENCE_ENDS):
+        return None
+    heading = match_heading(value, grammars)
+    return value if heading is not None and heading[2] <= _GROUP_RANK else None
+
+
+def _merge_into(previous: _Row, row: _Row, roles: list[str | None], separator: str = "",
+                wraps: bool = False) -> None:
     """A continuation row: cell text carries on (merged cells repeating a value add nothing).
 
-    A row wrapped over lines carries on with nothing between; a row of its own under the same
-    merged 序号 and task (`separator` "；") adds its cells as further items: units, deadlines, steps.
+    A row of a tab table carries on as `_continued` says (units and dates stay apart); one of a
+    whitespace table (`wraps`: its cells wrap mid-word) with nothing between; a row of its own
+    under the same merged 序号 and task (`separator` "；") adds its cells as further items: units,
+    deadlines, steps.
     """
     previous.lines += row.lines
     for column, cell in enumerate(row.cells):
@@ -504,7 +630,40 @@ def _merge_into(previous: _Row, row: _Row, separator: str = "") -> None:
             previous.cells.append(cell)
         elif cell and cell != previous.cells[column].strip():
             before = previous.cells[column].rstrip()
-            previous.cells[column] = before + (separator if before else "") + cell
+            role = roles[column] if column < len(roles) and not wraps else None
+            between = separator or _continued(role, before, cell)
+            previous.cells[column] = before + (between if before else "") + cell
+
+
+_MEASURE_ENDS = ("。", "；", ";", "！")
+_CARRIED_DOWN = ("number", "task", "lead")  # the cells a flattened rowspan over measure rows leaves empty
+
+
+def _own_measure(row: _Row, previous: _Row, roles: list[str | None]) -> bool:
+    """A row with empty 序号 and 重点任务 but a measure of its own, below a finished measure: the
+    next measure under a merged task flattened to text (the HTML / DOCX rowspan gives one task a
+    measure; so does this row)."""
+    if "measure" not in roles or _cell(row, roles, "task"):
+        return False
+    return bool(_cell(row, roles, "measure")) and _cell(previous, roles, "measure").endswith(_MEASURE_ENDS)
+
+
+def _carry_down(row: _Row, previous: _Row, roles: list[str | None]) -> _Row:
+    """The measure row with the merged cells (序号, 重点任务, 牵头单位) of the row above filled in."""
+    cells = list(row.cells) + [""] * max(0, len(previous.cells) - len(row.cells))
+    for column, role in enumerate(roles):
+        if role in _CARRIED_DOWN and column < len(cells) and not cells[column].strip() \
+                and column < len(previous.cells):
+            cells[column] = previous.cells[column]
+    return _Row(lines=list(row.lines), cells=cells)
+
+
+def _refined(roles: list[str | None], again: list[str | None]) -> list[str | None]:
+    """Roles under a two-row header: the second row's where it names one; else the first row's,
+    unless the second row gives that (single) role to another column — 时间节点 over 开始时间 |
+    完成时间 is read from 完成时间 alone."""
+    return [new or (old if old in _REPEATED or old not in again else None)
+            for new, old in zip(again, roles, strict=True)]
 
 
 def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, bool]]:
@@ -515,30 +674,42 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     has_number = "number" in roles
     rows: list[tuple[_Row, str | None, bool]] = []
     group: str | None = None
+    last_data: _Row | None = None  # the last row that is no group row: a continuation's row above
     for row in table.rows:
         again = header_roles(row.cells, grammars)
         if again == roles:
             continue
         if again is not None and not rows and len(again) == len(roles):
             # 责任单位 spanning 牵头单位 | 配合单位: the second header row names the columns
-            roles = table.roles = [new or old for new, old in zip(again, roles, strict=True)]
+            roles = table.roles = _refined(roles, again)
+            table.names = [cell if new else name for cell, new, name in
+                           zip(row.cells, again, table.names or [""] * len(again), strict=True)]
             continue
-        value = _group_value(row) or _ordinal_group(row, roles)
+        value = _group_value(row) or _ordinal_group(row, roles) or _task_cell_group(row, roles, grammars)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
             group = value
             rows.append((row, value, True))
             continue
         number = _cell(row, roles, "number")
-        data = [r for r, _, is_group in rows if not is_group]
-        if data:
-            previous = data[-1]
+        category = _cell(row, roles, "category")
+        if category and category != group and not (has_number and not number):
+            # 类别 | 任务内容 | …: the category cell (merged over its rows) is the rows' group heading
+            group = category
+            rows.append((_Row(lines=row.lines[:1], cells=[category]), category, True))
+        if last_data is not None:
+            previous = last_data
             same = number and number == _cell(previous, roles, "number") and \
                 _cell(row, roles, "task") == _cell(previous, roles, "task") and \
                 _cell(row, roles, "measure") == _cell(previous, roles, "measure")
-            if (has_number and not number) or same:
-                _merge_into(previous, row, "；" if same else "")
+            if has_number and not number and _own_measure(row, previous, roles):
+                last_data = _carry_down(row, previous, roles)
+                rows.append((last_data, group, False))
                 continue
-        rows.append((_Row(lines=list(row.lines), cells=list(row.cells)), group, False))
+            if (has_number and not number) or same:
+                _merge_into(previous, row, roles, "；" if same else "", table.wraps)
+                continue
+        last_data = _Row(lines=list(row.lines), cells=list(row.cells))
+        rows.append((last_data, group, False))
     return rows
 
 
@@ -566,14 +737,54 @@ def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart
                    rest=rest, parent=parent)
 
 
+def _period_phrase(row: _Row, table: _Table) -> str:
+    """一季度 | 二季度 | … columns (a 台账's schedule): one 推进计划 phrase, 一季度：制定方案；二季度：…,
+    which the deadlines stage reads as milestones."""
+    return "；".join(f"{_squeeze(table.names[column])}：{row.cells[column].strip()}"
+                     for column, role in enumerate(table.roles)
+                     if role == "period" and column < len(row.cells) and column < len(table.names)
+                     and row.cells[column].strip())
+
+
+def _deadline_in_text(row: _Row, roles: list[str | None], year: int | None, ref: date | None,
+                      grammars: GrammarSet) -> deadlines.DeadlineResult:
+    """A table without a 完成时限 column: the dated target its task cell states (2024年10月底前编制…),
+    read as in a prose task's body. A deadline column left empty stays empty (it may mean 同上)."""
+    if "deadline" not in roles and "period" not in roles:
+        text = "\n".join(c for c in (_cell(row, roles, "task"), _cell(row, roles, "measure")) if c)
+        found = deadlines.find_in_text(text, year, ref, grammars)
+        if found is not None:
+            return found
+    return deadlines.DeadlineResult(text=None, kind="none", end=None)
+
+
+def _nested_group(value: str, line: int, parent: int | None, part: DocumentPart, grammars: GrammarSet,
+                  open_groups: list[tuple[int, Heading]]) -> Heading:
+    """A group row under the open group rows (their ordinal's rank, their heading): it closes those
+    of its ordinal's rank or below (二、 closes 一、 and its （一）) and sits under the last one left
+    (（一） under 一、), one rank deeper."""
+    heading = _group_heading(value, line, parent, part, grammars)
+    found = match_heading(value, grammars)
+    rank = found[2] if found else 1
+    while open_groups and open_groups[-1][0] >= rank:
+        open_groups.pop()
+    if open_groups:
+        heading.outer = open_groups[-1][1]
+        heading.rank = max(heading.rank, heading.outer.rank + 1)
+    open_groups.append((rank, heading))
+    return heading
+
+
 def _number(cell: str) -> str | None:
     number = cell.strip(_NUMBER_TRIM)
     return number or None
 
 
 def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet,
-                        year: int | None, ref: date | None) -> tuple[list[RawTask], set[int]]:
-    """Tasks from task tables in one document, and the line indexes those tables occupy."""
+                        year: int | None, ref: date | None) -> tuple[list[RawTask], set[int], list[TableNote]]:
+    """Tasks from task tables in one document, the line indexes those tables occupy, and what the
+    tables leave unresolved: a header with no row read, a cell left empty that its column fills
+    elsewhere (warnings: `table.unread`, `table.empty_cell`)."""
     lines = structure.lines
     # tables before this document: a running total over the documents seen in order (summing a dict of
     # every earlier document's count, per document, was quadratic in the number of notices in a file)
@@ -584,12 +795,15 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         earlier = totals[-1]
     else:  # the first document asked for, or one asked for out of document order
         earlier = len(find_tables(structure, 0, part.first, grammars)) if part.first else 0
-    found = find_tables(structure, part.first, part.last, grammars)
+    unread: list[int] = []
+    found = find_tables(structure, part.first, part.last, grammars, unread)
+    notes: list[TableNote] = [("table.unread", None, "no row read under the task-table header "
+                               f"“{' | '.join(lines[line].text.split(chr(9)))[:80]}”") for line in unread]
     if in_order:
         firsts.append(part.first)
         totals.append(earlier + len(found))
     if not found:
-        return [], set()
+        return [], set(), notes
     from .extract import RawTask, task_title  # imported here: most documents hold no table
 
     table_ref = _table_ref(grammars)
@@ -601,13 +815,15 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
         parent = _enclosing(part, structure, table.header_line, grammars)
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
+        open_groups: list[tuple[int, Heading]] = []  # the group rows the next rows sit under, outermost first
         row_number = 0
         above: _Row | None = None
         rows = _rows(table, grammars)
         shared = Counter(_cell(r, table.roles, "task") for r, _, is_group in rows if not is_group)
+        read: list[tuple[_Row, RawTask]] = []
         for row, group, is_group in rows:
             if is_group and group:
-                groups[group] = _group_heading(group, row.lines[0], parent, part, grammars)
+                groups[group] = _nested_group(group, row.lines[0], parent, part, grammars, open_groups)
                 continue
             text = _cell(row, table.roles, "task")
             if not text:
@@ -619,13 +835,18 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             rules = {"task": table_ref}
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
             phrase = _cell(row, table.roles, "deadline")
+            column = "deadline"
+            if not phrase and (phrase := _period_phrase(row, table)):
+                column = "period"
             if phrase:
                 deadline = deadlines.normalise(phrase, year, ref, grammars)
-                rules["deadline"] = refs["deadline"]
+                rules["deadline"] = refs[column]
                 if deadline.rule:
                     rules["deadline_kind"] = deadline.rule
             else:
-                deadline = deadlines.DeadlineResult(text=None, kind="none", end=None)
+                deadline = _deadline_in_text(row, table.roles, year, ref, grammars)
+                if deadline.rule:
+                    rules["deadline_kind"] = deadline.rule
             span = (lines[row.lines[0]].start, lines[row.lines[-1]].end)
             printed_number = _cell(row, table.roles, "number")
             if not printed_number and (ordinal := match_heading(text, grammars)) is not None:
@@ -640,7 +861,42 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
-    return tasks, used
+            read.append((row, tasks[-1]))
+        notes += _empty_cells(table, read)
+    return tasks, used, notes
+
+
+TableNote = tuple[str, "RawTask | None", str]  # (warning code, the task concerned, message)
+_EMPTY_CELL_SHARE = 2 / 3  # a column filled in this share of a table's rows (at least 2) is meant to be filled
+
+
+def _empty_cells(table: _Table, read: list[tuple[_Row, RawTask]]) -> list[TableNote]:
+    """Rows whose 牵头单位 (责任单位 when there is no lead column: a task may well have no co-units) or
+    完成时限 cell is empty in a table that otherwise fills it: a cell merged over rows and copied once,
+    or a cell the source left out. Nothing is guessed; it is said."""
+    notes: list[TableNote] = []
+    for role in ("lead" if "lead" in table.roles else "responsible", "deadline"):
+        columns = [c for c, named in enumerate(table.roles) if named == role]
+        if not columns:
+            continue
+        empty = [(row, task) for row, task in read
+                 if not any(c < len(row.cells) and row.cells[c].strip() for c in columns)]
+        filled = len(read) - len(empty)
+        if not empty or filled < 2 or filled < _EMPTY_CELL_SHARE * len(read):
+            continue
+        name = _squeeze(table.names[columns[0]]) if columns[0] < len(table.names) else role
+        notes += [("table.empty_cell", task, f"table {task.table} row {task.row}: the {name} cell is empty "
+                   f"while the other rows fill it (a merged cell copied once?)") for _, task in empty]
+    return notes
+
+
+def _unit_cells(row: _Row, roles: list[str | None]) -> list[tuple[str, str]]:
+    """(role, cell) of every unit column of a row, lead columns first, each role in column order: a
+    table may have several (牵头单位 | 责任单位 | 配合单位; 第一责任单位 | 其他责任单位)."""
+    return [(role, row.cells[column].strip())
+            for role in _UNIT_COLUMNS
+            for column, named in enumerate(roles)
+            if named == role and column < len(row.cells)]
 
 
 def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: dict[str, str],
@@ -650,8 +906,8 @@ def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: 
 
     lead: list[str] = []
     responsible: list[str] = []
-    for role in ("lead", "responsible"):
-        found_lead, found_responsible, worded = cell_units(_cell(row, roles, role), role, refs[role], grammars)
+    for role, cell in _unit_cells(row, roles):
+        found_lead, found_responsible, worded = cell_units(cell, role, refs[role], grammars)
         lead += [name for name in found_lead if name not in lead]
         responsible += [name for name in found_responsible if name not in responsible and name not in lead]
         if found_lead:

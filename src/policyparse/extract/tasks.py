@@ -348,7 +348,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         rank = _fallback_rank(part)
     from ..tables import extract_table_tasks
 
-    table_tasks, table_lines = extract_table_tasks(structure, part, grammars, year, ref)
+    table_tasks, table_lines, table_notes = extract_table_tasks(structure, part, grammars, year, ref)
     tasks = list(table_tasks)
     table_starts = sorted(table_lines) if table_lines else []  # a numbered item's block ends where a table begins
     lines = structure.lines
@@ -411,6 +411,10 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     warnings += [("units.unread", i, f"a role phrase names no unit recognised: {phrase!r}")
                  for i, task in enumerate(tasks)
                  if not task.lead and not task.responsible and (phrase := _unread_role_phrase(task.text, grammars))]
+    if table_notes:
+        index = {id(task): i for i, task in enumerate(tasks)}
+        warnings += [(code, index[id(task)] if task is not None else None, message)
+                     for code, task, message in table_notes]
     return DocumentTasks(tasks=tasks, task_rank=rank, section_headings=sections, warnings=warnings)
 
 
@@ -489,7 +493,7 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
             continue
         section = task.section
         while section is not None and section.line not in fielded:
-            section = part.headings[section.parent] if section.parent is not None else None
+            section = section.enclosing(part.headings)
         if section is None:
             continue
         if section.line not in units:
@@ -612,8 +616,12 @@ def _before_tail(end: int, line: int, tails: list[int], fielded: set[int]) -> in
 def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
     """The sections plus the group rows table tasks sit under (only table tasks have such sections)."""
     known = {id(h) for h in part.headings}
-    group_rows = {id(t.section): t.section for t in table_tasks
-                  if t.section is not None and id(t.section) not in known}
+    group_rows: dict[int, Heading] = {}
+    for task in table_tasks:
+        section = task.section
+        while section is not None and id(section) not in known:  # a group row and the ones around it
+            group_rows[id(section)] = section
+            section = section.outer
     if not group_rows:
         return sections
     taken = {h.line for h in group_rows.values()}  # a heading line a table read as its group row
