@@ -398,7 +398,7 @@ def test_closing_lines_are_found_from_each_shape_s_rarest_literal(grammars, monk
     text = "某方案\n一、任务\n1.推进甲事。\n12\n某县人民政府办公室\n2023年3月5日\n"
     found = st.structure(text, gs)
     assert st.tail_starts(found, found.documents[0], gs) == [4]
-    monkeypatch.setattr(st, "_tail_shapes", lambda grammars: ((re.compile(r"^\d+$"), ("",)),))
+    monkeypatch.setattr(st, "_tail_shapes", lambda grammars: (((re.compile(r"^\d+$"), ("",)),), None))
     assert st.tail_starts(found, found.documents[0], gs) == [3, 4]
 
 

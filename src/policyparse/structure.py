@@ -828,14 +828,18 @@ def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) 
     text, start, end = structure.text, lines[first].raw_start, lines[part.last - 1].raw_end
     starts = _raw_starts(structure)
     found: set[int] = set()
-    for pattern, literals in _tail_shapes(grammars):
-        for literal in literals:
-            at = text.find(literal, start, end)
-            while at >= 0:
-                index = _line_at(starts, at, first)
-                if pattern.search(lines[index].text):
+    shapes, literal_scan = _tail_shapes(grammars)
+    if literal_scan is None:  # a shape without literals: every line is a candidate
+        found.update(index for index in range(first, part.last)
+                     if any(pattern.search(lines[index].text) for pattern, _ in shapes))
+    else:
+        checked = -1
+        for m in literal_scan.finditer(text, start, end):  # one scan for all shapes' literals
+            index = _line_at(starts, m.start(), first)
+            if index != checked:
+                checked = index
+                if any(pattern.search(lines[index].text) for pattern, _ in shapes):
                     found.add(index)
-                at = text.find(literal, lines[index].raw_end + 1, end)
     date_line = _date_line(grammars)
     for m in _LINE_END_DAY.finditer(text, start, end):
         index = _line_at(starts, m.start(), first)
@@ -862,27 +866,30 @@ def _raw_starts(structure: Structure) -> list[int]:
 
 
 @cache
-def _tail_shapes(grammars: GrammarSet) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-    """(pattern, the literals to find for it) of every closing line shape: meta.yaml `tail_lines`, the
-    附件 label and the closing formula. A shape without known literals is tried on every line."""
+def _tail_shapes(grammars: GrammarSet) -> tuple[tuple[tuple[re.Pattern[str], tuple[str, ...]], ...],
+                                                re.Pattern[str] | None]:
+    """((pattern, the literals to find for it) of every closing line shape — meta.yaml `tail_lines`, the
+    附件 label and the closing formula —, one scan for all those literals); the scan is None when a
+    shape shows no literal (every line is then a candidate)."""
     fragments = [*grammars.vocab("meta", "tail_lines"), *grammars.vocab("meta", "attachment_label"),
                  *grammars.vocab("meta", "closing_formula")]
-    shapes = []
-    for fragment in map(str, fragments):
-        pattern = re.compile(fragment)
-        shapes.append((pattern, _rarest_literals(pattern)))
-    return tuple(shapes)
+    shapes = tuple((pattern, _rarest_literals(pattern)) for pattern in map(re.compile, map(str, fragments)))
+    literals = {literal for _, found in shapes for literal in found}
+    if "" in literals:
+        return shapes, None
+    return shapes, re.compile("|".join(map(re.escape, sorted(literals, key=len, reverse=True))) or "(?!)")
 
 
 def _rarest_literals(pattern: re.Pattern[str]) -> tuple[str, ...]:
     """Of the literal sets every match holds one of, the one least likely in running text: the longest
-    shortest string, then one without ASCII (digits are everywhere), then the later one; ("",) when
+    shortest string, then one without ASCII (digits are everywhere), then the smaller set, then the
+    later one; ("",) when
     the pattern shows none (every position is a candidate)."""
     options = literal_options(pattern)
     if not options:
         return ("",)
     ranked = max(enumerate(options), key=lambda item: (min(map(len, item[1])),
-                                                       not any(s.isascii() for s in item[1]), item[0]))
+                                                       not any(s.isascii() for s in item[1]), -len(item[1]), item[0]))
     return tuple(sorted(ranked[1]))
 
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 from .. import deadlines
 from ..grammar import GrammarSet
-from ..regexinfo import literal_gate
+from ..regexinfo import literal_gate, minimal
 from .brackets import _CLOSE, _PAIRS, _TRIM, _closes, _Groups, _groups_in, _has_open, _opens, bracket_groups
 from .units import (
     _is_unit_name,
@@ -616,8 +616,18 @@ def role_line_fields(text: str, before: str, rules: _FieldRules, year: int | Non
 
 
 def title_units(title: str, grammars: GrammarSet) -> tuple[str, list[str], str] | None:
+    """(role, units, rule ref) of a section titled by its units (县发改局牵头工作（3项）), or None."""
+    words = title_words(grammars)
+    if words is not None and not any(word in title for word in words):
+        return None  # most titles: no role word, no cache look-up
+    return _title_units(title, grammars)
+
+
+@lru_cache(maxsize=4096)
+def _title_units(title: str, grammars: GrammarSet) -> tuple[str, list[str], str] | None:
     """(role, units, rule ref) of a section titled by its units (县发改局牵头工作（3项）; fields.yaml
-    rules of kind `title`), or None. Units must carry unit suffixes."""
+    rules of kind `title`), or None. Units must carry unit suffixes. Cached (a heading is asked
+    about when choosing sections and again by its tasks); callers must not mutate the result."""
     rules = _field_rules(grammars)
     for gate, pattern, role, ref in _title_rules(grammars):
         if gate is not None and not any(literal in title for literal in gate):
@@ -630,9 +640,26 @@ def title_units(title: str, grammars: GrammarSet) -> tuple[str, list[str], str] 
 
 @cache
 def _title_rules(grammars: GrammarSet) -> tuple[tuple[frozenset[str] | None, re.Pattern[str], str, str], ...]:
-    return tuple((literal_gate(grammar.pattern(rule.id)), grammar.pattern(rule.id), str(rule.extra("role", "lead")),
-                  grammar.rule_ref(rule))
+    return tuple((_short_gate(literal_gate(grammar.pattern(rule.id))), grammar.pattern(rule.id),
+                  str(rule.extra("role", "lead")), grammar.rule_ref(rule))
                  for grammar, rule in grammars.rules("fields") if rule.extra("kind") == "title" and rule.pattern)
+
+
+@cache
+def title_words(grammars: GrammarSet) -> frozenset[str] | None:
+    """Strings one of which every title naming its units holds (牵头, 负责); None when unknown."""
+    words: set[str] = set()
+    for gate, _pattern, _role, _ref in _title_rules(grammars):
+        if gate is None:
+            return None
+        words |= gate
+    return frozenset(words)
+
+
+def _short_gate(gate: frozenset[str] | None) -> frozenset[str] | None:
+    """A gate's literals cut to their first two characters (牵头的重点工作 … → 牵头, 负责): as necessary,
+    and two `in` tests instead of two dozen."""
+    return None if gate is None else minimal(frozenset(literal[:2] for literal in gate))
 
 
 def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:

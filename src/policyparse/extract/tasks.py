@@ -18,7 +18,7 @@ from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
-from .fields import _field_rules, _Fields, _read_block, parse_group, role_line_fields, title_units
+from .fields import _field_rules, _Fields, _read_block, parse_group, role_line_fields, title_units, title_words
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
@@ -448,27 +448,41 @@ def _role_line_segments(structure: Structure, part: DocumentPart, line: int, end
     each run is a task of its own under the heading. None for any other block."""
     if line in fielded or end - line < 5:
         return None
+    closing = [index for index in range(line + 1, end) if index in fielded]
+    if len(closing) < 2:
+        return None
     texts = _texts(structure)
     rules = _field_rules(grammars)
-    heads = {h.line for h in part.headings}
+    for index in closing:  # a labelled or bracketed field: the block is one task
+        if not texts[index] or role_line_fields(texts[index], texts[index - 1], rules, year, ref) is None:
+            return None
+    heads = _heading_lines(part)
+    if bisect.bisect_right(heads, line) != bisect.bisect_left(heads, end):
+        return None  # sub-items: their own tasks
     runs: list[tuple[int, int]] = []
     start = line + 1
-    for index in range(line + 1, end):
-        if index in heads:
-            return None
-        if index not in fielded:
-            continue
-        if not texts[index] or role_line_fields(texts[index], texts[index - 1], rules, year, ref) is None:
-            return None  # a labelled or bracketed field: the block is one task
+    for index in closing:
         if not any(texts[i] for i in range(start, index)):
             return None
         runs.append((start, index + 1))
         start = index + 1
-    return runs if len(runs) >= 2 else None
+    return runs
+
+
+def _heading_lines(part: DocumentPart) -> list[int]:
+    found = part.__dict__.get("_heading_lines")
+    if found is None:
+        found = part.__dict__["_heading_lines"] = [h.line for h in part.headings]
+    return found
 
 
 def _titled_lines(part: DocumentPart, grammars: GrammarSet) -> set[int]:
     """The lines of headings whose title names their units (县发改局牵头工作（3项）)."""
+    words = title_words(grammars)
+    if words is not None:
+        titles = "\n".join(h.title for h in part.headings)
+        if not any(word in titles for word in words):
+            return set()
     return {h.line for h in part.headings if title_units(h.title, grammars) is not None}
 
 
@@ -501,7 +515,7 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
             units[section.line] = _read_block(texts, section.line, section.line + 1, grammars, year, 0, ref)[0]
         own = units[section.line]
         if not own.lead and (titled := title_units(section.title, grammars)) is not None and titled[0] == "lead":
-            own.lead, own.rules["lead_units"] = titled[1], titled[2]  # 一、县发改局牵头工作（3项）
+            own.lead, own.rules["lead_units"] = list(titled[1]), titled[2]  # 一、县发改局牵头工作（3项）
         where = f"section-lead ({section.ordinal}{section.title})"
         named_units = bool(task.lead or task.responsible)
         if not task.lead and own.lead:
