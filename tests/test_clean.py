@@ -437,7 +437,7 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
         return False
     if "  " in current.strip(" ") or following.startswith(" "):
         return False
-    if following == current:
+    if following.startswith(current):
         return False
     if re.search(r"(?:文\s{0,4}号|索\s?引\s?号|发布机构|发布日期|发布时间|成文日期|发文日期|主题分类|组配分类)\s*[:：]?", current):
         return False  # a portal's metadata line
@@ -459,6 +459,8 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
     if (re.search(r"(?:通知|意见|方案|要点|办法|规定|细则|计划|决定|通报|报告|批复|函)$", current)
             and re.fullmatch(r"(?=[^。：:；;！？]*[，,])(?:各|[^。：:；;！？]*[，,、]各)[^。：:；;！？]*", following)):
         return False  # a title, then its addressees
+    if current[-1] in "“《":  # an opening quote ends no line
+        return rules.join_block.search(following) is None
     return (rules.join_block.search(following) is None
             and (len(current) >= min_length
                  or len(clean_rules._run_subs(current, "tidy", rules, Counter())) >= min_length))
@@ -662,3 +664,13 @@ def test_law_database_and_document_site_chrome_is_no_metadata(chrome: str) -> No
     body = f"{title}\n{title}\n各镇人民政府，县政府各部门：\n现将重点工作责任分解给你们。\n"
     meta = extract_string(chrome + body).documents[0].meta
     assert (meta.title, meta.issuer, meta.recipients) == (title, "县人民政府办公室", ["各镇人民政府", "县政府各部门"])
+
+
+def test_a_line_ending_in_an_opening_quote_joins_the_next_however_short() -> None:
+    """深化政务服务“ ⏎ — 2 — ⏎ 网上办”: a page label between the halves is dropped and the halves meet."""
+    from policyparse.pipeline import extract_string
+
+    text = ("数字某市建设2023年工作要点\n一、着力构建数字政府\n1.深化政务服务“\n— 2 —\n网上办”。全面深化提升工程。"
+            "（牵头单位：市行政审批服务局）\n2.推进《\n条例》实施。（牵头单位：市司法局）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.title for t in tasks] == ["深化政务服务“网上办”", "推进《条例》实施"]

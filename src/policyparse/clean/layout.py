@@ -470,9 +470,14 @@ def _joins(current: str, following: str, min_length: int, rules: CleanRules) -> 
         return True
     if rules.join_recipients_head.match(following) and rules.join_title_end.search(current) is not None:
         return False  # a title, then its addressees
+    if current[-1] in _WRAP_OPENERS:  # 深化政务服务“ ⏎ 网上办”: an opening quote ends no line, however short
+        return not _blocked(following, rules)
     return (not _blocked(following, rules)
             # judged as it will read once tidied (甘政办发2022194号 grows by 〔〕), so tidy is idempotent
             and (len(current) >= min_length or len(_run_subs(current, "tidy", rules, Counter())) >= min_length))
+
+
+_WRAP_OPENERS = "“《"  # an opening quote or title mark ends no line: the text wraps after it
 
 
 def _metadata_line(line: str, rules: CleanRules) -> bool:
