@@ -434,3 +434,10 @@ def test_a_headline_set_over_a_blank_line_is_one_title(grammars) -> None:
     assert structure(text, grammars).documents[0].meta.title == "关于落实国务院《政府工作报告》重点工作的任务分工"
     alone = "某市人民政府\n\n某市2023年工作要点\n\n一、重点任务\n1.推进甲事。（市人社局牵头）\n"
     assert structure(alone, grammars).documents[0].meta.title == "某市2023年工作要点"
+
+
+def test_a_page_number_between_an_attachment_label_and_its_title_splits_no_notice(grammars) -> None:
+    text = ("某县人民政府办公室关于印发2021年重点工作责任分解的通知\n各镇人民政府：\n现将责任分解印发给你们。\n"
+            "某县人民政府办公室\n2021年5月12日\n附件1\n2\n2021年重点工作责任分解\n一、主要目标\n"
+            "（一）地区生产总值增长11%。[牵头单位：县发改局]\n")
+    assert len(structure(text, grammars).documents) == 1

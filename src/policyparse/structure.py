@@ -42,6 +42,7 @@ _SPACES = re.compile(r"\s+")
 _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")  # a bare page number a PDF's text layer leaves on a line of its own
 _OPENS_TITLE = re.compile(r"[\u4e00-\u9fff]{0,30}关于")  # X关于 / 关于…: a headline's first part
 # a 发文字号 line is no part of a title
 _YEAR_BRACKETS = re.compile(r"[〔\[［【（(](?:19|20)\d{2}[〕\]］】）)]\s*第?\d")
@@ -1141,6 +1142,8 @@ def _previous_text_line(lines: list[Line], index: int) -> Line | None:
 
 def _is_attachment_title(lines: list[Line], line: Line) -> bool:
     previous = _previous_text_line(lines, line.index)
+    if previous is not None and _PAGE_NUMBER.fullmatch(previous.text):  # 附件1 ⏎ 2 ⏎ title: a PDF's page number
+        previous = _previous_text_line(lines, previous.index)
     return previous is not None and bool(_ATTACHMENT_ONLY.match(previous.text))
 
 
