@@ -858,3 +858,14 @@ def test_a_time_label_value_goes_on_over_the_step_lines_below_it() -> None:
     assert [t.text for t in tasks] == ["实施老旧小区改造。完成32个老旧小区改造任务。", "推进城市体检。开展年度城市体检。",
                                        "推进背街小巷整治。整治背街小巷20条。", "推进燃气改造。完成燃气管网改造。"]
     assert [t.lead_units for t in tasks] == [["区住建局"], ["区住建局"], ["区城管局"], ["区住建局"]]
+
+
+def test_a_field_line_ending_in_a_semicolon_does_not_take_the_body_below() -> None:
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2022年城乡环境整治工作方案\n一、重点任务\n（一）开展河道清理。\n"
+            "牵头单位：县水利局；责任单位：各乡镇；完成时限：2022年9月底前；\n"
+            "全面清理河道垃圾，建立河长巡河制度，到2023年底实现河道长治久清。\n")
+    (task,) = extract_string(text).documents[0].tasks
+    assert (task.deadline.text, task.deadline.end) == ("2022年9月底前", "2022-09-30")
+    assert "全面清理河道垃圾" in task.text

@@ -459,3 +459,22 @@ def test_a_whitespace_header_wrapped_over_two_lines() -> None:
             " 2     深化“一网通办”改革。              市数据局  市直有关部门      2023年12月底前\n")
     assert [(t.lead_units, t.deadline.end) for t in _tasks(text)] == [
         (["市政府办公室"], "2023-06-30"), (["市数据局"], "2023-12-31")]
+
+
+def test_agendas_project_lists_and_indicator_quarters_are_no_task_tables() -> None:
+    """A meeting agenda (日期 | 时间 | 主要内容) and a project list (项目名称 | 起止时间) name no unit column: no
+    task table; an indicator's quarter columns hold numbers, no steps; 类型 (续建/新建) is no group."""
+    from policyparse.pipeline import extract_string
+
+    agenda = ("某县安全生产培训班日程\n日期\t时间\t主要内容\t主讲人\n4月12日\t9:00—11:30\t法律法规解读\t县应急局\n"
+              "4月12日\t14:30—17:00\t危险化学品监管\t市应急局专家\n")
+    assert extract_string(agenda).documents[0].tasks == []
+    projects = "某县科技项目立项清单\n序号\t项目名称\t承担单位\t起止时间\n1\t智能农机研发\t某公司\t2022.6-2024.5\n"
+    assert extract_string(projects).documents[0].tasks == []
+    indicators = ("某县2022年指标分解表\n序号\t指标名称\t全年目标\t一季度\t上半年\t责任单位\n"
+                  "1\t地区生产总值增速\t7.5\t6.5\t7\t县发改局\n2\t工业增加值增速\t9\t8\t8.5\t县工信局\n")
+    tasks = extract_string(indicators).documents[0].tasks
+    assert [(t.responsible_units, t.deadline.kind) for t in tasks] == [(["县发改局"], "none"), (["县工信局"], "none")]
+    typed = ("某县重点项目表\n序号\t类型\t项目名称\t责任单位\t完成时限\n1\t续建\t第二水厂\t县水务局\t2022年10月底前\n"
+             "2\t新建\t棚户区改造\t县住建局\t2022年12月底前\n")
+    assert extract_string(typed).documents[0].sections == []

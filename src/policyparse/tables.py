@@ -41,6 +41,7 @@ class _Column:
     role: str
     ref: str
     pattern: re.Pattern[str]
+    weak: bool = False  # 时间, 项目名称: names that open no task table without a unit column
 
 
 @dataclass
@@ -68,7 +69,8 @@ class _Table:
 
 @cache
 def _columns(grammars: GrammarSet) -> tuple[_Column, ...]:
-    return tuple(_Column(str(rule.extra("role")), grammar.rule_ref(rule), grammar.pattern(rule.id))
+    return tuple(_Column(str(rule.extra("role")), grammar.rule_ref(rule), grammar.pattern(rule.id),
+                         bool(rule.extra("weak", False)))
                  for grammar, rule in grammars.rules("tables")
                  if rule.extra("role") in ROLES and rule.pattern)
 
@@ -96,18 +98,27 @@ def cell_role(cell: str, grammars: GrammarSet) -> _Column | None:
     return None
 
 
+_UNIT_ROLES = frozenset({"lead", "responsible"})
+
+
 def header_roles(cells: list[str], grammars: GrammarSet) -> list[str | None] | None:
     """Roles of a header row's cells, or None when the row is not a task-table header."""
     roles: list[str | None] = []
+    weak: set[str] = set()  # roles only weak names gave (时间 of a meeting agenda, 项目名称 of a project list)
     for cell in cells:
         column = cell_role(cell, grammars)
         role = column.role if column else None
         if role == "task" and "task" in roles and "measure" not in roles:
             role = "measure"  # 重点任务 | 具体措施: the second task-like column holds the measures
         # unit and period columns may repeat (责任单位 | 配合单位: both responsible, read in column order)
-        roles.append(role if role in _REPEATED or role not in roles else None)
-    fields = sum(1 for r in roles if r in _FIELD_ROLES)
+        kept = role if role in _REPEATED or role not in roles else None
+        if kept is not None and column is not None and column.weak:
+            weak.add(kept)
+        roles.append(kept)
+    fields = sum(1 for r in roles if r in _FIELD_ROLES and r not in weak)
     if "task" not in roles or fields < grammars.number("tables", "min_field_columns", 1):
+        return None
+    if "task" in weak and not any(r in _UNIT_ROLES for r in roles):
         return None
     return roles
 
@@ -739,11 +750,14 @@ def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart
 
 def _period_phrase(row: _Row, table: _Table) -> str:
     """一季度 | 二季度 | … columns (a 台账's schedule): one 推进计划 phrase, 一季度：制定方案；二季度：…,
-    which the deadlines stage reads as milestones."""
+    which the deadlines stage reads as milestones. Cells without words (an indicator's 6.5 %) are no steps."""
     return "；".join(f"{_squeeze(table.names[column])}：{row.cells[column].strip()}"
                      for column, role in enumerate(table.roles)
                      if role == "period" and column < len(row.cells) and column < len(table.names)
-                     and row.cells[column].strip())
+                     and _WORDED.search(row.cells[column]))
+
+
+_WORDED = re.compile(r"[\u3400-\u9fff]")  # a step says what is done; 6.5 under 一季度 is an indicator's target
 
 
 def _deadline_in_text(row: _Row, roles: list[str | None], year: int | None, ref: date | None,
