@@ -869,3 +869,24 @@ def test_a_field_line_ending_in_a_semicolon_does_not_take_the_body_below() -> No
     (task,) = extract_string(text).documents[0].tasks
     assert (task.deadline.text, task.deadline.end) == ("2022年9月底前", "2022-09-30")
     assert "全面清理河道垃圾" in task.text
+
+
+def test_new_rules_stay_quiet_on_ordinary_prose() -> None:
+    """Precision of the role-line, assigning-section and 1。 rules on ordinary notices."""
+    from policyparse.pipeline import extract_string
+
+    one_line = ("某县2023年安全生产工作要点\n一、重点工作\n（一）深化专项整治。全面开展三年行动。\n"
+                "（二）强化隐患排查。建立台账。\n相关部门按职责分工负责。\n（三）加强应急管理。完善预案。\n"
+                "二、强化基础\n（一）加强宣传教育。开展安全生产月活动。\n（二）推进信息化建设。建设监管平台。\n")
+    assert len(extract_string(one_line).documents[0].tasks) == 5  # one role line is no evidence of the level
+    safeguard = ("某县2023年优化营商环境工作方案\n一、重点任务\n（一）推进企业开办。（县市场监管局牵头）\n"
+                 "（二）推进审批改革。（县住建局牵头）\n二、强化保障，确保各项目标任务落到实处\n"
+                 "（一）加强组织领导。（县政府办公室牵头）\n（二）强化督查考核。（县督查室负责）\n")
+    assert [t.number for t in extract_string(safeguard).documents[0].tasks] == ["一", "二"]
+    wrapped = ("某县2023年重点工作任务分解方案\n一、重点任务\n（一）推进项目建设。竣工项目达到3\n"
+               "5。加快推进前期工作。（县发改局牵头，2023年12月底前完成）\n（二）推进招商引资。（县商务局牵头）\n")
+    assert [t.number for t in extract_string(wrapped).documents[0].tasks] == ["一", "二"]
+    notes = ("某县2023年人居环境整治方案\n一、重点任务\n（一）推进污水治理。新建设施20处。\n具体工作由县生态环境分局负责。\n"
+             "（二）提升村容村貌。开展清洁行动。\n以上工作均由县农业农村局牵头。\n")
+    tasks = extract_string(notes).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [([], ["县生态环境分局"]), ([], [])]

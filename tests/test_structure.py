@@ -463,3 +463,15 @@ def test_a_page_number_between_an_attachment_label_and_its_title_splits_no_notic
             "(一)地区生产总值增长11%。[牵头单位:县发改局(粮食局);责任\n"
             "单位:各镇人民政府,嘉鱼经济开发区]\n")
     assert len(structure(text, grammars).documents) == 1
+
+
+def test_signature_and_title_rules_stay_quiet_on_look_alikes(grammars) -> None:
+    cells = ("某县2022年重点工作任务清单\n一、稳增长\n1.全年实施重点项目100个。\n县发改局\n2022.12.31\n"
+             "2.新增规上工业企业10家。\n县工信局\n2022.9.30\n")
+    meta = structure(cells, grammars).documents[0].meta
+    assert (meta.issuer, meta.date) == (None, None)  # a flattened table's unit and date cells
+    link = "关于我们\n\n某县2023年优化营商环境工作要点\n一、重点任务\n（一）推进企业开办。（县市场监管局牵头）\n"
+    assert structure(link, grammars).documents[0].meta.title == "某县2023年优化营商环境工作要点"
+    office = ("关于印发某县2023年重点工作任务的通知\n各乡镇人民政府：\n现将《某县2023年重点工作任务》印发给你们。\n"
+              "某县人民政府   办公室\n2023年3月1日\n某县2023年重点工作任务\n一、重点任务\n（一）推进甲事。（县税务局牵头）\n")
+    assert structure(office, grammars).documents[0].meta.issuer == "某县人民政府办公室"

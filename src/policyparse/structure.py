@@ -43,7 +43,7 @@ _BRACKETED_YEAR = re.compile(r"[\[［【（(]((?:19|20)\d{2})[\]］】）)]")
 _NUMBER_PREFIX = re.compile(r"〕第(\d)")
 _TITLE_START_STOP = re.compile(r"[。；：:，,！？、]")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")  # a bare page number a PDF's text layer leaves on a line of its own
-_OPENS_TITLE = re.compile(r"[\u4e00-\u9fff]{0,30}关于")  # X关于 / 关于…: a headline's first part
+_OPENS_TITLE = re.compile(r"[\u4e00-\u9fff]{0,30}关于\S{3,}")  # X关于 / 关于…: a headline's first part
 # a 发文字号 line is no part of a title
 _YEAR_BRACKETS = re.compile(r"[〔\[［【（(](?:19|20)\d{2}[〕\]］】）)]\s*第?\d")
 _SEAL_NOTE_CHARS = 6  # （代章）, （盖章）; （此件公开发布） is longer and no seal
@@ -801,10 +801,11 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
         rule = scan.rules.meta.get(rule_id)
         if rule is None:
             continue
-        for index in scan.admitted(rule.gate, first, last):
-            iso = parse_date_line(scan.texts[index], grammars, rule_id)
-            if not iso:
-                continue
+        dated = [(index, iso) for index in scan.admitted(rule.gate, first, last)
+                 if (iso := parse_date_line(scan.texts[index], grammars, rule_id))]
+        if rule_id != "date-line" and len(dated) > 1:
+            continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
+        for index, iso in dated:
             issuers = _signature_lines(scan.lines, first, index, grammars)
             if rule_id != "date-line" and not issuers:
                 continue
@@ -920,7 +921,9 @@ def _issuer_names(text: str, grammars: GrammarSet) -> list[str]:
     """A signature line's issuers: the pieces between its spaces when each is a name of 3+ characters
     (tidy keeps a space only between two unit names or in a layout gap), else the line without spaces."""
     pieces = text.split()
-    if len(pieces) > 1 and all(len(piece) >= 3 and _looks_like_issuer(piece, grammars) for piece in pieces):
+    suffixes = _unit_suffixes(grammars)  # 某县人民政府   办公室: a bare 办公室 is the end of a name, not one
+    if len(pieces) > 1 and all(len(piece) >= 3 and piece not in suffixes and _looks_like_issuer(piece, grammars)
+                               for piece in pieces):
         return pieces
     return [_SPACES.sub("", text)]
 

@@ -15,13 +15,11 @@ from ..grammar import GrammarSet
 from ..structure import DocumentPart, Heading, Structure
 from .brackets import _CLOSE, _Groups, bracket_groups
 from .fields import (
-    _ROLE_LINE_MAX,
     _at_end,
     _field_rules,
     _FieldRules,
     _trailing_labels,
     parse_group,
-    role_line_fields,
 )
 
 
@@ -91,12 +89,9 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
             elif low <= index < high and _unlabelled_fields(text, True, rules, year, ref, groups_of, index):
                 fielded.append(index)
         elif low <= index < high and (  # _has_open, inlined: this runs for every line
-                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text):
-            if _unlabelled_fields(text, False, rules, year, ref, groups_of, index):
-                fielded.append(index)
-        elif (low < index < high and len(text) <= _ROLE_LINE_MAX
-              and role_line_fields(text, texts[index - 1], rules, year, ref) is not None):
-            fielded.append(index)  # 市发改委牵头落实 alone on a line
+                "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
+                text, False, rules, year, ref, groups_of, index):
+            fielded.append(index)
     return fielded, measures, groups_of
 
 

@@ -18,7 +18,16 @@ from ..grammar import GrammarSet
 from ..regexinfo import literal_gate
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
-from .fields import _field_rules, _Fields, _read_block, parse_group, role_line_fields, title_units, title_words
+from .fields import (
+    _ROLE_LINE_MAX,
+    _field_rules,
+    _Fields,
+    _read_block,
+    parse_group,
+    role_line_fields,
+    title_units,
+    title_words,
+)
 from .level import _block_ends, _fallback_rank, _rank_with_fields, _scan_part, _texts, in_assigning_section
 
 
@@ -445,28 +454,25 @@ def _role_line_segments(structure: Structure, part: DocumentPart, line: int, end
                         grammars: GrammarSet, year: int | None, ref: date | None) -> list[tuple[int, int]] | None:
     """[first, last) of each paragraph run closed by a role line, when a task-level heading's block is
     only such runs (a flattened 主要内容 | 责任单位 table: 内容 ⏎ 市发改委牵头落实 ⏎ 内容 ⏎ 市人社局牵头落实):
-    each run is a task of its own under the heading. None for any other block."""
-    if line in fielded or end - line < 5:
+    each run is a task of its own under the heading. None for any other block (one with a labelled or
+    bracketed field, or with sub-items)."""
+    if end - line < 5 or any(index in fielded for index in range(line, end)):
         return None
-    closing = [index for index in range(line + 1, end) if index in fielded]
-    if len(closing) < 2:
+    heads = _heading_lines(part)
+    if bisect.bisect_right(heads, line) != bisect.bisect_left(heads, end):
         return None
     texts = _texts(structure)
     rules = _field_rules(grammars)
-    for index in closing:  # a labelled or bracketed field: the block is one task
-        if not texts[index] or role_line_fields(texts[index], texts[index - 1], rules, year, ref) is None:
-            return None
-    heads = _heading_lines(part)
-    if bisect.bisect_right(heads, line) != bisect.bisect_left(heads, end):
-        return None  # sub-items: their own tasks
     runs: list[tuple[int, int]] = []
     start = line + 1
-    for index in closing:
-        if not any(texts[i] for i in range(start, index)):
-            return None
-        runs.append((start, index + 1))
-        start = index + 1
-    return runs
+    for index in range(line + 2, end):
+        text = texts[index]
+        if text and len(text) <= _ROLE_LINE_MAX and role_line_fields(text, texts[index - 1], rules, year, ref):
+            if not any(texts[i] for i in range(start, index)):
+                return None
+            runs.append((start, index + 1))
+            start = index + 1
+    return runs if len(runs) >= 2 else None
 
 
 def _heading_lines(part: DocumentPart) -> list[int]:
