@@ -890,3 +890,12 @@ def test_new_rules_stay_quiet_on_ordinary_prose() -> None:
              "（二）提升村容村貌。开展清洁行动。\n以上工作均由县农业农村局牵头。\n")
     tasks = extract_string(notes).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [([], ["县生态环境分局"]), ([], [])]
+
+
+def test_a_single_section_of_paragraphs_closed_by_role_lines_still_gives_its_tasks() -> None:
+    """Two role lines or more are evidence of where the tasks are, even under one （一） alone."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2017年政务公开工作要点实施方案\n一、以政务公开助力稳增长\n（一）加强预期引导\n"
+            "围绕经济政策执行情况，及时宣传解读。\n市发改委牵头落实\n围绕就业创业政策，加强信息公开。\n市人社局牵头落实\n")
+    assert [t.lead_units for t in extract_string(text).documents[0].tasks] == [["市发改委"], ["市人社局"]]

@@ -15,11 +15,13 @@ from ..grammar import GrammarSet
 from ..structure import DocumentPart, Heading, Structure
 from .brackets import _CLOSE, _Groups, bracket_groups
 from .fields import (
+    _ROLE_LINE_MAX,
     _at_end,
     _field_rules,
     _FieldRules,
     _trailing_labels,
     parse_group,
+    role_line_fields,
 )
 
 
@@ -73,6 +75,7 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
     start, labels = rules.start, rules.labels
     low, high = _candidate_span(part, ends, grammars)
     fielded: list[int] = []
+    role_lines: list[int] = []
     measures: list[int] = []
     groups_of: dict[int, _Groups] = {}
     texts = _texts(structure)
@@ -92,7 +95,15 @@ def _scan_part(structure: Structure, part: DocumentPart, grammars: GrammarSet, y
                 "（" in text or "(" in text or "〔" in text or "【" in text or "[" in text) and _unlabelled_fields(
                 text, False, rules, year, ref, groups_of, index):
             fielded.append(index)
+        elif low < index < high and len(text) <= _ROLE_LINE_MAX and role_line_fields(
+                text, texts[index - 1], rules, year, ref) is not None:
+            role_lines.append(index)  # 市发改委牵头落实 alone on a line
+    if len(role_lines) >= _ROLE_LINES_FOR_EVIDENCE:  # one such sentence says little about the level
+        fielded = sorted(fielded + role_lines)
     return fielded, measures, groups_of
+
+
+_ROLE_LINES_FOR_EVIDENCE = 2
 
 
 def _candidate_span(part: DocumentPart, ends: list[int], grammars: GrammarSet) -> tuple[int, int]:

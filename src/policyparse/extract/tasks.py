@@ -456,7 +456,7 @@ def _role_line_segments(structure: Structure, part: DocumentPart, line: int, end
     only such runs (a flattened 主要内容 | 责任单位 table: 内容 ⏎ 市发改委牵头落实 ⏎ 内容 ⏎ 市人社局牵头落实):
     each run is a task of its own under the heading. None for any other block (one with a labelled or
     bracketed field, or with sub-items)."""
-    if end - line < 5 or any(index in fielded for index in range(line, end)):
+    if end - line < 5 or line in fielded:
         return None
     heads = _heading_lines(part)
     if bisect.bisect_right(heads, line) != bisect.bisect_left(heads, end):
@@ -472,6 +472,8 @@ def _role_line_segments(structure: Structure, part: DocumentPart, line: int, end
                 return None
             runs.append((start, index + 1))
             start = index + 1
+        elif index in fielded:
+            return None  # a labelled or bracketed field: the block is one task
     return runs if len(runs) >= 2 else None
 
 
