@@ -570,13 +570,17 @@ def _open_time_value(text: str, index: int, rules: _FieldRules) -> _RunOn | None
 
 def _runs_on(run_on: _RunOn, text: str, grammars: GrammarSet) -> bool:
     """Does this line (no label at its start) continue the time value? The first line under an empty
-    label does (as any empty label's); then a line after a value ending in ，/； that opens with a
-    date, a line after one cut mid-clause (a hard wrap: 制⏎定实施方案), or, under an empty label,
-    a line that opens with a date (2023年6月底前，… / 二季度：…). A sentence end stops the rest."""
+    label does (as any empty label's); then a line after a value ending in ； that opens with a date
+    or in ， that may name a deadline, a line after one cut mid-clause (a hard wrap: 制⏎定实施方案),
+    or, under an empty label, a line that opens with a date (2023年6月底前，… / 二季度：…). A sentence
+    end stops the rest."""
     if run_on.empty and len(run_on.lines) == 1:
         return True
     last = run_on.text.rstrip()[-1:]
     if last in _RUNS_ON:  # …9月底前； ⏎ 2023年底前完成整改。 — not a body paragraph that mentions a date
+        # a comma leaves the step open (一季度，梳理…， ⏎ …完成意见征求): a line naming a date goes on
+        if last in "，,":
+            return deadlines.may_name_deadline(text, grammars)
         return deadlines.opens_with_date(text, grammars)
     if last not in _SENTENCE_ENDS:
         return True
