@@ -204,6 +204,7 @@ class Substitution:
     count: str
     gate: Gate = field(default_factory=lambda: Gate(None))
     template: tuple[str | int, ...] | None = None  # `replace` as literals and group numbers
+    repeat: bool = False  # run again until nothing changes (a replacement may make a new match)
 
     def expand(self, match: re.Match[str]) -> str:
         """The replacement for one match: `match.expand` parses the template on every call."""
@@ -494,7 +495,8 @@ def _substitutions(grammars: GrammarSet) -> dict[str, list[Substitution]]:
         pattern = grammar.pattern(rule.id)
         replace = str(rule.extra("replace"))
         subs.setdefault(phase, []).append(Substitution(
-            rule.id, pattern, replace, count, Gate.of(pattern), _compile_template(replace, pattern)))
+            rule.id, pattern, replace, count, Gate.of(pattern), _compile_template(replace, pattern),
+            bool(rule.extra("repeat", False))))
     return subs
 
 
@@ -608,6 +610,14 @@ def _count_subn(pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], 
 
 def _run_subs(text: str, phase: str, rules: CleanRules, repairs: Counts) -> str:
     for sub in rules.subs.get(phase, []):
-        if sub.gate.finds(sub.pattern, text):
-            text = _count_subn(sub.pattern, sub.expand, text, repairs, sub.count)
+        for _ in range(_MAX_REPEATS if sub.repeat else 1):
+            if not sub.gate.finds(sub.pattern, text):
+                break
+            changed = _count_subn(sub.pattern, sub.expand, text, repairs, sub.count)
+            if changed == text:
+                break
+            text = changed
     return text
+
+
+_MAX_REPEATS = 4  # a `repeat` rule settles in one or two more passes: 部 部各部 门 → 部 部各部门 → 部部各部门
