@@ -20,6 +20,7 @@ from ..structure import DocumentPart, Heading, Structure, heading_title, tail_st
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import (
     _ROLE_LINE_MAX,
+    _extend,
     _field_rules,
     _Fields,
     _read_block,
@@ -224,8 +225,7 @@ def _build_task(structure: Structure, first: int, last: int, heading: Heading | 
 
 def _assign_title_units(fields: _Fields, titled: tuple[str, list[str], str]) -> None:
     role, names, ref = titled
-    target = fields.lead if role == "lead" else fields.responsible
-    target.extend(name for name in names if name not in target)
+    _extend(fields.lead if role == "lead" else fields.responsible, names)
     fields.rules.setdefault("lead_units" if role == "lead" else "responsible_units", ref)
 
 
