@@ -475,3 +475,11 @@ def test_signature_and_title_rules_stay_quiet_on_look_alikes(grammars) -> None:
     office = ("关于印发某县2023年重点工作任务的通知\n各乡镇人民政府：\n现将《某县2023年重点工作任务》印发给你们。\n"
               "某县人民政府   办公室\n2023年3月1日\n某县2023年重点工作任务\n一、重点任务\n（一）推进甲事。（县税务局牵头）\n")
     assert structure(office, grammars).documents[0].meta.issuer == "某县人民政府办公室"
+
+
+def test_the_print_line_dates_a_notice_without_a_signature_date(grammars) -> None:
+    text = ("某县2023年优化营商环境工作要点\n一、重点任务\n1.推进甲事。（县发改局牵头，6月底前完成）\n抄送：县委办公室。\n"
+            "某县人民政府办公室 2023年3月6日印发\n")
+    assert structure(text, grammars).documents[0].meta.date == "2023-03-06"
+    signed = text.replace("抄送", "某县人民政府办公室\n2023年3月5日\n抄送")
+    assert structure(signed, grammars).documents[0].meta.date == "2023-03-05"  # the 成文日期 wins

@@ -796,8 +796,9 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
 
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     """The first 成文日期 line and the issuer lines above it; a date in digits only (2022.5.10,
-    date-line-numeric) counts only below an issuer line, since alone it may be a portal's timestamp."""
-    for rule_id in ("date-line", "date-line-numeric"):
+    date-line-numeric) counts only below an issuer line, since alone it may be a portal's timestamp;
+    without either, the foot's 印发 line (…2023年3月6日印发, date-printed) dates the notice."""
+    for rule_id in ("date-line", "date-line-numeric", "date-printed"):
         rule = scan.rules.meta.get(rule_id)
         if rule is None:
             continue
@@ -806,8 +807,8 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
         if rule_id != "date-line" and len(dated) > 1:
             continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
         for index, iso in dated:
-            issuers = _signature_lines(scan.lines, first, index, grammars)
-            if rule_id != "date-line" and not issuers:
+            issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id != "date-printed" else []
+            if rule_id == "date-line-numeric" and not issuers:
                 continue
             meta.date = iso
             meta.rules["date"] = f"meta.yaml::{rule_id}"
@@ -1196,7 +1197,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         got = m.group("ord") if m else None
     elif grammar.family == "nontasks":
         got = "nontask" if pattern.search(example.text) else None
-    elif rule.id in ("date-line", "date-line-numeric"):
+    elif rule.id in ("date-line", "date-line-numeric", "date-printed"):
         m = pattern.match(example.text)
         got = None
         if m:
