@@ -899,3 +899,16 @@ def test_a_single_section_of_paragraphs_closed_by_role_lines_still_gives_its_tas
     text = ("某市2017年政务公开工作要点实施方案\n一、以政务公开助力稳增长\n（一）加强预期引导\n"
             "围绕经济政策执行情况，及时宣传解读。\n市发改委牵头落实\n围绕就业创业政策，加强信息公开。\n市人社局牵头落实\n")
     assert [t.lead_units for t in extract_string(text).documents[0].tasks] == [["市发改委"], ["市人社局"]]
+
+
+def test_a_closing_group_of_unit_names_alone_gives_the_responsible_units() -> None:
+    """…。（市发展改革委，各县〔市、区〕政府）: no role word, every name a unit — responsible units. An alias
+    after a name (县政府办公室（县政府督查室）), a name's tail (各镇（园区）) or unparsed labels are no list."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2023年政府工作报告重点工作分工\n一、重点工作\n1.地区生产总值增长7%以上。（市发展改革委，各县〔市、区〕政府）\n"
+            "2.研发投入强度超过2.4%。（市科技局）\n3.按时报送材料，报送县政府办公室（县政府督查室）。\n"
+            "4.推进丁事。（牵头单位 市发改委 责任单位 市财政局）\n5.推进戊事，覆盖各镇（园区）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        ([], ["市发展改革委", "各县〔市、区〕政府"]), ([], ["市科技局"]), ([], []), ([], []), ([], [])]

@@ -33,6 +33,10 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     elif grammar.family == "fields" and rule.extra("kind") == "group":
         parsed = parse_group(example.text, grammars, example.year or 2020, at_end=True)
         got = f"deadline {parsed.group_deadline}" if parsed and parsed.group_deadline else "nothing"
+    elif grammar.family == "fields" and rule.extra("kind") == "bare":
+        parsed = parse_group(example.text, grammars, 2020, True)
+        got = (f"{'lead' if parsed.lead else 'responsible'} " + "|".join(parsed.lead or parsed.responsible)
+               if parsed and (parsed.lead or parsed.responsible) else "nothing")
     elif grammar.family == "fields" and rule.extra("kind") == "title":
         found = title_units(example.text, grammars)
         got = f"{found[0]} " + "|".join(found[1]) if found else "nothing"
@@ -76,6 +80,9 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
         return f"{rule.id} recognised" if grammar.pattern(rule.id).search(text) else None
     if grammar.family != "fields":
         return None
+    if rule.extra("kind") == "bare":
+        parsed = parse_group(text, grammars, 2020, True)
+        return f"units {parsed.responsible} recognised" if parsed and parsed.responsible else None
     if rule.extra("kind") == "title":
         found = title_units(text, grammars)
         return f"{found[0]} units {found[1]} recognised" if found and found[2] == grammar.rule_ref(rule) else None

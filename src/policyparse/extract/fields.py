@@ -303,7 +303,7 @@ def cell_units(text: str, role: str, ref: str, grammars: GrammarSet) -> tuple[li
     if not text:
         return [], [], None
     worded = parse_group(text, grammars, None, True, False, None)
-    if worded is not None and (worded.lead or worded.responsible):
+    if worded is not None and (worded.lead or worded.responsible) and not only_bare_units(worded, grammars):
         by = worded.rules.get("lead_units") or worded.rules.get("responsible_units")
         return list(worded.lead), list(worded.responsible), by
     fields = _Fields()
@@ -335,6 +335,8 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         if role is not None and role[0].role in _UNIT_ROLES:
             break
     else:
+        if at_end and not strict and (bare := _bare_units(inner, rules)) is not None:
+            return bare  # （市发展改革委，各县〔市、区〕政府）: units alone close the task
         # No role clause: the group counts only as a closing deadline that starts at its first
         # character, so at most the first clause needs reading as a date.
         if not at_end or not _may_open_with_deadline(clauses[0], stripped[0], found[0]):
@@ -343,6 +345,38 @@ def parse_group(inner: str, grammars: GrammarSet, year: int | None, at_end: bool
         if first_deadline is None:
             return None
     return _read_clauses(inner, clauses, stripped, found, rules, (year, ref), at_end, strict, first_deadline)
+
+
+_BARE_UNITS_MAX = 120  # a closing group of unit names alone is short
+
+
+def _bare_units(inner: str, rules: _FieldRules) -> _Fields | None:
+    """A closing group that only lists unit names (each with a unit suffix, no role word): the
+    task's responsible units (fields.yaml kind `bare`), or None."""
+    label = _bare_label(rules.grammars)
+    if (label is None or len(inner) > _BARE_UNITS_MAX or "。" in inner or rules.hint.search(inner)
+            or not _looks_like_units(inner, rules, True)):
+        return None  # a role or label word (牵头单位 市发改委 …) that did not parse makes no bare list
+    if any(name in rules.units.suffixes for name in _split_units(inner, rules.grammars)):
+        return None  # 各镇（园区）: a name's bracketed tail, not a list
+    fields = _Fields()
+    _assign_units(fields, label, inner, rules)
+    return fields if fields.lead or fields.responsible else None
+
+
+def only_bare_units(fields: _Fields, grammars: GrammarSet) -> bool:
+    """Did the group give nothing but a bare unit list? Such a group names no role: it is read in a
+    task, but it is no evidence of where tasks are, and a table cell's column decides its role."""
+    label = _bare_label(grammars)
+    return label is not None and bool(fields.rules) and all(ref == label.ref for ref in fields.rules.values())
+
+
+@cache
+def _bare_label(grammars: GrammarSet) -> _Label | None:
+    for grammar, rule in grammars.rules("fields"):
+        if rule.extra("kind") == "bare":
+            return _Label(str(rule.extra("role", "responsible")), grammar.rule_ref(rule), rule.id)
+    return None
 
 
 def _labels_apart(inner: str, rules: _FieldRules) -> str:
@@ -596,10 +630,13 @@ def _read_line_groups(text: str, groups: _Groups, fields: _Fields, grammars: Gra
                       ref: date | None) -> None:
     """Merge the field groups printed in one body line (`groups`: its bracket groups)."""
     end = _at_end(text)
-    for _g_start, g_end, inner in groups:
+    for g_start, g_end, inner in groups:
         parsed = parse_group(inner, grammars, year, g_end >= end, False, ref)
-        if parsed:
+        if parsed and not (only_bare_units(parsed, grammars) and text[g_start - 1:g_start] not in _BARE_AFTER):
             _merge(fields, parsed)
+
+
+_BARE_AFTER = "。；;！"  # a bare unit list closes a sentence; after a name it is that name's alias: X办公室（X督查室）
 
 
 _ROLE_LINE_MAX = 80  # a line of role clauses alone (市金融办、人民银行某市中心支行分别牵头落实) is short

@@ -20,6 +20,7 @@ from .fields import (
     _field_rules,
     _FieldRules,
     _trailing_labels,
+    only_bare_units,
     parse_group,
     role_line_fields,
 )
@@ -57,7 +58,8 @@ def _unlabelled_fields(text: str, colon: bool, rules: _FieldRules, year: int | N
     groups = groups_of[index] = bracket_groups(text)
     for _start, g_end, inner in groups:
         parsed = parse_group(inner, rules.grammars, year, g_end >= end, False, ref)
-        if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline):
+        if parsed and (parsed.lead or parsed.responsible or parsed.group_deadline) and not only_bare_units(
+                parsed, rules.grammars):
             return True
     return False
 
