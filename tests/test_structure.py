@@ -483,3 +483,14 @@ def test_the_print_line_dates_a_notice_without_a_signature_date(grammars) -> Non
     assert structure(text, grammars).documents[0].meta.date == "2023-03-06"
     signed = text.replace("抄送", "某县人民政府办公室\n2023年3月5日\n抄送")
     assert structure(signed, grammars).documents[0].meta.date == "2023-03-05"  # the 成文日期 wins
+
+
+def test_a_document_number_glued_before_the_addressees_or_the_headline_is_the_notice_s(grammars) -> None:
+    glued = ("某县人民政府办公室关于印发某县优化营商环境行动方案的通知\n某政办发〔2025〕26号各乡镇人民政府，县政府各部门：\n"
+             "现印发给你们，请认真抓好落实。\n某县人民政府办公室\n2025年6月4日\n")
+    meta = structure(glued, grammars).documents[0].meta
+    assert (meta.doc_number, meta.recipients, meta.cited_documents) == (
+        "某政办发〔2025〕26号", ["各乡镇人民政府", "县政府各部门"], [])
+    headline = "金政发〔2021〕1号关于印发2021年金乡县政府重要工作事项责任分工的通知\n\n各镇政府，县政府各部门：\n现印发给你们。\n"
+    meta = structure(headline, grammars).documents[0].meta
+    assert (meta.doc_number, meta.title) == ("金政发〔2021〕1号", "2021年金乡县政府重要工作事项责任分工")

@@ -941,13 +941,21 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
             continue
         for m in _finditer(number.pattern, number.hint, text):
             found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
-            alone = len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end())
+            alone = len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end()) or _opens_head_line(
+                text, m.start(), m.end())
             if alone and index < head_end and meta.doc_number is None:
                 meta.doc_number = found
                 meta.rules["doc_number"] = number.ref
             elif found not in cited:
                 cited.append(found)
     meta.cited_documents = [n for n in cited if n != meta.doc_number]
+
+
+def _opens_head_line(text: str, start: int, end: int) -> bool:
+    """某政办发〔2025〕26号各乡镇人民政府：/ 金政发〔2021〕1号关于印发…: a number glued before the addressees
+    or the headline (a page that lost the line break) is the notice's own."""
+    rest = text[end:].lstrip()
+    return start == 0 and (rest.startswith("关于") or rest.endswith(("：", ":")))
 
 
 def _closes_line(text: str, start: int, end: int) -> bool:
@@ -990,6 +998,8 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
     match, fields = recipients.pattern.match, rules.field_labels
     for index in scan.admitted(recipients.gate, first, head_end):
         text = scan.texts[index]
+        if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
+            text = text[len(meta.doc_number):].lstrip()
         m = match(text)
         if m and not text.startswith(fields):
             names = _recipient_names(m.group("list"), grammars)
