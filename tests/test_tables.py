@@ -478,3 +478,15 @@ def test_agendas_project_lists_and_indicator_quarters_are_no_task_tables() -> No
     typed = ("某县重点项目表\n序号\t类型\t项目名称\t责任单位\t完成时限\n1\t续建\t第二水厂\t县水务局\t2022年10月底前\n"
              "2\t新建\t棚户区改造\t县住建局\t2022年12月底前\n")
     assert extract_string(typed).documents[0].sections == []
+
+
+def test_a_one_cell_a_line_table_may_name_a_qualified_leader_column() -> None:
+    """序号 ⏎ 重点工作 ⏎ 市政府分管领导 ⏎ 牵头单位 ⏎ 配合单位: the leader column (a listed name with a qualifier
+    in front) is no unit column, and the table is read."""
+    from policyparse.pipeline import extract_string
+
+    text = ("2021年市政府工作报告部署工作责任分工\n序号\n重点工作\n市政府分管领导\n牵头单位\n配合单位\n"
+            "1\n加快建设科技创新轴。\n王东\n市科技局\n市发展改革委\n2\n做好实验室筹建保障。\n王东\n市科技局\n市财政局\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["市科技局"], ["市发展改革委"]), (["市科技局"], ["市财政局"])]

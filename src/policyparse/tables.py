@@ -407,7 +407,7 @@ def _header_continued(structure: Structure, header: int, last: int, cells: list[
 def _whole_name(name: str, grammars: GrammarSet) -> bool:
     """Is `name` a column name from end to end (完成时限, not 完成时限一)?"""
     column = cell_role(name, grammars)
-    return (column is not None and column.pattern.fullmatch(name) is not None) or name in _other_columns(grammars)
+    return (column is not None and column.pattern.fullmatch(name) is not None) or _is_other_column(name, grammars)
 
 
 def _space_header_continued(structure: Structure, header: int, last: int, cells: list[str],
@@ -462,7 +462,7 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
     while index < last and len(names) < _STACKED_MAX_COLUMNS:
         text = _stacked_cell(lines[index].text)
         if text:
-            if cell_role(text, grammars) is None and _squeeze(text) not in _other_columns(grammars):
+            if cell_role(text, grammars) is None and not _is_other_column(_squeeze(text), grammars):
                 break
             names.append(text)
             used.add(index)
@@ -501,6 +501,16 @@ def _stacked_table(structure: Structure, header: int, last: int, grammars: Gramm
 
 
 _STACKED_MAX_COLUMNS = 8
+
+
+_OTHER_COLUMN_CHARS = 10  # 市政府分管领导: a listed name with a qualifier in front is still that column
+
+
+def _is_other_column(name: str, grammars: GrammarSet) -> bool:
+    """A header name a task table may have besides its roles: one of `other_columns`, or a short name
+    ending in one (市政府分管领导 → 分管领导)."""
+    others = _other_columns(grammars)
+    return name in others or (len(name) <= _OTHER_COLUMN_CHARS and name.endswith(tuple(others)))
 
 
 @cache
