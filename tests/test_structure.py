@@ -494,3 +494,10 @@ def test_a_document_number_glued_before_the_addressees_or_the_headline_is_the_no
     headline = "金政发〔2021〕1号关于印发2021年金乡县政府重要工作事项责任分工的通知\n\n各镇政府，县政府各部门：\n现印发给你们。\n"
     meta = structure(headline, grammars).documents[0].meta
     assert (meta.doc_number, meta.title) == ("金政发〔2021〕1号", "2021年金乡县政府重要工作事项责任分工")
+
+
+def test_a_number_cited_as_a_file_is_not_the_notice_s_own(grammars) -> None:
+    text = ("某市人民政府关于印发2022年重点工作及责任清单的通知\n各县区人民政府：\n现印发给你们。\n2022年3月4日\n"
+            "2022年重点工作及责任清单\n序号\n重点工作\n牵头责任单位\n任务来源\n1\n全面延伸双招双引。\n市政府办\n皖政〔2022〕9号文件\n")
+    meta = structure(text, grammars).documents[0].meta
+    assert (meta.doc_number, meta.cited_documents) == (None, ["皖政〔2022〕9号"])

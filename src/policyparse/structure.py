@@ -941,14 +941,17 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
             continue
         for m in _finditer(number.pattern, number.hint, text):
             found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
-            alone = len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end()) or _opens_head_line(
-                text, m.start(), m.end())
+            alone = (len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end()) or _opens_head_line(
+                text, m.start(), m.end())) and not text[m.end():].lstrip().startswith(_CITED_TAILS)
             if alone and index < head_end and meta.doc_number is None:
                 meta.doc_number = found
                 meta.rules["doc_number"] = number.ref
             elif found not in cited:
                 cited.append(found)
     meta.cited_documents = [n for n in cited if n != meta.doc_number]
+
+
+_CITED_TAILS = ("文件", "精神", "要求", "规定")  # 皖政〔2022〕9号文件: a number cited (a table's 任务来源 cell)
 
 
 def _opens_head_line(text: str, start: int, end: int) -> bool:
