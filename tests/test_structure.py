@@ -501,3 +501,9 @@ def test_a_number_cited_as_a_file_is_not_the_notice_s_own(grammars) -> None:
             "2022年重点工作及责任清单\n序号\n重点工作\n牵头责任单位\n任务来源\n1\n全面延伸双招双引。\n市政府办\n皖政〔2022〕9号文件\n")
     meta = structure(text, grammars).documents[0].meta
     assert (meta.doc_number, meta.cited_documents) == (None, ["皖政〔2022〕9号"])
+
+
+def test_an_info_table_s_issuer_completes_the_headline_s(grammars) -> None:
+    text = ("县人民政府办公室关于印发某县2024年重点工作责任分解方案的通知\n主题分类：政务督查 发文单位：某县人民政府办公室\n"
+            "各镇人民政府，县政府各部门：\n现印发给你们。\n一、重点工作\n1.推进项目建设。（县发改局牵头）\n")
+    assert structure(text, grammars).documents[0].meta.issuer == "某县人民政府办公室"

@@ -1043,12 +1043,18 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
             elif field_name == "title" and not meta.title and title_kind(value, grammars):
                 printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
                 meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
-            elif field_name == "issuer" and not meta.issuer:
+            elif field_name == "issuer" and _fuller_issuer(value, meta.issuer):
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
                 iso = parse_date_line(_dashed_to_cn(value), grammars)
                 if iso:
                     meta.date, meta.rules["date"] = iso, ref
+
+
+def _fuller_issuer(value: str, issuer: str | None) -> bool:
+    """Does an info table's issuer fill a missing one or complete it (某县人民政府办公室 over the headline's
+    县人民政府办公室)?"""
+    return not issuer or (value != issuer and value.endswith(issuer))
 
 
 def _takes_number(meta: MetaInfo, value: str, ref: str) -> bool:
