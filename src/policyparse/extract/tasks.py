@@ -377,7 +377,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                     table_lines and heading.line in table_lines):
                 continue
             end = _before_tail(_before_table(ends[index], heading.line, table_starts), heading.line, tails,
-                               fielded_lines)
+                               fielded)
             task_year = year or stated_years.before(lines[heading.line].start)
             segments = _role_line_segments(structure, part, heading.line, end, fielded_lines, grammars, task_year, ref)
             if segments:  # （一）加强预期引导 ⏎ paragraph ⏎ 市发改委牵头落实 ⏎ paragraph ⏎ 市人社局牵头落实
@@ -397,7 +397,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
         for start in measure_lines:
             if start in table_lines or _in_blocks(blocks, start):
                 continue
-            end = _before_tail(stops[bisect.bisect_right(stops, start)], start, tails, fielded_lines)
+            end = _before_tail(stops[bisect.bisect_right(stops, start)], start, tails, fielded)
             task_year = year or stated_years.before(lines[start].start)
             task = _build_task(structure, start, end, None, _enclosing_heading(part, start), grammars, task_year,
                                ref, line_groups, since)
@@ -625,14 +625,15 @@ def _assigned_in_nontask(part: DocumentPart, index: int, end: int, fielded: list
     return in_assigning_section(part, heading, grammars)
 
 
-def _before_tail(end: int, line: int, tails: list[int], fielded: set[int]) -> int:
-    """A block's text stops at a closing line inside it (附件：, 抄送：, a signature block; `tails`, sorted)
-    when no line after it carries task fields."""
+def _before_tail(end: int, line: int, tails: list[int], fielded: list[int]) -> int:
+    """A block's text stops at a closing line inside it (附件：, 抄送：, a signature block; `tails` and
+    `fielded`, sorted) when no line after it carries task fields."""
     position = bisect.bisect_right(tails, line)
     if position == len(tails) or tails[position] >= end:
         return end
     tail = tails[position]
-    return end if any(tail <= f < end for f in fielded) else tail
+    after = bisect.bisect_left(fielded, tail)
+    return end if after < len(fielded) and fielded[after] < end else tail
 
 
 def _with_group_rows(sections: list[Heading], part: DocumentPart, table_tasks: list[RawTask]) -> list[Heading]:
