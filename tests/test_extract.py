@@ -912,3 +912,17 @@ def test_a_closing_group_of_unit_names_alone_gives_the_responsible_units() -> No
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         ([], ["市发展改革委", "各县〔市、区〕政府"]), ([], ["市科技局"]), ([], []), ([], []), ([], [])]
+
+
+def test_a_label_printed_as_a_sentence_reads_as_the_label() -> None:
+    """责任单位为X / 完成时限为Y: the label with 为 instead of a colon, at a clause start only."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2022年优化营商环境工作要点\n一、深化改革\n（一）推进政务服务标准化。全面梳理事项清单。"
+            "（责任单位为市政务服务中心，2022年6月底前完成）\n（二）压缩企业开办时间。压缩至1个工作日内。"
+            "牵头单位为市市场监管局，配合单位为市公安局、市税务局。完成时限为2022年12月底。\n"
+            "（三）压缩审批时间。明确责任单位为各县区政府，办理时限为3个工作日。\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ([], ["市政务服务中心"], "2022-06-30"), (["市市场监管局"], ["市公安局", "市税务局"], "2022-12-31"),
+        ([], [], None)]
