@@ -64,6 +64,7 @@ def test_any_text_gives_schema_valid_output_with_spans_inside_the_text(text: str
 @PROPERTY
 @given(ANY_TEXT)
 @example("（\n（\n㐀")  # a repeated line joined to its own next line: the copy above it stays apart
+@example("(\n0000年0月0日\n）")  # a date line kept apart inside a bracket stays apart once its ） joins it
 def test_cleaning_is_idempotent(text: str) -> None:
     once = normalise_text(text)[0]
     assert normalise_text(once)[0] == once
