@@ -926,3 +926,15 @@ def test_a_label_printed_as_a_sentence_reads_as_the_label() -> None:
     assert [(t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
         ([], ["市政务服务中心"], "2022-06-30"), (["市市场监管局"], ["市公安局", "市税务局"], "2022-12-31"),
         ([], [], None)]
+
+
+def test_role_qualifiers_and_angle_brackets_keep_the_unit_whole() -> None:
+    """按属地原则负责 / 各司其职 close a list; 〈含…〉 after a name is its inner bracket, not a split."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市2022年目标任务责任分解方案\n一、重点工作\n（一）稳定就业。（市人社局牵头，各县区政府按属地原则负责）\n"
+            "（二）增加收入。（牵头单位：市财政局；责任单位：市税务局，各区人民政府〈含开发区、风景区管委会〉）\n"
+            "（三）稳定物价。（市发改委牵头，市级有关部门各司其职）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [t.responsible_units for t in tasks] == [
+        ["各县区政府"], ["市税务局", "各区人民政府（含开发区、风景区管委会）"], ["市级有关部门"]]
