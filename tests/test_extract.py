@@ -938,3 +938,16 @@ def test_role_qualifiers_and_angle_brackets_keep_the_unit_whole() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [t.responsible_units for t in tasks] == [
         ["各县区政府"], ["市税务局", "各区人民政府（含开发区、风景区管委会）"], ["市级有关部门"]]
+
+
+def test_a_role_sentence_before_the_dated_target_gives_the_units() -> None:
+    """X牵头，Y配合。6月底前出台… — a sentence of role clauses inside the body, not only the last one;
+    the title's own sentence (督办落实。) is never one."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某市深化改革实施方案\n某市人民政府办公室\n2023年3月20日\n一、主要任务\n"
+            "（一）建立评价机制。市发展改革委牵头，市统计局配合。6月底前出台评价办法。\n"
+            "（二）督办落实。代办服务要全程严格管理。\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        (["市发展改革委"], ["市统计局"], "2023-06-30"), ([], [], None)]

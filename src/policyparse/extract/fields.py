@@ -563,8 +563,7 @@ def _read_block(texts: list[str], first: int, last: int, grammars: GrammarSet, y
             body_groups = _groups_in(texts[index], offset, text, known)
             _read_line_groups(text, body_groups, fields, grammars, year, ref)
         if "。" in text:  # a role sentence names a role word, so this needs no hint test of its own
-            sentence = _closing_role_sentence(text, rules, year, ref)
-            if sentence:
+            for sentence in _role_sentences(text, rules, year, ref):
                 _merge(fields, sentence)
     if run_on is not None:
         _read_run_on(run_on, fields, rules, year, ref)
@@ -703,25 +702,30 @@ def _short_gate(gate: frozenset[str] | None) -> frozenset[str] | None:
     return None if gate is None else minimal(frozenset(literal[:2] for literal in gate))
 
 
-def _closing_role_sentence(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> _Fields | None:
-    """…。由市发展改革委牵头，市财政局配合。 — a last sentence made only of role clauses.
+def _role_sentences(text: str, rules: _FieldRules, year: int | None, ref: date | None) -> list[_Fields]:
+    """…。由市发展改革委牵头，市财政局配合。 — sentences made only of role clauses, the last one or
+    one before a dated target (市发展改革委牵头，市统计局配合。6月底前出台评价办法。).
 
     Without brackets the clauses must name real units (unit suffixes), so that a sentence such as
     各部门要按照职责分工负责落实 is not read as a field.
     """
-    end = len(text.rstrip("。；;！ "))
-    cut = text.rfind("。", 0, end)
-    # parse_group reads nothing in a sentence without a role word: test that in place, before
-    # cutting the sentence out and asking parse_group's cache
-    if cut < 0 or not 0 < end - cut - 1 <= 200 or not rules.hint.search(text, cut + 1, end):
-        return None
-    sentence = text[cut + 1:end]
-    if _has_open(sentence):
-        return None
-    parsed = parse_group(sentence, rules.grammars, year, False, True, ref)
-    if parsed and (parsed.lead or parsed.responsible):
-        return parsed
-    return None
+    end = last = len(text.rstrip("。；;！ "))
+    found: list[_Fields] = []  # last sentence first; parse_group's results are cached: never merged into
+    while end > 0:
+        cut = text.rfind("。", 0, end)
+        if cut < 0:  # the first sentence is the title's or the text's own (督办落实。), never a field
+            break
+        # parse_group reads nothing in a sentence without a role word: that is tested in place, before
+        # cutting a sentence out and asking parse_group's cache. The last sentence may end in its date
+        # (X牵头，Y配合，2023年底前完成); one before it must end in a role word, a cheaper test
+        if 0 < end - cut - 1 <= 200 and (text.endswith(rules.inline_ends, 0, end) if end < last
+                                          else rules.hint.search(text, cut + 1, end)):
+            sentence = text[cut + 1:end]
+            parsed = None if _has_open(sentence) else parse_group(sentence, rules.grammars, year, False, True, ref)
+            if parsed and (parsed.lead or parsed.responsible):
+                found.append(parsed)
+        end = cut
+    return found[::-1]
 
 
 def _trailing_labels(text: str, rules: _FieldRules) -> int | None:
