@@ -951,3 +951,14 @@ def test_a_role_sentence_before_the_dated_target_gives_the_units() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
         (["市发展改革委"], ["市统计局"], "2023-06-30"), ([], [], None)]
+
+
+def test_a_date_clause_after_a_labelled_unit_list_is_the_deadline() -> None:
+    """责任单位：县卫健局，2019年9月底前完成 — the date clause is no unit; it is the task's deadline."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2019年工作要点\n一、重点任务\n1.推进甲事。内容。责任单位为县卫健局，2019年9月底前完成。\n"
+            "2.推进乙事。内容。\n责任单位：县卫健局，县财政局\n完成时限：2019年6月底\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.responsible_units, t.deadline.end) for t in tasks] == [
+        (["县卫健局"], "2019-09-30"), (["县卫健局", "县财政局"], "2019-06-30")]

@@ -192,9 +192,27 @@ def _unit_value(value: str, rules: _FieldRules, role: str) -> str:
     stop = value.find("。")
     if stop >= 0:
         value = value[:stop]
+    cut = _date_clause_at(value, rules)
+    if cut >= 0:
+        value = value[:cut]
     for suffix, label in _inline_suffixes_of(value, rules):
         return value[:-len(suffix)] if label.role == role else value
     return value
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;]")
+_PARENTHETICAL_DEADLINE = "fields.yaml::parenthetical-deadline"
+
+
+def _date_clause_at(value: str, rules: _FieldRules) -> int:
+    """Where a clause opening with a date starts in a labelled unit list (责任单位：县卫健局，2019年9月底前完成:
+    that clause is the task's deadline, never a unit), or -1."""
+    if "，" not in value and "," not in value and "；" not in value and ";" not in value:
+        return -1
+    for found in _CLAUSE_BREAK.finditer(value):
+        if deadlines.opens_with_date(value[found.end():], rules.grammars):
+            return found.start()
+    return -1
 
 
 def _clause_role(clause: str, grammars: GrammarSet, strict: bool = False) -> tuple[_Label, str] | None:
@@ -460,7 +478,7 @@ def _read_clauses(inner: str, clauses: list[str], stripped: list[str], found: li
         if deadline is not None and fields.group_deadline == stripped[deadline_index]:  # the whole phrase
             fields.group_result = deadline
         fields.evidence.append("parenthetical-deadline")
-        fields.rules["deadline"] = "fields.yaml::parenthetical-deadline"
+        fields.rules["deadline"] = _PARENTHETICAL_DEADLINE
     if roles == 0 and not (at_end and fields.group_deadline and deadline_from == 0):
         return None
     return fields
@@ -804,6 +822,10 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
         role = label.role
         if role in _UNIT_ROLES:
             _assign_units(fields, label, _unit_value(value, rules, role), rules)
+            cut = _date_clause_at(value.split("。", 1)[0], rules)
+            if cut >= 0 and fields.deadline_label is None:  # 责任单位：县卫健局，2019年9月底前完成
+                fields.deadline_label = value[cut + 1:].split("。", 1)[0].strip(_TRIM)
+                fields.rules.setdefault("deadline", _PARENTHETICAL_DEADLINE)
         elif role == "deadline":
             fields.deadline_label = value
             fields.rules["deadline"] = label.ref

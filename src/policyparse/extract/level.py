@@ -121,7 +121,8 @@ def _candidate_span(part: DocumentPart, ends: list[int], grammars: GrammarSet) -
 
 def in_assigning_section(part: DocumentPart, heading: Heading, grammars: GrammarSet) -> bool:
     """Is a guiding-section heading in one whose title also names targets or tasks (一、总体要求和主要预期目标;
-    nontasks.yaml `assigned_titles`)? Its items that carry fields of their own are tasks."""
+    nontasks.yaml `assigned_titles`), or an item of a task section only titled like a guiding one
+    (一、重点任务 ⏎ 2.组织实施。…)? Its items that carry fields of their own are tasks."""
     return heading.line in _assigning_lines(part, grammars)
 
 
@@ -138,8 +139,8 @@ def _assigning_lines(part: DocumentPart, grammars: GrammarSet) -> frozenset[int]
             parent = heading.parent
             if parent is not None and part.headings[parent].nontask:
                 inside[index] = inside.get(parent, False)
-            else:
-                inside[index] = assigned.search(heading.title) is not None
+            else:  # an item of a task section titled like a safeguard (2.组织实施。…（区住建局牵头）) assigns too
+                inside[index] = parent is not None or assigned.search(heading.title) is not None
         found = part.__dict__["_assigning"] = frozenset(part.headings[i].line for i, yes in inside.items() if yes)
     return found
 
