@@ -507,3 +507,16 @@ def test_an_info_table_s_issuer_completes_the_headline_s(grammars) -> None:
     text = ("县人民政府办公室关于印发某县2024年重点工作责任分解方案的通知\n主题分类：政务督查 发文单位：某县人民政府办公室\n"
             "各镇人民政府，县政府各部门：\n现印发给你们。\n一、重点工作\n1.推进项目建设。（县发改局牵头）\n")
     assert structure(text, grammars).documents[0].meta.issuer == "某县人民政府办公室"
+
+
+def test_one_character_ordinals_and_pdf_radicals() -> None:
+    """⒈ and ㈠ are the ordinals 1. and （一） printed as one character; ⼈⽉ from a PDF's text layer are 人月."""
+    from policyparse.pipeline import extract_string
+
+    text = ("湖南省⼈⺠政府办公厅关于印发某⾏动计划的通知\n一、深化改革\n㈠优化审批服务\n⒈推行告知承诺制。（县行政审批局牵头，6⽉底前完成）\n"
+            "⒉推进一网通办。（县政务服务中心牵头，9月底前完成）\n㈡强化监管\n⒊推行双随机抽查。（县市场监管局牵头）\n"
+            "湖南省⼈⺠政府办公厅\n2022年6⽉30⽇\n")
+    doc = extract_string(text).documents[0]
+    assert (doc.meta.issuer, doc.meta.date) == ("湖南省人民政府办公厅", "2022-06-30")
+    assert [(t.number, t.section_path[-1], t.deadline.end) for t in doc.tasks] == [
+        ("1", "㈠优化审批服务", "2022-06-30"), ("2", "㈠优化审批服务", "2022-09-30"), ("3", "㈡强化监管", None)]

@@ -51,6 +51,8 @@ def repair(text: str) -> tuple[str, Counts]:
     found: set[str] | None = _rare_kinds(text, rules)
     if "newline" in found:
         text = _NEWLINES.sub("\n", text)
+    if "radical" in found:
+        text = _unify_radicals(text, repairs, rules)
     if "control" in found:
         text, removed = _CONTROL.subn("", text)
         repairs["control_chars"] += removed
@@ -62,21 +64,32 @@ def repair(text: str) -> tuple[str, Counts]:
 
 
 def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
-    """Which byte-level repairs the text needs a look at, from one scan: {newline, control, latin1, f2}."""
+    """Which byte-level repairs the text needs a look at, from one scan: {newline, control, radical,
+    latin1, f2}."""
     found: set[str] = set()
     for match in rules.rare_chars.finditer(text):
         char = match.group()
         if char in _NEWLINE_CHARS:
             found.add("newline")
+        elif "\u2e80" <= char <= "\u2fdf":
+            found.add("radical")
         elif _CONTROL.match(char):
             found.add("control")
         elif _LATIN1_RUN.match(text, match.start()):
             found.add("latin1")
         else:
             found.add("f2")
-        if len(found) == 4:
+        if len(found) == 5:
             break
     return found
+
+
+def _unify_radicals(text: str, repairs: Counts, rules: CleanRules) -> str:
+    """⼈⺠ → 人民: radicals that PDF text extraction printed for ordinary characters (fonts that map
+    both to one glyph). Counted as `cjk_radicals`."""
+    unified = text.translate(rules.radicals)  # one character for one: offsets stay
+    repairs["cjk_radicals"] += sum(map(str.__ne__, text, unified))
+    return unified
 
 
 def _strip_toneless(text: str, repairs: Counts, rules: CleanRules) -> str:

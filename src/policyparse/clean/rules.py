@@ -13,6 +13,7 @@ few texts need are compiled on first use, not at import.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ _NEWLINE_CHARS = "\r\u2028\u2029\x85"
 # NBSP (A0) is left out: tidy turns it into a space, and a run that only becomes repairable once its
 # NBSP is gone would make cleaning change a text again on a second pass.
 _LATIN1_CHARS = "\u0080-\u009f\u00a1-\u00ff"
+_RADICAL_CHARS = "\u2e80-\u2fdf"  # CJK Radicals Supplement and Kangxi Radicals
 
 Counts = Counter[str]
 
@@ -252,6 +254,7 @@ class CleanRules:
     pipe_separator: re.Pattern[str] | None  # its |---|---| line
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
+    radicals: dict[int, str]  # radical code points a PDF printed for ordinary characters (⼈ → 人)
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
     join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
@@ -441,14 +444,25 @@ def _f2_pairs() -> re.Pattern[str]:
 
 
 def _rare_chars() -> re.Pattern[str]:
-    """Where a byte-level repair step could start: a control character or odd newline, a run of
-    two Latin-1 characters, a second F2 marker on a line. One scan finds none in nearly every
+    """Where a byte-level repair step could start: a control character, an odd newline or a radical, a
+    run of two Latin-1 characters, a second F2 marker on a line. One scan finds none in nearly every
     notice, and newline, control-character, F2 and F3 repairs are then skipped."""
     markers = _class_body(_f2_chars())
-    plain = f"{_CONTROL_CHARS}{_NEWLINE_CHARS}"
+    plain = f"{_CONTROL_CHARS}{_NEWLINE_CHARS}{_RADICAL_CHARS}"
     return re.compile(f"[{plain}{_LATIN1_CHARS}{markers}]"
                       f"(?:(?<=[{plain}])|(?<=[{_LATIN1_CHARS}])(?=[{_LATIN1_CHARS}])"
                       f"|(?<=[{markers}])(?=[^\\n]*?[{markers}]))")
+
+
+def _radicals(grammars: GrammarSet) -> dict[int, str]:
+    """A translate table for the radicals PDF text extraction prints for ordinary characters: the
+    Kangxi Radicals by their compatibility mapping (⼈ → 人), the supplement's simplified forms from
+    artefacts.yaml `radicals` (⻓ → 长; Unicode maps only two of them)."""
+    table = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)}
+    for radical, char in grammars.vocab_map(ARTEFACTS, "radicals").items():
+        if len(radical) == 1 and len(char) == 1:  # one for one, so offsets survive
+            table[ord(radical)] = char
+    return {code: char for code, char in table.items() if char != chr(code)}
 
 
 def _boilerplate(grammars: GrammarSet) -> re.Pattern[str]:
@@ -555,6 +569,7 @@ def _rules() -> CleanRules:
         **_pipe_rules(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
+        radicals=_radicals(grammars),
         boilerplate_lines=_boilerplate_lines(grammars),
         join_boundary=_join_boundary(
             [str(p) for key in ("join_line_end", "join_in_bracket_end", "join_label_end")

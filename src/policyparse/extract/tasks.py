@@ -70,6 +70,10 @@ _ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 def _number(ordinal: str) -> str:
     if len(ordinal) == 1 and "⑴" <= ordinal <= "⒇":  # a bracketed numeral printed as one character
         return str(ord(ordinal) - ord("⑴") + 1)
+    if len(ordinal) == 1 and "⒈" <= ordinal <= "⒛":  # 1. printed as one character
+        return str(ord(ordinal) - ord("⒈") + 1)
+    if len(ordinal) == 1 and "㈠" <= ordinal <= "㈩":  # （一） printed as one character
+        return "一二三四五六七八九十"[ord(ordinal) - ord("㈠")]
     core = ordinal.strip(_MARKS)  # marks print around the number: stripping is removing them all then
     if core and not core.strip(_NUMBER_CHARS):
         return core
