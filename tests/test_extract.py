@@ -962,3 +962,15 @@ def test_a_date_clause_after_a_labelled_unit_list_is_the_deadline() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [(t.responsible_units, t.deadline.end) for t in tasks] == [
         (["县卫健局"], "2019-09-30"), (["县卫健局", "县财政局"], "2019-06-30")]
+
+
+def test_a_yearless_deadline_before_the_notice_is_flagged_not_moved() -> None:
+    """2月底前 in a notice of 2023-10-16 reads 2023-02-28 (the notice's year) with deadline.before_issue;
+    a stated year (2023年3月底前) or a date after the notice is no such case."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区城市更新实施方案\n某区人民政府办公室\n2023年10月16日\n一、重点任务\n1.建立长效机制。（区住建局牵头，2月底前）\n"
+            "2.制定规划。（区自然资源局牵头，2023年3月底前完成）\n3.启动试点。（区住建局牵头，11月底前）\n")
+    doc = extract_string(text).documents[0]
+    assert [t.deadline.end for t in doc.tasks] == ["2023-02-28", "2023-03-31", "2023-11-30"]
+    assert [(w.code, w.task_id) for w in doc.warnings if w.code.startswith("deadline")] == [("deadline.before_issue", "t1")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from .. import deadlines
@@ -194,6 +194,19 @@ def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date |
         if parse_group(inner, grammars, year, True, False, ref):
             out = out[:start] + out[end:]
     return out
+
+
+_STATED_YEAR = re.compile(r"\d{4}|[一二][〇零○][一二三四五六七八九〇零○]{2}|[今明本当次来去]年")
+_PAST_AT_ISSUE = timedelta(days=31)  # a deadline a month or more before the notice's own date
+
+
+def _before_issue(task: RawTask, ref: date | None) -> bool:
+    """A dated deadline without a year of its own that, read in the notice's year (SCHEMA), ended over
+    a month before the notice was issued (2月底前 in a notice of 2023-10-16): flagged, not moved."""
+    end, text = task.deadline.end, task.deadline.text
+    if ref is None or end is None or not text or task.deadline.kind not in ("by_date", "milestones"):
+        return False
+    return date.fromisoformat(end) < ref - _PAST_AT_ISSUE and _STATED_YEAR.search(text) is None
 
 
 def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
@@ -421,6 +434,9 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     warnings += [("deadline.no_year", i, f"no year to place {_deadline_shown(task)} in: the notice states none")
                  for i, task in enumerate(tasks)
                  if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
+    warnings += [("deadline.before_issue", i, f"{_deadline_shown(task)} names no year and, in the notice's year, "
+                  f"ends {task.deadline.end}, before the notice itself ({ref}): check whether the next year is meant")
+                 for i, task in enumerate(tasks) if _before_issue(task, ref)]
     warnings += [("units.unread", i, f"a role phrase names no unit recognised: {phrase!r}")
                  for i, task in enumerate(tasks)
                  if not task.lead and not task.responsible and (phrase := _unread_role_phrase(task.text, grammars))]
