@@ -675,3 +675,18 @@ def test_a_line_ending_in_an_opening_quote_joins_the_next_however_short() -> Non
             "（牵头单位：市行政审批服务局）\n2.推进《\n条例》实施。（牵头单位：市司法局）\n")
     tasks = extract_string(text).documents[0].tasks
     assert [t.title for t in tasks] == ["深化政务服务“网上办”", "推进《条例》实施"]
+
+
+def test_a_short_notice_flattened_whole_is_split_back() -> None:
+    """One line holding nearly all of a short notice, with three ordinals or more, is split as a long
+    flattened line is; a recipients line after a paragraph gap (`…的通知   各乡镇：`) reads its list."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某县2023年优化营商环境工作要点 为进一步优化营商环境，制定本要点。 一、重点任务 1.压缩企业开办时间。"
+            "（县市场监管局牵头，2023年6月底前完成） 2.推进一网通办。（县政务服务中心牵头，2023年9月底前完成） "
+            "3.推行双随机抽查。（县市场监管局牵头，年底前完成） 二、保障措施 各部门要加强领导。\n")
+    doc = extract_string(text).documents[0]
+    assert doc.meta.title == "某县2023年优化营商环境工作要点"
+    assert [t.deadline.end for t in doc.tasks] == ["2023-06-30", "2023-09-30", "2023-12-31"]
+    gap = "关于印发某方案的通知   各乡镇人民政府，县直各部门：\n现将方案印发给你们。\n一、重点任务\n1.推进甲事。（县财政局牵头）\n"
+    assert extract_string(gap).documents[0].meta.recipients == ["各乡镇人民政府", "县直各部门"]

@@ -995,6 +995,9 @@ def normalise_doc_number(number: str) -> str:
     return _NUMBER_PREFIX.sub(r"〕\1", number) if "〕第" in number else number
 
 
+_PARAGRAPH_GAP = re.compile(r" {2,}|\u3000{2,}")
+
+
 def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     rules = scan.rules
     recipients = rules.meta["recipients-line"]
@@ -1003,6 +1006,8 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
         text = scan.texts[index]
         if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
             text = text[len(meta.doc_number):].lstrip()
+        if "  " in text:  # …方案的通知   各地级以上市人民政府，…： a flattened page's paragraph gap
+            text = _PARAGRAPH_GAP.split(text)[-1]
         m = match(text)
         if m and not text.startswith(fields):
             names = _recipient_names(m.group("list"), grammars)

@@ -194,9 +194,12 @@ def _put_back(text: str, positions: list[int], char: str) -> str:
 def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
                     min_length: int | None = None, min_markers: int | None = None) -> list[str]:
     """A .docx flattened onto one line: split at spaces between paragraphs, not inside brackets."""
-    min_length = int(rules.settings.get("split_min_length", 2000)) if min_length is None else min_length
-    min_markers = int(rules.settings.get("split_min_markers", 10)) if min_markers is None else min_markers
-    window = int(rules.settings.get("split_bracket_window", 200))
+    settings = rules.settings
+    if min_length is None and min_markers is None and lines:
+        min_length, min_markers = _flat_thresholds(lines, settings)
+    min_length = int(settings.get("split_min_length", 2000)) if min_length is None else min_length
+    min_markers = int(settings.get("split_min_markers", 10)) if min_markers is None else min_markers
+    window = int(settings.get("split_bracket_window", 200))
     if not lines or max(map(len, lines)) < min_length:
         return list(lines)
     out: list[str] = []
@@ -208,6 +211,16 @@ def split_flattened(lines: list[str], repairs: Counts, rules: CleanRules,
         repairs["paragraphs_split"] += len(pieces) - 1
         out.extend(pieces)
     return out
+
+
+def _flat_thresholds(lines: list[str], settings: dict[str, object]) -> tuple[int | None, int | None]:
+    """A short notice flattened whole (one line holding nearly all its text) is split with the lower
+    thresholds `split_flat_*`; any other text keeps the long-line ones (None: the defaults)."""
+    longest = max(map(len, lines))
+    share = float(str(settings.get("split_flat_share", 0.8)))
+    if longest < int(str(settings.get("split_flat_min_length", 100))) or longest < share * sum(map(len, lines)):
+        return None, None
+    return int(str(settings.get("split_flat_min_length", 100))), int(str(settings.get("split_flat_min_markers", 3)))
 
 
 def pipe_rows_to_tabs(lines: list[str], rules: CleanRules, repairs: Counts) -> list[str]:
