@@ -974,3 +974,15 @@ def test_a_yearless_deadline_before_the_notice_is_flagged_not_moved() -> None:
     doc = extract_string(text).documents[0]
     assert [t.deadline.end for t in doc.tasks] == ["2023-02-28", "2023-03-31", "2023-11-30"]
     assert [(w.code, w.task_id) for w in doc.warnings if w.code.startswith("deadline")] == [("deadline.before_issue", "t1")]
+
+
+def test_a_first_is_lead_footnote_after_every_task_speaks_of_those_above() -> None:
+    """注：…列第一位的为牵头单位 after the last task covers the tasks above it; a 下同 note or an 附件
+    title's aside holds only from where it is printed."""
+    from policyparse.pipeline import extract_string
+
+    head = "某县2023年重点工作任务分工方案\n一、重点任务\n1.推进甲事。\n责任单位：县发改局、县财政局\n2.推进乙事。\n责任单位：县住建局、县自然资源局\n"
+    footnote = extract_string(head + "注：责任单位中列第一位的为牵头单位。\n").documents[0].tasks
+    assert [t.lead_units for t in footnote] == [["县发改局"], ["县住建局"]]
+    aside = extract_string(head + "附件：重点指标任务分工表（责任单位中列第一位的为牵头单位）\n").documents[0].tasks
+    assert [t.lead_units for t in aside] == [[], []]

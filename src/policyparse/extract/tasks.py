@@ -572,15 +572,30 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
         return
     ref, leads, start = stated
     listed = _listed_refs(grammars)
+    # from the note on (下同); a footnote after every task (注：列第一位的为牵头单位) speaks of those above it
+    since = offset + start
+    if not any(task.span[0] > since for task in tasks) and _is_footnote(structure.text, since):
+        since = -1
     for task in tasks:
-        # from the note on (下同), and only for units a 责任单位 label or column lists (not X配合)
-        if (not task.lead and task.responsible and task.span[1] > offset + start
+        # only for units a 责任单位 label or column lists (not X配合)
+        if (not task.lead and task.responsible and task.span[1] > since
                 and task.rules.get("responsible_units", "").split(" ")[-1] in listed):
             cut = 1 if leads == "first" else len(task.responsible)
             task.lead, task.responsible = task.responsible[:cut], task.responsible[cut:]
             task.rules["lead_units"] = ref
             if not task.responsible:
                 task.rules.pop("responsible_units", None)
+
+
+_FOOTNOTE = re.compile(r"(?:注|备注|说明)\s*\d?\s*[:：]")
+
+
+def _is_footnote(text: str, at: int) -> bool:
+    """Is the note at `at` on a line of its own opening with 注： (not 下同, not an 附件 title's aside)?"""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return _FOOTNOTE.match(line.lstrip()) is not None and "下同" not in line
 
 
 def _stated_convention(text: str, grammars: GrammarSet) -> tuple[str, str, int] | None:
