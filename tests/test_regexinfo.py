@@ -187,7 +187,8 @@ def test_literal_gate(pattern: str, gate: set[str] | None) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "parts"),
-    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None)],
+    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None),
+     (r"[发办](?:20)?\d|号\d", 3), (r"[^a]b|号", None)],
 )
 def test_literal_led_parts_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
     compiled = re.compile(pattern)
