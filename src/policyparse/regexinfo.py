@@ -417,6 +417,14 @@ def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return None if options is None else _cheapest(options)
 
 
+def literal_finder(strings: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern whose search finds one of the strings wherever `any(s in text for s in strings)`
+    holds: one scan in C instead of an `in` test per string (several times faster for a dozen);
+    None for no strings."""
+    ordered = sorted(set(strings), key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
 def minimal(strings: frozenset[str]) -> frozenset[str]:
     """Drop strings holding another one of the set: where they occur, so does the shorter one."""
     return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
