@@ -912,3 +912,15 @@ def test_a_closing_group_of_unit_names_alone_gives_the_responsible_units() -> No
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         ([], ["市发展改革委", "各县〔市、区〕政府"]), ([], ["市科技局"]), ([], []), ([], []), ([], [])]
+
+
+def test_task_pages_follow_the_form_feeds() -> None:
+    """pdf/ofd text separates pages with form feeds: a task's page is 1 + the form feeds before it."""
+    from policyparse.output import _form_feeds
+    from policyparse.pipeline import extract_string
+
+    assert _form_feeds("") == [] and _form_feeds("\f\fa\f") == [0, 1, 3]
+    text = ("关于印发2023年工作要点的通知\n\f一、加强调度\n（一）建立台账。（市发改委牵头，2023年6月底前完成）\n\f"
+            "（二）完善机制。（市财政局牵头，2023年9月底前完成）\n\f\f（三）开展评估。（市统计局牵头，2023年12月底前完成）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.title, t.page) for t in tasks] == [("建立台账", 2), ("完善机制", 3), ("开展评估", 5)]
