@@ -292,6 +292,39 @@ def test_strip_pinyin_matches_the_per_match_decision(text: str) -> None:
     assert repairs["pinyin_annotations"] == dropped and repairs["pinyin_orphans"] == lost
 
 
+def _strip_pinyin_with_whole_class(text: str) -> tuple[str, int]:
+    """strip_pinyin's annotation and toneless passes with the patterns that open with any bracket."""
+    rules = clean_rules._rules()
+    text, dropped = rules.pinyin.subn("", text)
+    found = rules.pinyin_toneless.findall(text)
+    least = int(rules.settings.get("pinyin_toneless_min", 5))
+    distinct = int(rules.settings.get("pinyin_toneless_distinct", 3))
+    if len(found) >= least and len(set(found)) >= distinct:
+        text, more = rules.pinyin_toneless.subn("", text)
+        dropped += more
+    return text, dropped
+
+
+TONELESS_PIECES = ["农", "业", "局", "(", ")", "（", "）", "【", "】", " ", "nóng", "nong", "ye", "yè", "ju", "gong",
+                   "an", "shi", "chang", "PPP", "2022"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TONELESS_PIECES), max_size=30).map("".join))
+@example("农(nóng)（nong）业(yè)【ye】公(gōng)（gong）安(ān)（an）市(shì)（shi）场(chǎng)（chang）")
+@example("农(nong)业(ye)公(gong)安(an)市(shi)场(chang)局(ju)")
+@example("农(nóng)（nong）业(yè)（ye）公(gōng)（gong）安(ān)（an）市(shì)（shi）")
+def test_pinyin_led_by_one_bracket_removes_what_the_whole_class_removes(text: str) -> None:
+    """With one kind of bracket where annotations may start, strip_pinyin runs the patterns led by
+    that bracket; dropping toned annotations can put another bracket after an ideograph (字(zì)（zi）),
+    so the toneless pass asks the gates again."""
+    repairs: Counter[str] = Counter()
+    assert "?" not in text
+    expected, dropped = _strip_pinyin_with_whole_class(text)
+    assert damage.strip_pinyin(text, repairs) == expected
+    assert repairs["pinyin_annotations"] == dropped
+
+
 def test_xixian_pinyin_matches_the_per_match_decision() -> None:
     text = _sample("xixian-2017-plan-traditional")
     repairs: Counter[str] = Counter()

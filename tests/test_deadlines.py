@@ -710,3 +710,16 @@ def test_an_example_may_carry_its_document_date() -> None:
 def test_validity_periods_in_a_body_are_no_deadlines(body: str, expected: str | None) -> None:
     found = find_in_text(body, 2021)
     assert (found.compact() if found else None) == expected
+
+
+def test_repeated_phrase_results_are_not_shared() -> None:
+    """normalise reads a repeated phrase once (cached), but each caller may change its own result."""
+    first = normalise("2023年一季度完成调研；2023年6月底前完成试点", 2023)
+    hits = deadlines._normalised.cache_info().hits
+    second = normalise("2023年一季度完成调研；2023年6月底前完成试点", 2023)
+    assert deadlines._normalised.cache_info().hits == hits + 1
+    assert first == second and first is not second and first.milestones is not second.milestones
+    first.text, first.kind = None, "none"
+    first.milestones.clear()
+    again = normalise("2023年一季度完成调研；2023年6月底前完成试点", 2023)
+    assert again == second and again.kind == "milestones" and again.milestones

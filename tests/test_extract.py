@@ -986,3 +986,15 @@ def test_a_first_is_lead_footnote_after_every_task_speaks_of_those_above() -> No
     assert [t.lead_units for t in footnote] == [["县发改局"], ["县住建局"]]
     aside = extract_string(head + "附件：重点指标任务分工表（责任单位中列第一位的为牵头单位）\n").documents[0].tasks
     assert [t.lead_units for t in aside] == [[], []]
+
+
+def test_task_pages_follow_the_form_feeds() -> None:
+    """pdf/ofd text separates pages with form feeds: a task's page is 1 + the form feeds before it."""
+    from policyparse.output import _form_feeds
+    from policyparse.pipeline import extract_string
+
+    assert _form_feeds("") == [] and _form_feeds("\f\fa\f") == [0, 1, 3]
+    text = ("关于印发2023年工作要点的通知\n\f一、加强调度\n（一）建立台账。（市发改委牵头，2023年6月底前完成）\n\f"
+            "（二）完善机制。（市财政局牵头，2023年9月底前完成）\n\f\f（三）开展评估。（市统计局牵头，2023年12月底前完成）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.title, t.page) for t in tasks] == [("建立台账", 2), ("完善机制", 3), ("开展评估", 5)]

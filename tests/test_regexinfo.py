@@ -187,7 +187,8 @@ def test_literal_gate(pattern: str, gate: set[str] | None) -> None:
 
 @pytest.mark.parametrize(
     ("pattern", "parts"),
-    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None)],
+    [(r"(19|20)(?<=发..)(\d\d)号", 2), (r"[\[(（](?<=办[\[(（])\d+", 3), (r"</?b>|/b>", 2), (r"a\d", None), (r"[^a]b", None),
+     (r"[发办](?:20)?\d|号\d", 3), (r"[^a]b|号", None)],
 )
 def test_literal_led_parts_find_what_the_pattern_finds(pattern: str, parts: int | None) -> None:
     compiled = re.compile(pattern)
@@ -305,3 +306,12 @@ def test_a_python_without_the_private_modules_imports_and_runs() -> None:
                             check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout == to_json(pipeline.extract_string(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("strings", [{"牵头", "主责", "个"}, {"a.b", "a", "(x"}, {"序 号", "序号"}])
+def test_literal_finder_finds_what_in_finds(strings: set[str]) -> None:
+    finder = regexinfo.literal_finder(strings)
+    assert finder is not None
+    for text in ["", "市发改委牵头", "10个部门", "a.b", "axb", "(x)", "序 号", "序\n号", "主", "x"]:
+        assert (finder.search(text) is not None) == any(s in text for s in strings)
+    assert regexinfo.literal_finder(()) is None

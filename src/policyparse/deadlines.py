@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .regexinfo import ANY, char_class, engine_lead, first_chars, last_class, prefixes, starts_pattern
@@ -876,13 +876,29 @@ def normalise(text: str, year: int | None = None, ref: date | None = None,
               grammars: GrammarSet | None = None) -> DeadlineResult:
     """Normalise one deadline phrase (a 完成时限 value, a parenthetical, a quarter plan); never raises.
 
-    `grammars` is the run's grammar set (None: the built-ins), so user deadline files take part."""
+    `grammars` is the run's grammar set (None: the built-ins), so user deadline files take part.
+    A notice repeats its phrases (完成时限：2021年12月底前 under a dozen tasks): each is read once
+    and every caller gets a copy of its own."""
     try:
+        if type(text) is str:
+            return _copy(_normalised(text, year, ref, grammars))
         return _normalise(text, year, ref, grammars)
     except Exception:  # a deadline must never stop an extraction; the caller warns instead
         return DeadlineResult(
             text=text if isinstance(text, str) else None, kind="none", end=None, unparsed=True
         )
+
+
+@lru_cache(maxsize=4096)
+def _normalised(text: str, year: int | None, ref: date | None, grammars: GrammarSet | None) -> DeadlineResult:
+    """`_normalise`, cached by phrase, year, date and grammar set; callers must not mutate the result."""
+    return _normalise(text, year, ref, grammars)
+
+
+def _copy(result: DeadlineResult) -> DeadlineResult:
+    """A caller's own result: a cached one is shared by every caller that reads the same phrase."""
+    return DeadlineResult(result.text, result.kind, result.end, list(result.milestones), result.rule,
+                          result.unparsed)
 
 
 def _normalise(text: str, year: int | None, ref: date | None, grammars: GrammarSet | None = None) -> DeadlineResult:

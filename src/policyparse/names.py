@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .grammar import GrammarSet
-from .regexinfo import literal_gate
+from .regexinfo import literal_finder, literal_gate
 
 KEPT = "\ue000"  # stands in for a 、 that must not split (a private-use character, checked absent first)
 _BRACKET_TAIL = re.compile(r"[（(].*$")
@@ -26,6 +26,7 @@ class Distributed:
     pattern: re.Pattern[str]
     hint: re.Pattern[str] | None  # every such name holds a match of it (None: no cheap test)
     required: frozenset[str]  # … and one of these strings (read off the pattern; empty: none known)
+    finder: re.Pattern[str] | None = None  # finds one of `required` (None: none known)
 
 
 @cache
@@ -37,7 +38,8 @@ def distributed_list(grammars: GrammarSet) -> Distributed | None:
     if not found:
         return None
     pattern = re.compile(found)
-    return Distributed(pattern, re.compile(hint) if hint else None, literal_gate(pattern) or frozenset())
+    required = literal_gate(pattern) or frozenset()
+    return Distributed(pattern, re.compile(hint) if hint else None, required, literal_finder(required))
 
 
 def split_keeping_distributed(text: str, distributed: Distributed | None,
@@ -46,7 +48,10 @@ def split_keeping_distributed(text: str, distributed: Distributed | None,
     caller then splits as usual)."""
     if distributed is None or KEPT in text or "、" not in text:
         return None
-    if distributed.required and not any(literal in text for literal in distributed.required):
+    if distributed.finder is not None:
+        if distributed.finder.search(text) is None:
+            return None
+    elif distributed.required and not any(literal in text for literal in distributed.required):
         return None
     if distributed.hint is not None and distributed.hint.search(text) is None:
         return None

@@ -118,7 +118,7 @@ def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], stru
     The extraction is put together as plain data and validated once: one call into pydantic-core
     builds every nested model, several times faster than constructing them one by one.
     """
-    page_breaks = [i for i, ch in enumerate(text) if ch == "\f"] if "\f" in text else []
+    page_breaks = _form_feeds(text)
     documents = [_document(text, structure, part, found, page_breaks, explain)
                  for part, found in zip(structure.documents, per_document, strict=True)]
     source = {"path": loaded.path, "format": loaded.format, "sha256": loaded.sha256,
@@ -126,6 +126,17 @@ def assemble(loaded: Loaded, text: str, script: str, repairs: Counter[str], stru
               "repairs": [f"{k}:{v}" for k, v in sorted(repairs.items()) if v],
               "grammar": _layout(per_document, grammars)}
     return Extraction.model_validate({"source": source, "documents": _main_first(documents)})
+
+
+def _form_feeds(text: str) -> list[int]:
+    """Where the text's form feeds (page breaks of pdf/ofd input) are: str.find jumps from one to
+    the next, where a loop over the characters took ~30 ns each (3 ms for a 100-page document)."""
+    found: list[int] = []
+    at = text.find("\f")
+    while at >= 0:
+        found.append(at)
+        at = text.find("\f", at + 1)
+    return found
 
 
 def _document(text: str, structure: Structure, part: DocumentPart, found: DocumentTasks, page_breaks: list[int],

@@ -417,6 +417,14 @@ def literal_gate(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return None if options is None else _cheapest(options)
 
 
+def literal_finder(strings: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern whose search finds one of the strings wherever `any(s in text for s in strings)`
+    holds: one scan in C instead of an `in` test per string (several times faster for a dozen);
+    None for no strings."""
+    ordered = sorted(set(strings), key=lambda s: (-len(s), s))
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
 def minimal(strings: frozenset[str]) -> frozenset[str]:
     """Drop strings holding another one of the set: where they occur, so does the shorter one."""
     return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
@@ -536,16 +544,23 @@ def literal_led_parts(pattern: re.Pattern[str], most: int) -> tuple[re.Pattern[s
 
 def _leading_choices(state: Any, node: _Node) -> list[_Node] | None:
     """The node as one literal-led node per choice: the characters of a small class, the
-    alternatives of an alternation that each start with a literal, inside a plain group too."""
+    alternatives of an alternation that each start with a literal or such a choice, inside a plain
+    group too."""
     op, av = node
     if op is _sre.IN:
         chars = _class_chars(av, _SMALL_CLASS)
         return None if chars is None else [(_sre.LITERAL, ord(c)) for c in sorted(chars)]
-    if op is _sre.BRANCH:
-        alternatives = [list(alt) for alt in av[1]]
-        if not all(alt and alt[0][0] is _sre.LITERAL for alt in alternatives):
-            return None
-        return [(_sre.SUBPATTERN, (None, 0, 0, _sre_parse.SubPattern(state, alt))) for alt in alternatives]
+    if op is _sre.BRANCH:  # an alternative led by a small class ([列排]X|第一Y) gives one choice per character
+        choices: list[_Node] = []
+        for alt in map(list, av[1]):
+            if not alt:
+                return None
+            heads = [alt[0]] if alt[0][0] is _sre.LITERAL else _leading_choices(state, alt[0])
+            if heads is None:
+                return None
+            choices += [(_sre.SUBPATTERN, (None, 0, 0, _sre_parse.SubPattern(state, [head, *alt[1:]])))
+                        for head in heads]
+        return choices
     if op is _sre.SUBPATTERN and not av[1] and not av[2] and len(av[3]) == 1:
         inner = _leading_choices(state, av[3][0])
         if inner is None:

@@ -98,19 +98,35 @@ def _strip_toneless(text: str, repairs: Counts, rules: CleanRules) -> str:
     A lone (e) or (an) after a character may be text; dozens of syllables after characters are not."""
     least = int(rules.settings.get("pinyin_toneless_min", 5))
     distinct = int(rules.settings.get("pinyin_toneless_distinct", 3))
-    found = rules.pinyin_toneless.findall(text)
+    # dropping the toned ones may have put a bracket right after an ideograph: the gates are asked again
+    openers = _gated_openers(text, rules)
+    if not openers:
+        return text  # no annotation can start anywhere: nothing to find
+    toneless = rules.pinyin_led(openers[0])[1] if len(openers) == 1 else rules.pinyin_toneless
+    found = toneless.findall(text)
     if len(found) < least or len(set(found)) < distinct:
         return text
-    text, dropped = rules.pinyin_toneless.subn("", text)
+    text, dropped = toneless.subn("", text)
     repairs["pinyin_annotations"] += dropped
     return text
 
 
+def _gated_openers(text: str, rules: CleanRules) -> list[int]:
+    """The pinyin_open brackets whose gate finds a place where an annotation may start in `text`;
+    an annotation opening with any other bracket there is impossible."""
+    return [index for index, gate in enumerate(rules.pinyin_gates) if gate.search(text) is not None]
+
+
 def strip_pinyin(text: str, repairs: Counts, rules: CleanRules | None = None) -> str:
-    """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe."""
+    """Drop 區(qū)-style annotations; a tone mark (or a neutral particle) keeps (PPP), (e) safe.
+
+    With one kind of bracket before annotations (the usual case) the patterns led by that bracket
+    alone run: the same matches, found without testing the bracket class at every character."""
     rules = rules or _rules()
-    if any(gate.search(text) is not None for gate in rules.pinyin_gates):
-        text, dropped = rules.pinyin.subn("", text)
+    openers = _gated_openers(text, rules)
+    if openers:
+        annotation = rules.pinyin_led(openers[0])[0] if len(openers) == 1 else rules.pinyin
+        text, dropped = annotation.subn("", text)
         if dropped:
             repairs["pinyin_annotations"] += dropped
         text = _strip_toneless(text, repairs, rules)

@@ -287,6 +287,12 @@ class CleanRules:
         """Every bracketed syllable after an ideograph, toned or not."""
         return _pinyin_toneless()
 
+    def pinyin_led(self, opener: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """`pinyin` and `pinyin_toneless` for matches that open with the `opener`-th pinyin_open
+        bracket alone (that of `pinyin_gates[opener]`): literal-led, so the engine scans for that
+        bracket at memchr speed instead of testing a class at every character."""
+        return _pinyin_led(opener)
+
     @property
     def f2_pairs(self) -> re.Pattern[str]:
         """Two F2 marker characters on one line."""
@@ -370,20 +376,23 @@ def _class_body(chars: Iterable[str]) -> str:
     return "".join(re.escape(c) for c in sorted(set(chars)))
 
 
-def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _pinyin_patterns(grammars: GrammarSet, spelling: _Pinyin,
+                     first: str | None = None) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The annotation and orphan patterns with the keep-or-drop test written into them.
 
     A syllable is the whole run of pinyin letters between the brackets (a bracket or space ends
     it), so lookaheads over that run decide exactly what testing the matched syllable would: no
-    callback per match, one C-level subn.
+    callback per match, one C-level subn. `first`: the one opening bracket an annotation starts
+    with (escaped), instead of any of them.
     """
     opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    lead = opener if first is None else first
     neutral = sorted(map(str, grammars.vocab(ARTEFACTS, "pinyin_neutral")), key=len, reverse=True)
     letters, toned = spelling.letters, spelling.toned
     neutral_word = f"(?:{'|'.join(map(re.escape, neutral))})(?![{letters}])" if neutral else "(?!)"
     droppable = f"(?=[{letters}]*?[{toned}]|{neutral_word})"
     again = f"(?:{opener} ?{droppable}{spelling.syllable} ?{closer})*"  # 化(huà)(huà): a mirror doubled it
-    annotation = re.compile(f"{opener}(?<=[{CJK}]{opener}) ?{droppable}({spelling.syllable}) ?{closer}{again}")
+    annotation = re.compile(f"{lead}(?<=[{CJK}]{lead}) ?{droppable}({spelling.syllable}) ?{closer}{again}")
     orphan = re.compile(rf"\?(?=[{letters}]*?[{toned}])({spelling.syllable})\)")
     return annotation, orphan
 
@@ -394,11 +403,27 @@ def _pinyin_toneless() -> re.Pattern[str]:
     holds many of them (see `damage.strip_pinyin`), since alone (e) or (an) may be real text."""
     from ..grammar import load_grammars
 
-    grammars = load_grammars()
+    return _toneless_pattern(load_grammars())
+
+
+def _toneless_pattern(grammars: GrammarSet, first: str | None = None) -> re.Pattern[str]:
+    """_pinyin_toneless; `first` as for _pinyin_patterns."""
     spelling = _pinyin(grammars)
     opener, closer = _bracket_class(grammars, "pinyin_open"), _bracket_class(grammars, "pinyin_close")
+    lead = opener if first is None else first
     again = f"(?:{opener} ?{spelling.syllable} ?{closer})*"
-    return re.compile(f"{opener}(?<=[{CJK}]{opener}) ?({spelling.syllable}) ?{closer}{again}")
+    return re.compile(f"{lead}(?<=[{CJK}]{lead}) ?({spelling.syllable}) ?{closer}{again}")
+
+
+@cache
+def _pinyin_led(index: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The annotation and toneless patterns led by the index-th pinyin_open bracket (see
+    CleanRules.pinyin_led); compiled on first need, as the whole-class ones are."""
+    from ..grammar import load_grammars
+
+    grammars = load_grammars()
+    mark = re.escape(str(grammars.vocab(ARTEFACTS, "pinyin_open")[index]))
+    return _pinyin_patterns(grammars, _pinyin(grammars), mark)[0], _toneless_pattern(grammars, mark)
 
 
 def _pinyin_gates(grammars: GrammarSet, spelling: _Pinyin) -> tuple[re.Pattern[str], ...]:

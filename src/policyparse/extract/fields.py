@@ -271,9 +271,11 @@ def _assign_units(fields: _Fields, label: _Label, units_text: str, rules: _Field
         _extend(fields.lead, names)
         fields.rules.setdefault("lead_units", label.ref)
         return
-    shared = next((m for m in vocab.shared_lead_markers if units_text.rstrip().endswith(m)), None)
+    trimmed = units_text.rstrip()
+    shared = next((m for m in vocab.shared_lead_markers if trimmed.endswith(m)), None) if trimmed.endswith(
+        vocab.shared_lead_markers) else None  # one C call rules out most lists
     if role == "responsible" and shared:  # 责任单位：A、B分别牵头 — each of them leads
-        _extend(fields.lead, _split_units(units_text.rstrip()[: -len(shared)], rules.grammars))
+        _extend(fields.lead, _split_units(trimmed[: -len(shared)], rules.grammars))
         fields.rules.setdefault("lead_units", label.ref)
         return
     if role == "responsible" and vocab.lead_markers and _may_mark_lead(units_text, vocab):

@@ -15,7 +15,7 @@ from functools import cache
 
 from .. import deadlines
 from ..grammar import GrammarSet
-from ..regexinfo import literal_gate
+from ..regexinfo import literal_gate, literal_led_parts
 from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import (
@@ -601,12 +601,13 @@ def _is_footnote(text: str, at: int) -> bool:
 def _stated_convention(text: str, grammars: GrammarSet) -> tuple[str, str, int] | None:
     """(rule ref, which units lead, where it is said) of the first lead convention the text states."""
     found = None
-    for ref, leads, pattern, gate in _conventions(grammars):
+    for ref, leads, parts, gate in _conventions(grammars):
         if gate is not None and not any(literal in text for literal in gate):
             continue
-        m = pattern.search(text)
-        if m is not None and (found is None or m.start() < found[2]):
-            found = (ref, leads, m.start())
+        for part in parts:
+            m = part.search(text)
+            if m is not None and (found is None or m.start() < found[2]):
+                found = (ref, leads, m.start())
     return found
 
 
@@ -618,16 +619,28 @@ def _listed_refs(grammars: GrammarSet) -> frozenset[str]:
     return frozenset(labels | columns)
 
 
+_Convention = tuple[str, str, tuple[re.Pattern[str], ...], frozenset[str] | None]
+
+
 @cache
-def _conventions(grammars: GrammarSet) -> tuple[tuple[str, str, re.Pattern[str], frozenset[str] | None], ...]:
-    """(rule ref, `leads`, pattern, the literals one of which a match holds) of every units.yaml
-    convention rule."""
+def _conventions(grammars: GrammarSet) -> tuple[_Convention, ...]:
+    """(rule ref, `leads`, the pattern as literal-led parts, the literals one of which a match holds)
+    of every units.yaml convention rule.
+
+    A notice is searched whole, and a pattern led by a class or an alternation ([列排]…|第一…) is
+    tried at every character; its literal-led parts are scanned for at memchr speed. The first
+    match of the pattern starts where the earliest first match of its parts does.
+    """
     found = []
     for grammar, rule in grammars.rules("units"):
         if rule.extra("kind") == "convention" and rule.pattern:
             pattern = grammar.pattern(rule.id)
-            found.append((grammar.rule_ref(rule), str(rule.extra("leads") or "first"), pattern, literal_gate(pattern)))
+            parts = literal_led_parts(pattern, _CONVENTION_PARTS) or (pattern,)
+            found.append((grammar.rule_ref(rule), str(rule.extra("leads") or "first"), parts, literal_gate(pattern)))
     return tuple(found)
+
+
+_CONVENTION_PARTS = 8  # more literal-led parts than this cost more scans than the pattern's own
 
 
 def _deadline_shown(task: RawTask) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..grammar import GrammarSet
 from ..names import Distributed, distributed_list, rejoin_short_names, split_keeping_distributed
-from ..regexinfo import literal_gate
+from ..regexinfo import literal_finder, literal_gate
 from .brackets import _CLOSE, _OPEN, _TRIM, _has_open
 
 
@@ -56,7 +56,7 @@ class _UnitVocab:
     distributed: Distributed | None  # 各市、州、县人民政府: one name across 、 (kept whole)
     not_names: re.Pattern[str] | None  # what no unit name is (a count: 10个部门)
     notes: re.Pattern[str] | None  # a note inside a list (（列第一位者为牵头单位，下同）), cut before splitting
-    not_names_gate: frozenset[str]  # a list holds one of these where a not_names pattern can match (empty: always try)
+    not_names_gate: re.Pattern[str] | None  # finds what a list holds where not_names can match (None: always try)
     collective_prefixes: tuple[str, ...]
     lead_markers: tuple[str, ...]
     shared_lead_markers: tuple[str, ...]  # 市人力社保局、市农业农村局分别牵头: every unit listed leads
@@ -122,9 +122,9 @@ def _notes(grammars: GrammarSet) -> re.Pattern[str] | None:
 def _not_names(patterns: list[str]) -> dict[str, Any]:
     """units.yaml `not_names` as one pattern, with the literals one of which a match holds (read off it)."""
     if not patterns:
-        return {"not_names": None, "not_names_gate": frozenset()}
+        return {"not_names": None, "not_names_gate": None}
     pattern = re.compile("|".join(f"(?:{p})" for p in patterns))
-    return {"not_names": pattern, "not_names_gate": literal_gate(pattern) or frozenset()}
+    return {"not_names": pattern, "not_names_gate": literal_finder(literal_gate(pattern) or ())}
 
 
 def _untidy(splitter: _Splitter, words: tuple[str, ...]) -> dict[str, Any]:
@@ -246,7 +246,7 @@ def _split_units(text: str, grammars: GrammarSet) -> tuple[str, ...]:
     if kept is not None:
         return tuple(kept)
     names = _split_tidy(text, vocab) if _is_tidy(text, vocab) else _split_untidy(text, vocab)
-    if vocab.not_names is not None and (not vocab.not_names_gate or any(s in text for s in vocab.not_names_gate)):
+    if vocab.not_names is not None and (vocab.not_names_gate is None or vocab.not_names_gate.search(text)):
         names = tuple(name for name in names if not vocab.not_names.search(name))
     if vocab.min_chars > 1 and names and min(map(len, names)) < vocab.min_chars:
         return tuple(rejoin_short_names(list(names), vocab.min_chars, vocab.suffix_set))
