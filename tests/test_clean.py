@@ -223,6 +223,7 @@ ALPHABET = st.sampled_from([*CHARS, *PIECES])
 @given(st.lists(ALPHABET, max_size=60).map("".join))
 @example("各" * 24 + "甘政办发2022194号（,\n各")  # a mark that ends a joined line meets CJK only after the join
 @example("部 部各部 门")  # a space removed unmakes the whole name after an earlier space
+@example("（各\n(")  # a mark that begins a joined line meets CJK only after the join
 def test_repair_and_tidy_are_idempotent(text: str) -> None:
     once = repair(text)[0]
     assert repair(once)[0] == once

@@ -408,8 +408,8 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
             last += 1
         out += lines[begin:first]
         joined = "".join(lines[first:last + 2])
-        if any(lines[j][-1:] in _HALF_MARKS for j in range(first, last + 1)):
-            joined = _punctuation_widths(joined, repairs)  # a mark that ended a line now has a neighbour
+        if any(lines[j][-1:] in _HALF_MARKS or lines[j + 1][:1] in _HALF_MARKS for j in range(first, last + 1)):
+            joined = _punctuation_widths(joined, repairs)  # a mark that ended or began a line now has a neighbour
         out.append(joined)
         begin = last + 2
         k += 1
