@@ -490,3 +490,30 @@ def test_a_one_cell_a_line_table_may_name_a_qualified_leader_column() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         (["市科技局"], ["市发展改革委"]), (["市科技局"], ["市财政局"])]
+
+
+@pytest.mark.parametrize(("lead_name", "other_name"), [
+    ("区级牵头单位", "区级配合部门"), ("牵头（责任）单位", "配合（参与）单位"), ("责任单位（牵头）", "配合单位"),
+    ("总牵头单位", "相关责任单位"), ("主抓单位", "承办单位"), ("牵头单位", "责任（配合）单位"),
+])
+def test_unit_headers_with_a_level_or_a_bracketed_role(lead_name: str, other_name: str) -> None:
+    """区级牵头单位 / 责任（配合）单位 / 责任单位（牵头）: a level prefix or a role in brackets keeps the column."""
+    text = (f"2022年重点任务分工表\n序号\t重点任务\t{lead_name}\t{other_name}\t完成时限\n"
+            "1\t推进企业开办全程网办\t区市场监管局\t区税务局、区公安分局\t2022年6月底前\n")
+    document = extract_string(text).documents[0]
+    assert [(t.lead_units, t.responsible_units) for t in document.tasks] == [
+        (["区市场监管局"], ["区税务局", "区公安分局"])]
+    assert document.warnings == []
+
+
+def test_level_columns_of_province_city_and_county() -> None:
+    text = ("2022年重点任务分工表\n序号\t重点任务\t省级牵头单位\t市级责任单位\t县级责任单位\t完成时限\n"
+            "1\t推进企业开办全程网办\t省市场监管局\t市市场监管局\t县市场监管局、县税务局\t2022年6月底前\n")
+    task = _tasks(text)[0]
+    assert (task.lead_units, task.responsible_units) == (["省市场监管局"], ["市市场监管局", "县市场监管局", "县税务局"])
+
+
+def test_a_unit_column_of_no_known_name_is_warned_about() -> None:
+    text = ("2022年重点任务分工表\n序号\t重点任务\t牵头单位\t督办单位\t完成时限\n"
+            "1\t推进企业开办全程网办\t区市场监管局\t区督查室\t2022年6月底前\n")
+    assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unknown_column"]

@@ -836,6 +836,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     used: set[int] = set()
     for number, table in enumerate(found, start=earlier + 1):
         used |= table.lines
+        notes += _unknown_unit_columns(table, grammars)
         parent = _enclosing(part, structure, table.header_line, grammars)
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
@@ -911,6 +912,22 @@ def _empty_cells(table: _Table, read: list[tuple[_Row, RawTask]]) -> list[TableN
         name = _squeeze(table.names[columns[0]]) if columns[0] < len(table.names) else role
         notes += [("table.empty_cell", task, f"table {task.table} row {task.row}: the {name} cell is empty "
                    f"while the other rows fill it (a merged cell copied once?)") for _, task in empty]
+    return notes
+
+
+_UNIT_NAME_ENDS = ("单位", "部门")  # a header cell naming units of some kind
+
+
+def _unknown_unit_columns(table: _Table, grammars: GrammarSet) -> list[TableNote]:
+    """Columns whose header names units (…单位 / …部门) but matches no column rule: their units are
+    left out, which is said rather than silent (a new wording of 牵头单位 / 责任单位 to add to tables.yaml)."""
+    notes: list[TableNote] = []
+    for column, role in enumerate(table.roles):
+        name = _squeeze(table.names[column]) if column < len(table.names) else ""
+        if role is None and name.endswith(_UNIT_NAME_ENDS) and cell_role(name, grammars) is None \
+                and not _is_other_column(name, grammars):
+            notes.append(("table.unknown_column", None, f"table column “{name}” names units but has no known "
+                          "role (lead / responsible): its cells are not read"))
     return notes
 
 
