@@ -50,6 +50,9 @@ class _Row:
 
     lines: list[int]
     cells: list[str]
+    # a measure row under a 重点任务 row whose own measure cell is empty (1 | 提升… | | 牵头 ⏎ 1.1 | | 推行…):
+    # the measure is the task's title even when it is the task's only one
+    under_parent: bool = False
 
 
 @dataclass
@@ -81,6 +84,28 @@ def _table_ref(grammars: GrammarSet) -> str:
         if rule.extra("kind") == "header":
             return grammar.rule_ref(rule)
     return "tables.yaml::task-table"
+
+
+@cache
+def _kind_pattern(grammars: GrammarSet, kind: str) -> re.Pattern[str]:
+    """The pattern of the tables.yaml rule of this `kind` (placeholder, sub_number); one that never
+    matches when no rule has it."""
+    for grammar, rule in grammars.rules("tables"):
+        if rule.extra("kind") == kind and rule.pattern:
+            return grammar.pattern(rule.id)
+    return re.compile("(?!)")
+
+
+def _blank(cell: str, grammars: GrammarSet) -> bool:
+    """An empty cell, or one printed as deliberately empty (—, 无: tables.yaml `placeholder-cell`)."""
+    value = cell.strip()
+    return not value or _kind_pattern(grammars, "placeholder").search(value) is not None
+
+
+def _without_placeholders(row: _Row, grammars: GrammarSet) -> _Row:
+    """The row with its placeholder cells (—, －, 无, /) emptied: they name no unit and no deadline."""
+    return _Row(lines=row.lines, cells=["" if _blank(c, grammars) else c for c in row.cells],
+                under_parent=row.under_parent)
 
 
 def _squeeze(cell: str) -> str:
@@ -696,6 +721,8 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     rows: list[tuple[_Row, str | None, bool]] = []
     group: str | None = None
     last_data: _Row | None = None  # the last row that is no group row: a continuation's row above
+    parent: _Row | None = None  # a 重点任务 row with no measure of its own: its measure rows may follow
+    dropped: set[int] = set()  # parent rows whose measure rows are the tasks
     for row in table.rows:
         again = header_roles(row.cells, grammars)
         if again == roles:
@@ -708,7 +735,7 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             continue
         value = _group_value(row) or _ordinal_group(row, roles) or _task_cell_group(row, roles, grammars)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
-            group = value
+            group, parent = value, None
             rows.append((row, value, True))
             continue
         number = _cell(row, roles, "number")
@@ -717,6 +744,12 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             # 类别 | 任务内容 | …: the category cell (merged over its rows) is the rows' group heading
             group = category
             rows.append((_Row(lines=row.lines[:1], cells=[category]), category, True))
+        if parent is not None and _measure_of_parent(row, roles, grammars):
+            dropped.add(id(parent))  # 1 | 提升… | (none) ⏎ 1.1 | | 推行…: the measures are the tasks
+            last_data = _carry_down(row, parent, roles)
+            last_data.under_parent = True
+            rows.append((last_data, group, False))
+            continue
         if last_data is not None:
             previous = last_data
             same = number and number == _cell(previous, roles, "number") and \
@@ -730,8 +763,28 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
                 _merge_into(previous, row, roles, "；" if same else "", table.wraps)
                 continue
         last_data = _Row(lines=list(row.lines), cells=list(row.cells))
+        parent = last_data if _is_parent(last_data, roles, grammars) else None
         rows.append((last_data, group, False))
-    return rows
+    return [entry for entry in rows if id(entry[0]) not in dropped]
+
+
+def _is_parent(row: _Row, roles: list[str | None], grammars: GrammarSet) -> bool:
+    """A 重点任务 row of a measures table whose measure cell is empty or a placeholder (—): the
+    measure rows below it (1.1, 1.2, or 序号 left empty) carry its task."""
+    return "measure" in roles and bool(_cell(row, roles, "task")) and _blank(_cell(row, roles, "measure"), grammars)
+
+
+def _measure_of_parent(row: _Row, roles: list[str | None], grammars: GrammarSet) -> bool:
+    """A row with no 重点任务 but a measure, numbered as a sub-item (1.1, 1-1, （1）: tables.yaml
+    `sub-number`) or unnumbered with a unit or deadline cell of its own (a cell merely wrapped onto
+    the next line has none): a measure of the parent row above."""
+    if _cell(row, roles, "task") or _blank(_cell(row, roles, "measure"), grammars):
+        return False
+    number = _cell(row, roles, "number")
+    if number:
+        return _kind_pattern(grammars, "sub_number").search(number) is not None
+    return any(not _blank(row.cells[column], grammars) for column, role in enumerate(roles)
+               if role in _FIELD_ROLES and column < len(row.cells))
 
 
 def _enclosing(part: DocumentPart, structure: Structure, line: int, grammars: GrammarSet) -> int | None:
@@ -856,6 +909,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             _realign_short_row(row, table.roles, above, grammars)
             _fill_ditto(row, above, _ditto(grammars))
             above = row
+            printed = row
+            row = _without_placeholders(row, grammars)  # — / 无 cells: no unit, no deadline
             row_number += 1
             rules = {"task": table_ref}
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
@@ -878,7 +933,8 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 printed_number, text = ordinal[0], ordinal[3]  # no 序号 column: 1.编制公布… carries its own
             measure = _cell(row, table.roles, "measure")
             # measures under one merged 重点任务 are the tasks; a row's own 主要内容 only adds to its text
-            title = task_title(measure if measure and shared[_cell(row, table.roles, "task")] > 1 else text)
+            several = shared[_cell(row, table.roles, "task")] > 1 or row.under_parent
+            title = task_title(measure if measure and several else text)
             if measure:
                 text = f"{text}\n{measure}"
             tasks.append(RawTask(
@@ -886,7 +942,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
-            read.append((row, tasks[-1]))
+            read.append((printed, tasks[-1]))  # a placeholder cell is filled, on purpose empty
         notes += _empty_cells(table, read)
     return tasks, used, notes
 
@@ -961,6 +1017,9 @@ def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: 
 # ---------------------------------------------------------------- grammar corpus
 
 
+_CELL_KINDS = ("placeholder", "sub_number")  # rules about one cell's value, not a column name
+
+
 def _roles_text(text: str, grammars: GrammarSet) -> str | None:
     roles = header_roles(text.split("\t"), grammars)
     return None if roles is None else "|".join(r or "-" for r in roles)
@@ -973,6 +1032,8 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     grammars = grammars_with(grammar)
     if rule.extra("kind") == "header":
         got = _roles_text(example.text, grammars)
+    elif rule.extra("kind") in _CELL_KINDS:
+        got = str(rule.extra("kind")) if grammar.pattern(rule.id).search(example.text) else None
     else:
         column = cell_role(example.text, grammars)
         got = column.role if column else None
@@ -989,5 +1050,7 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     if rule.extra("kind") == "header":
         got = _roles_text(text, grammars)
         return None if got is None else f"recognised as a header ({got})"
+    if rule.extra("kind") in _CELL_KINDS:
+        return "matched" if grammar.pattern(rule.id).search(text) else None
     column = cell_role(text, grammars)
     return f"recognised as {column.role}" if column is not None and column.ref == grammar.rule_ref(rule) else None
