@@ -517,3 +517,45 @@ def test_a_unit_column_of_no_known_name_is_warned_about() -> None:
     text = ("2022年重点任务分工表\n序号\t重点任务\t牵头单位\t督办单位\t完成时限\n"
             "1\t推进企业开办全程网办\t区市场监管局\t区督查室\t2022年6月底前\n")
     assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unknown_column"]
+
+
+@pytest.mark.parametrize("subs", [("1.1", "1.2", "2.1"), ("1-1", "1-2", "2-1"), ("（1）", "（2）", "（1）"), ("", "", "")])
+def test_measure_rows_under_a_numbered_task_row(subs: tuple[str, str, str]) -> None:
+    """1 | 提升… | (no measure) | 牵头 then 1.1 | | 推行… | 牵头 | 配合 | 时限: each measure row is a task (its
+    own units and deadline, the measure its title), the parent row none; also with 序号 left empty."""
+    first, second, third = subs
+    text = ("2022年优化营商环境重点任务清单\n序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+            "1\t提升开办企业便利度\t—\t县市场监管局\t—\t—\n"
+            f"{first}\t\t推行企业开办“一网通办”。\t县市场监管局\t县数据资源局\t2022年6月底前\n"
+            f"{second}\t\t推广电子营业执照应用。\t县市场监管局\t县税务局\t2022年12月底前\n"
+            "2\t提升办理建筑许可便利度\t\t县住建局\t\t\n"
+            f"{third}\t\t推行“多测合一”。\t县自然资源局\t县住建局\t2022年9月底前\n")
+    tasks = _tasks(text)
+    assert [(t.title, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("推行企业开办“一网通办”", ["县市场监管局"], ["县数据资源局"], "2022-06-30"),
+        ("推广电子营业执照应用", ["县市场监管局"], ["县税务局"], "2022-12-31"),
+        ("推行“多测合一”", ["县自然资源局"], ["县住建局"], "2022-09-30")]
+    assert tasks[2].text.startswith("提升办理建筑许可便利度")
+
+
+def test_placeholder_cells_are_no_units_and_no_deadline() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t—\t2022年6月底前\n"
+            "2\t开展营商环境评价\t县发改委\t/\t—\n"
+            "3\t清理规范中介服务\t县发改委\t无\t－\n")
+    document = extract_string(text).documents[0]
+    assert [(t.responsible_units, t.deadline.text, t.deadline.kind) for t in document.tasks] == [
+        ([], "2022年6月底前", "by_date"), ([], None, "none"), ([], None, "none")]
+    assert document.warnings == []
+
+
+def test_numbered_notes_under_a_table_are_no_sections() -> None:
+    """注：1.… ⏎ 2.… under a table: both lines are notes; the next table's tasks get no section from them."""
+    text = ("2022年重点任务清单\n附表1\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "注：1.各牵头单位每季度末报送进展情况。\n2.标“*”的为市考核任务。\n3.未标注的为县级任务。\n"
+            "附表2\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t推进政务服务“跨省通办”\t县数据资源局\t县直各部门\t2022年9月底前\n")
+    document = extract_string(text).documents[0]
+    assert document.sections == []
+    assert [t.section_path for t in document.tasks] == [[], []]

@@ -349,6 +349,28 @@ def attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
 
 
 @cache
+def note_label(grammars: GrammarSet) -> re.Pattern[str]:
+    """注： / 备注： — the label that opens notes under a table (meta.yaml vocab)."""
+    return re.compile(str(next(iter(grammars.vocab("meta", "note_label")), "(?!)")))
+
+
+def _note_item(texts: list[str], index: int, rule: str, notes: dict[int, str], grammars: GrammarSet) -> bool:
+    """Is heading line `index` (ordinal `rule`) a note: right under `注：1.…` or under a note of the
+    same ordinal (`notes`: note lines found so far → their ordinal's rule)? A bare `注：` takes any."""
+    above = index - 1
+    if above < 0 or not texts[above]:
+        return False
+    if notes.get(above) == rule:
+        return True
+    label = note_label(grammars).match(texts[above])
+    if label is None:
+        return False
+    rest = texts[above][label.end():]
+    found = match_heading(rest, grammars) if rest else None
+    return not rest or (found is not None and found[1] == rule)
+
+
+@cache
 def _nontask_patterns(grammars: GrammarSet) -> list[re.Pattern[str]]:
     return [g.pattern(r.id) for g, r in grammars.rules("nontasks") if r.pattern]
 
@@ -459,6 +481,7 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
     headings: list[Heading] = []
     stack: list[tuple[int, int, bool]] = []  # open headings: (rank, position in headings, nontask)
     in_attachment_list = False
+    notes: dict[int, str] = {}  # note lines under a table (注：1.… ⏎ 2.…) → their ordinal's rule
     previous = -1
     for index in events:
         text = texts[index]
@@ -480,6 +503,9 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
             numbers, rule, level = groups[m.lastindex]  # type: ignore[index]
             ordinal, title, rest = m.group(*numbers)
             title = title.strip(_TRIM)
+            if _note_item(texts, index, rule, notes, grammars):
+                notes[index] = rule  # 注：1.… ⏎ 2.…: a note, no item and no section
+                continue
         else:
             in_attachment_list = in_attachment_list and not text
             continue
