@@ -559,3 +559,15 @@ def test_numbered_notes_under_a_table_are_no_sections() -> None:
     document = extract_string(text).documents[0]
     assert document.sections == []
     assert [t.section_path for t in document.tasks] == [[], []]
+
+
+def test_a_schedule_cell_merged_over_quarters_is_one_step() -> None:
+    """A colspan over 三季度 | 四季度 (repeated per column by the loader) is one milestone, Q3-Q4; one
+    over every quarter is the row's deadline phrase (全年持续推进: ongoing, no four milestones)."""
+    text = ("2022年重点工作台账\n序号\t工作任务\t牵头单位\t一季度\t二季度\t三季度\t四季度\n"
+            "1\t推进楼宇经济提质增效\t区商务局\t摸底调查\t出台扶持政策\t完成年度目标\t完成年度目标\n"
+            "2\t优化企业服务专员制度\t区经信局\t全年持续推进\t全年持续推进\t全年持续推进\t全年持续推进\n")
+    first, second = _tasks(text)
+    assert [(m.period, m.text) for m in first.deadline.milestones] == [
+        ("2022-Q1", "摸底调查"), ("2022-Q2", "出台扶持政策"), ("2022-Q3-Q4", "完成年度目标")]
+    assert (second.deadline.text, second.deadline.kind) == ("全年持续推进", "ongoing")

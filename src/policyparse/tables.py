@@ -811,13 +811,48 @@ def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart
                    rest=rest, parent=parent)
 
 
-def _period_phrase(row: _Row, table: _Table) -> str:
+def _period_phrase(row: _Row, table: _Table, grammars: GrammarSet) -> str:
     """一季度 | 二季度 | … columns (a 台账's schedule): one 推进计划 phrase, 一季度：制定方案；二季度：…,
-    which the deadlines stage reads as milestones. Cells without words (an indicator's 6.5 %) are no steps."""
-    return "；".join(f"{_squeeze(table.names[column])}：{row.cells[column].strip()}"
-                     for column, role in enumerate(table.roles)
-                     if role == "period" and column < len(row.cells) and column < len(table.names)
-                     and _WORDED.search(row.cells[column]))
+    which the deadlines stage reads as milestones. Cells without words (an indicator's 6.5 %) are no steps.
+
+    A cell merged over adjacent period columns (an HTML colspan, repeated in each) is one step over
+    their span, 三至四季度：完成年度目标; one over every period column is the row's own deadline phrase
+    (全年持续推进 → ongoing) when it reads as one."""
+    columns = [column for column, role in enumerate(table.roles)
+               if role == "period" and column < len(row.cells) and column < len(table.names)]
+    runs: list[tuple[list[str], str]] = []  # (the period names a value spans, the value)
+    previous: int | None = None
+    for column in columns:
+        value = row.cells[column].strip()
+        if not _WORDED.search(value):
+            previous = None
+            continue
+        name = _squeeze(table.names[column])
+        if runs and previous is not None and previous == column - 1 and runs[-1][1] == value:
+            runs[-1][0].append(name)
+        else:
+            runs.append(([name], value))
+        previous = column
+    if len(runs) == 1 and len(runs[0][0]) == len(columns) > 1 and _reads_as_deadline(runs[0][1], grammars):
+        return runs[0][1]
+    return "；".join(f"{_span_label(names)}：{value}" for names, value in runs)
+
+
+def _span_label(names: list[str]) -> str:
+    """一季度 / 三至四季度 / 3至4月 / 上半年至下半年: the period names a merged cell spans, as one phrase
+    (their common ending said once, as a range of periods is printed)."""
+    first, last = names[0], names[-1]
+    if len(names) == 1:
+        return first
+    suffix = 0
+    while suffix < min(len(first), len(last)) - 1 and first[-1 - suffix] == last[-1 - suffix]:
+        suffix += 1
+    if suffix and _PERIOD_UNIT.fullmatch(first[len(first) - suffix:]):
+        return f"{first[:len(first) - suffix]}至{last}"
+    return f"{first}至{last}"
+
+
+_PERIOD_UNIT = re.compile(r"季度|月份?")  # an ending a range says once: 三至四季度, 3至4月
 
 
 _WORDED = re.compile(r"[\u3400-\u9fff]")  # a step says what is done; 6.5 under 一季度 is an indicator's target
@@ -916,7 +951,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
             phrase = _cell(row, table.roles, "deadline")
             column = "deadline"
-            if not phrase and (phrase := _period_phrase(row, table)):
+            if not phrase and (phrase := _period_phrase(row, table, grammars)):
                 column = "period"
             if phrase:
                 deadline = deadlines.normalise(phrase, year, ref, grammars)
