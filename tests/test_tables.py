@@ -571,3 +571,21 @@ def test_a_schedule_cell_merged_over_quarters_is_one_step() -> None:
     assert [(m.period, m.text) for m in first.deadline.milestones] == [
         ("2022-Q1", "摸底调查"), ("2022-Q2", "出台扶持政策"), ("2022-Q3-Q4", "完成年度目标")]
     assert (second.deadline.text, second.deadline.kind) == ("全年持续推进", "ongoing")
+
+
+def test_a_person_after_a_unit_under_a_header_naming_one() -> None:
+    """牵头单位（责任人）: 区市场监管局（王海） is the unit and its person; a role marker stays a marker."""
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位（责任人）\t配合单位\t完成时限\n"
+            "1\t推行企业开办全程网办\t区市场监管局（王海）\t区税务局\t2022年6月底前\n"
+            "2\t不动产登记5个工作日内办结\t区自然资源局（副局长周兵）\t区税务局\t2022年12月底前\n")
+    assert [t.lead_units for t in _tasks(text)] == [["区市场监管局"], ["区自然资源局"]]
+
+
+def test_a_total_row_is_no_task() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "2\t开展营商环境评价\t县发改委\t县直各部门\t2022年12月底前\n"
+            "3\t推进政务服务“跨省通办”\t县数据资源局\t县直各部门\t2022年9月底前\n"
+            "合计\t共3项\t\t\t\n")
+    document = extract_string(text).documents[0]
+    assert [t.number for t in document.tasks] == ["1", "2", "3"] and document.warnings == []

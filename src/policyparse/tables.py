@@ -108,6 +108,20 @@ def _without_placeholders(row: _Row, grammars: GrammarSet) -> _Row:
                 under_parent=row.under_parent)
 
 
+def _without_persons(row: _Row, table: _Table, grammars: GrammarSet) -> _Row:
+    """Unit cells under a header that names a person too (牵头单位（责任人）: tables.yaml
+    `person_in_header`) without the person's bracket after each unit (区市场监管局（王海）)."""
+    persons = tuple(map(str, grammars.vocab("tables", "person_in_header")))
+    columns = {column for column, role in enumerate(table.roles)
+               if role in _UNIT_ROLES and column < len(table.names) and any(p in table.names[column] for p in persons)}
+    if not columns:
+        return row
+    bracket = _kind_pattern(grammars, "person_bracket")
+    cells = [bracket.sub("", cell) if column in columns and ("（" in cell or "(" in cell) else cell
+             for column, cell in enumerate(row.cells)]
+    return _Row(lines=row.lines, cells=cells, under_parent=row.under_parent)
+
+
 def _squeeze(cell: str) -> str:
     return re.sub(r"\s+", "", cell)
 
@@ -733,6 +747,8 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             table.names = [cell if new else name for cell, new, name in
                            zip(row.cells, again, table.names or [""] * len(again), strict=True)]
             continue
+        if _summary_row(row, grammars):
+            continue  # 合计 | 共3项: a total, no task
         value = _group_value(row) or _ordinal_group(row, roles) or _task_cell_group(row, roles, grammars)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
             group, parent = value, None
@@ -766,6 +782,12 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
         parent = last_data if _is_parent(last_data, roles, grammars) else None
         rows.append((last_data, group, False))
     return [entry for entry in rows if id(entry[0]) not in dropped]
+
+
+def _summary_row(row: _Row, grammars: GrammarSet) -> bool:
+    """A total row: its first filled cell is 合计 / 总计 / 小计 (tables.yaml `summary-row`)."""
+    first = next((cell.strip() for cell in row.cells if cell.strip()), "")
+    return len(first) <= 4 and _kind_pattern(grammars, "summary").search(first) is not None
 
 
 def _is_parent(row: _Row, roles: list[str | None], grammars: GrammarSet) -> bool:
@@ -945,7 +967,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             _fill_ditto(row, above, _ditto(grammars))
             above = row
             printed = row
-            row = _without_placeholders(row, grammars)  # — / 无 cells: no unit, no deadline
+            row = _without_persons(_without_placeholders(row, grammars), table, grammars)  # — / 无: no unit
             row_number += 1
             rules = {"task": table_ref}
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
@@ -1052,7 +1074,8 @@ def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: 
 # ---------------------------------------------------------------- grammar corpus
 
 
-_CELL_KINDS = ("placeholder", "sub_number")  # rules about one cell's value, not a column name
+# rules about one cell's value, not a column name
+_CELL_KINDS = ("placeholder", "sub_number", "person_bracket", "summary")
 
 
 def _roles_text(text: str, grammars: GrammarSet) -> str | None:
