@@ -589,3 +589,11 @@ def test_a_total_row_is_no_task() -> None:
             "合计\t共3项\t\t\t\n")
     document = extract_string(text).documents[0]
     assert [t.number for t in document.tasks] == ["1", "2", "3"] and document.warnings == []
+
+
+def test_a_mark_beside_a_row_number_is_no_part_of_it() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1*\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "★2\t开展营商环境评价\t县发改委\t县直各部门\t2022年12月底前\n"
+            "注：标“*”“★”的为市考核任务。\n")
+    assert [t.number for t in _tasks(text)] == ["1", "2"]

@@ -909,8 +909,10 @@ def _nested_group(value: str, line: int, parent: int | None, part: DocumentPart,
     return heading
 
 
-def _number(cell: str) -> str | None:
-    number = cell.strip(_NUMBER_TRIM)
+def _number(cell: str, grammars: GrammarSet) -> str | None:
+    """The row's printed ordinal, without punctuation or a mark beside it (1*, ★2: tables.yaml `number_marks`)."""
+    marks = "".join(map(str, grammars.vocab("tables", "number_marks")))
+    number = cell.strip(_NUMBER_TRIM + marks).strip(_NUMBER_TRIM)
     return number or None
 
 
@@ -995,7 +997,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             if measure:
                 text = f"{text}\n{measure}"
             tasks.append(RawTask(
-                number=_number(printed_number), heading=None,
+                number=_number(printed_number, grammars), heading=None,
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
