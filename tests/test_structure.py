@@ -520,3 +520,21 @@ def test_one_character_ordinals_and_pdf_radicals() -> None:
     assert (doc.meta.issuer, doc.meta.date) == ("湖南省人民政府办公厅", "2022-06-30")
     assert [(t.number, t.section_path[-1], t.deadline.end) for t in doc.tasks] == [
         ("1", "㈠优化审批服务", "2022-06-30"), ("2", "㈠优化审批服务", "2022-09-30"), ("3", "㈡强化监管", None)]
+
+
+def test_cover_items_before_an_attached_plan_named_by_its_attachment_label() -> None:
+    """附件 alone on a line above the plan's title, the title named by the notice (印发 sentence or
+    附件：X): the notice's own 一、二、 requirement paragraphs are no tasks, the table's rows are."""
+    from policyparse.pipeline import extract_string
+
+    table = "附件\n2020年重点工作任务分解表\n序号\t重点工作任务\t牵头单位\t配合单位\t完成时限\n" \
+            "1\t规上工业增加值增长8%以上\t区经信局\t区统计局\t2020年12月\n"
+    cover = ("一、高度重视，夯实责任。各责任单位要将所承担任务进一步明确、细化。\n"
+             "二、加强督查，严格考核。区政府督查室每季度通报一次。\n")
+    printed = ("某区人民政府办公室关于印发2020年重点工作任务分解表的通知\n区政府各部门：\n"
+               "现将《2020年重点工作任务分解表》印发给你们，请认真抓好落实。\n" + cover +
+               "某区人民政府办公室\n2020年4月8日\n" + table)
+    named = ("某区人民政府办公室关于做好2020年重点工作的通知\n区政府各部门：\n为抓好落实，通知如下：\n" + cover +
+             "附件：2020年重点工作任务分解表\n某区人民政府办公室\n2020年4月8日\n" + table)
+    for text in (printed, named):
+        assert [t.number for t in extract_string(text).documents[0].tasks] == ["1"]

@@ -490,3 +490,110 @@ def test_a_one_cell_a_line_table_may_name_a_qualified_leader_column() -> None:
     tasks = extract_string(text).documents[0].tasks
     assert [(t.lead_units, t.responsible_units) for t in tasks] == [
         (["市科技局"], ["市发展改革委"]), (["市科技局"], ["市财政局"])]
+
+
+@pytest.mark.parametrize(("lead_name", "other_name"), [
+    ("区级牵头单位", "区级配合部门"), ("牵头（责任）单位", "配合（参与）单位"), ("责任单位（牵头）", "配合单位"),
+    ("总牵头单位", "相关责任单位"), ("主抓单位", "承办单位"), ("牵头单位", "责任（配合）单位"),
+])
+def test_unit_headers_with_a_level_or_a_bracketed_role(lead_name: str, other_name: str) -> None:
+    """区级牵头单位 / 责任（配合）单位 / 责任单位（牵头）: a level prefix or a role in brackets keeps the column."""
+    text = (f"2022年重点任务分工表\n序号\t重点任务\t{lead_name}\t{other_name}\t完成时限\n"
+            "1\t推进企业开办全程网办\t区市场监管局\t区税务局、区公安分局\t2022年6月底前\n")
+    document = extract_string(text).documents[0]
+    assert [(t.lead_units, t.responsible_units) for t in document.tasks] == [
+        (["区市场监管局"], ["区税务局", "区公安分局"])]
+    assert document.warnings == []
+
+
+def test_level_columns_of_province_city_and_county() -> None:
+    text = ("2022年重点任务分工表\n序号\t重点任务\t省级牵头单位\t市级责任单位\t县级责任单位\t完成时限\n"
+            "1\t推进企业开办全程网办\t省市场监管局\t市市场监管局\t县市场监管局、县税务局\t2022年6月底前\n")
+    task = _tasks(text)[0]
+    assert (task.lead_units, task.responsible_units) == (["省市场监管局"], ["市市场监管局", "县市场监管局", "县税务局"])
+
+
+def test_a_unit_column_of_no_known_name_is_warned_about() -> None:
+    text = ("2022年重点任务分工表\n序号\t重点任务\t牵头单位\t督办单位\t完成时限\n"
+            "1\t推进企业开办全程网办\t区市场监管局\t区督查室\t2022年6月底前\n")
+    assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unknown_column"]
+
+
+@pytest.mark.parametrize("subs", [("1.1", "1.2", "2.1"), ("1-1", "1-2", "2-1"), ("（1）", "（2）", "（1）"), ("", "", "")])
+def test_measure_rows_under_a_numbered_task_row(subs: tuple[str, str, str]) -> None:
+    """1 | 提升… | (no measure) | 牵头 then 1.1 | | 推行… | 牵头 | 配合 | 时限: each measure row is a task (its
+    own units and deadline, the measure its title), the parent row none; also with 序号 left empty."""
+    first, second, third = subs
+    text = ("2022年优化营商环境重点任务清单\n序号\t重点任务\t具体措施\t牵头单位\t配合单位\t完成时限\n"
+            "1\t提升开办企业便利度\t—\t县市场监管局\t—\t—\n"
+            f"{first}\t\t推行企业开办“一网通办”。\t县市场监管局\t县数据资源局\t2022年6月底前\n"
+            f"{second}\t\t推广电子营业执照应用。\t县市场监管局\t县税务局\t2022年12月底前\n"
+            "2\t提升办理建筑许可便利度\t\t县住建局\t\t\n"
+            f"{third}\t\t推行“多测合一”。\t县自然资源局\t县住建局\t2022年9月底前\n")
+    tasks = _tasks(text)
+    assert [(t.title, t.lead_units, t.responsible_units, t.deadline.end) for t in tasks] == [
+        ("推行企业开办“一网通办”", ["县市场监管局"], ["县数据资源局"], "2022-06-30"),
+        ("推广电子营业执照应用", ["县市场监管局"], ["县税务局"], "2022-12-31"),
+        ("推行“多测合一”", ["县自然资源局"], ["县住建局"], "2022-09-30")]
+    assert tasks[2].text.startswith("提升办理建筑许可便利度")
+
+
+def test_placeholder_cells_are_no_units_and_no_deadline() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t—\t2022年6月底前\n"
+            "2\t开展营商环境评价\t县发改委\t/\t—\n"
+            "3\t清理规范中介服务\t县发改委\t无\t－\n")
+    document = extract_string(text).documents[0]
+    assert [(t.responsible_units, t.deadline.text, t.deadline.kind) for t in document.tasks] == [
+        ([], "2022年6月底前", "by_date"), ([], None, "none"), ([], None, "none")]
+    assert document.warnings == []
+
+
+def test_numbered_notes_under_a_table_are_no_sections() -> None:
+    """注：1.… ⏎ 2.… under a table: both lines are notes; the next table's tasks get no section from them."""
+    text = ("2022年重点任务清单\n附表1\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "注：1.各牵头单位每季度末报送进展情况。\n2.标“*”的为市考核任务。\n3.未标注的为县级任务。\n"
+            "附表2\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t推进政务服务“跨省通办”\t县数据资源局\t县直各部门\t2022年9月底前\n")
+    document = extract_string(text).documents[0]
+    assert document.sections == []
+    assert [t.section_path for t in document.tasks] == [[], []]
+
+
+def test_a_schedule_cell_merged_over_quarters_is_one_step() -> None:
+    """A colspan over 三季度 | 四季度 (repeated per column by the loader) is one milestone, Q3-Q4; one
+    over every quarter is the row's deadline phrase (全年持续推进: ongoing, no four milestones)."""
+    text = ("2022年重点工作台账\n序号\t工作任务\t牵头单位\t一季度\t二季度\t三季度\t四季度\n"
+            "1\t推进楼宇经济提质增效\t区商务局\t摸底调查\t出台扶持政策\t完成年度目标\t完成年度目标\n"
+            "2\t优化企业服务专员制度\t区经信局\t全年持续推进\t全年持续推进\t全年持续推进\t全年持续推进\n")
+    first, second = _tasks(text)
+    assert [(m.period, m.text) for m in first.deadline.milestones] == [
+        ("2022-Q1", "摸底调查"), ("2022-Q2", "出台扶持政策"), ("2022-Q3-Q4", "完成年度目标")]
+    assert (second.deadline.text, second.deadline.kind) == ("全年持续推进", "ongoing")
+
+
+def test_a_person_after_a_unit_under_a_header_naming_one() -> None:
+    """牵头单位（责任人）: 区市场监管局（王海） is the unit and its person; a role marker stays a marker."""
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位（责任人）\t配合单位\t完成时限\n"
+            "1\t推行企业开办全程网办\t区市场监管局（王海）\t区税务局\t2022年6月底前\n"
+            "2\t不动产登记5个工作日内办结\t区自然资源局（副局长周兵）\t区税务局\t2022年12月底前\n")
+    assert [t.lead_units for t in _tasks(text)] == [["区市场监管局"], ["区自然资源局"]]
+
+
+def test_a_total_row_is_no_task() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "2\t开展营商环境评价\t县发改委\t县直各部门\t2022年12月底前\n"
+            "3\t推进政务服务“跨省通办”\t县数据资源局\t县直各部门\t2022年9月底前\n"
+            "合计\t共3项\t\t\t\n")
+    document = extract_string(text).documents[0]
+    assert [t.number for t in document.tasks] == ["1", "2", "3"] and document.warnings == []
+
+
+def test_a_mark_beside_a_row_number_is_no_part_of_it() -> None:
+    text = ("2022年重点任务清单\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+            "1*\t编制行政许可事项清单\t县政府办\t县司法局\t2022年6月底前\n"
+            "★2\t开展营商环境评价\t县发改委\t县直各部门\t2022年12月底前\n"
+            "注：标“*”“★”的为市考核任务。\n")
+    assert [t.number for t in _tasks(text)] == ["1", "2"]

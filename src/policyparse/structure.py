@@ -349,6 +349,28 @@ def attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
 
 
 @cache
+def note_label(grammars: GrammarSet) -> re.Pattern[str]:
+    """注： / 备注： — the label that opens notes under a table (meta.yaml vocab)."""
+    return re.compile(str(next(iter(grammars.vocab("meta", "note_label")), "(?!)")))
+
+
+def _note_item(texts: list[str], index: int, rule: str, notes: dict[int, str], grammars: GrammarSet) -> bool:
+    """Is heading line `index` (ordinal `rule`) a note: right under `注：1.…` or under a note of the
+    same ordinal (`notes`: note lines found so far → their ordinal's rule)? A bare `注：` takes any."""
+    above = index - 1
+    if above < 0 or not texts[above]:
+        return False
+    if notes.get(above) == rule:
+        return True
+    label = note_label(grammars).match(texts[above])
+    if label is None:
+        return False
+    rest = texts[above][label.end():]
+    found = match_heading(rest, grammars) if rest else None
+    return not rest or (found is not None and found[1] == rule)
+
+
+@cache
 def _nontask_patterns(grammars: GrammarSet) -> list[re.Pattern[str]]:
     return [g.pattern(r.id) for g, r in grammars.rules("nontasks") if r.pattern]
 
@@ -459,6 +481,7 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
     headings: list[Heading] = []
     stack: list[tuple[int, int, bool]] = []  # open headings: (rank, position in headings, nontask)
     in_attachment_list = False
+    notes: dict[int, str] = {}  # note lines under a table (注：1.… ⏎ 2.…) → their ordinal's rule
     previous = -1
     for index in events:
         text = texts[index]
@@ -480,6 +503,9 @@ def _nest_headings(texts: list[str], heads: dict[int, re.Match[str]], attachment
             numbers, rule, level = groups[m.lastindex]  # type: ignore[index]
             ordinal, title, rest = m.group(*numbers)
             title = title.strip(_TRIM)
+            if _note_item(texts, index, rule, notes, grammars):
+                notes[index] = rule  # 注：1.… ⏎ 2.…: a note, no item and no section
+                continue
         else:
             in_attachment_list = in_attachment_list and not text
             continue
@@ -1097,14 +1123,18 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
             seen.add(text)
             continue  # no heading since the last split
         line = lines[index]
-        if _is_title_text(line.text, grammars) and not _is_attachment_title(lines, line):
+        if _is_title_text(line.text, grammars):
+            attached = _is_attachment_title(lines, line)  # 附件 ⏎ title: an attachment, never a new notice
             title_first = title_start(lines, line, grammars, floor=start + 1)
             first_head = head_lines[bisect_right(head_lines, start - 1)] if head_lines else title_first
             if plan_first is None and text not in seen and _printed_by_wrapper(
                     scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars,
-                    min(first_head, title_first)):
+                    min(first_head, title_first), attached):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
+            if attached:
+                seen.add(text)
+                continue
             parts.append(DocumentPart(first=start, last=title_first, plan_first=plan_first))
             start, plan_first = title_first, None
             armed_after = index
@@ -1115,18 +1145,34 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
 
 
 def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet,
-                        body_end: int) -> bool:
+                        body_end: int, attached: bool = False) -> bool:
     """Does a print-wrapper line in [first, last) (关于印发《X》的通知), or a print sentence of the
-    notice's opening, before its first heading (`body_end`: 现将《X》印发给你们), name this title as its X?"""
+    notice's opening, before its first heading (`body_end`: 现将《X》印发给你们), name this title as its X?
+    A title under a bare 附件 line (`attached`) is also the notice's when its 附件：X line names it."""
     wrapper = scan.rules.meta["print-wrapper"]
     for index in scan.admitted(wrapper.gate, first, last):
         m = wrapper.pattern.search(scan.texts[index])
         if m and _wrapper_subject(m) == title:
             return True
     # 现将《X》印发给你们: the notice's body names it too
-    return any(subject == title
-               for index in scan.containing(("《",), first, body_end)
-               for subject in _printed_subjects(scan.texts[index], grammars))
+    if any(subject == title
+           for index in scan.containing(("《",), first, body_end)
+           for subject in _printed_subjects(scan.texts[index], grammars)):
+        return True
+    if not attached:
+        return False
+    # 附件：X among the notice's closing lines names the attachment whose title is X
+    label = attachment_label(grammars)
+    return any(_attachment_named(scan.texts[index], label) == title
+               for index in scan.admitted(scan.rules.attachment_gate, first, last))
+
+
+def _attachment_named(text: str, label: re.Pattern[str]) -> str | None:
+    """What an 附件：X line names (X without its list number or 《》), or None for another line."""
+    m = label.match(text)
+    if m is None or m.end() == len(text):
+        return None
+    return clean_title(re.sub(r"^\s*(?:\d{1,2}[.．、]\s*)?", "", text[m.end():]).strip("《》 "))
 
 
 def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int = 0) -> int:

@@ -50,6 +50,9 @@ class _Row:
 
     lines: list[int]
     cells: list[str]
+    # a measure row under a 重点任务 row whose own measure cell is empty (1 | 提升… | | 牵头 ⏎ 1.1 | | 推行…):
+    # the measure is the task's title even when it is the task's only one
+    under_parent: bool = False
 
 
 @dataclass
@@ -81,6 +84,42 @@ def _table_ref(grammars: GrammarSet) -> str:
         if rule.extra("kind") == "header":
             return grammar.rule_ref(rule)
     return "tables.yaml::task-table"
+
+
+@cache
+def _kind_pattern(grammars: GrammarSet, kind: str) -> re.Pattern[str]:
+    """The pattern of the tables.yaml rule of this `kind` (placeholder, sub_number); one that never
+    matches when no rule has it."""
+    for grammar, rule in grammars.rules("tables"):
+        if rule.extra("kind") == kind and rule.pattern:
+            return grammar.pattern(rule.id)
+    return re.compile("(?!)")
+
+
+def _blank(cell: str, grammars: GrammarSet) -> bool:
+    """An empty cell, or one printed as deliberately empty (—, 无: tables.yaml `placeholder-cell`)."""
+    value = cell.strip()
+    return not value or _kind_pattern(grammars, "placeholder").search(value) is not None
+
+
+def _without_placeholders(row: _Row, grammars: GrammarSet) -> _Row:
+    """The row with its placeholder cells (—, －, 无, /) emptied: they name no unit and no deadline."""
+    return _Row(lines=row.lines, cells=["" if _blank(c, grammars) else c for c in row.cells],
+                under_parent=row.under_parent)
+
+
+def _without_persons(row: _Row, table: _Table, grammars: GrammarSet) -> _Row:
+    """Unit cells under a header that names a person too (牵头单位（责任人）: tables.yaml
+    `person_in_header`) without the person's bracket after each unit (区市场监管局（王海）)."""
+    persons = tuple(map(str, grammars.vocab("tables", "person_in_header")))
+    columns = {column for column, role in enumerate(table.roles)
+               if role in _UNIT_ROLES and column < len(table.names) and any(p in table.names[column] for p in persons)}
+    if not columns:
+        return row
+    bracket = _kind_pattern(grammars, "person_bracket")
+    cells = [bracket.sub("", cell) if column in columns and ("（" in cell or "(" in cell) else cell
+             for column, cell in enumerate(row.cells)]
+    return _Row(lines=row.lines, cells=cells, under_parent=row.under_parent)
 
 
 def _squeeze(cell: str) -> str:
@@ -696,6 +735,8 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
     rows: list[tuple[_Row, str | None, bool]] = []
     group: str | None = None
     last_data: _Row | None = None  # the last row that is no group row: a continuation's row above
+    parent: _Row | None = None  # a 重点任务 row with no measure of its own: its measure rows may follow
+    dropped: set[int] = set()  # parent rows whose measure rows are the tasks
     for row in table.rows:
         again = header_roles(row.cells, grammars)
         if again == roles:
@@ -706,9 +747,11 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             table.names = [cell if new else name for cell, new, name in
                            zip(row.cells, again, table.names or [""] * len(again), strict=True)]
             continue
+        if _summary_row(row, grammars):
+            continue  # 合计 | 共3项: a total, no task
         value = _group_value(row) or _ordinal_group(row, roles) or _task_cell_group(row, roles, grammars)
         if value is not None and not _cell(row, roles, "number").strip(_NUMBER_TRIM).isdigit():
-            group = value
+            group, parent = value, None
             rows.append((row, value, True))
             continue
         number = _cell(row, roles, "number")
@@ -717,6 +760,12 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
             # 类别 | 任务内容 | …: the category cell (merged over its rows) is the rows' group heading
             group = category
             rows.append((_Row(lines=row.lines[:1], cells=[category]), category, True))
+        if parent is not None and _measure_of_parent(row, roles, grammars):
+            dropped.add(id(parent))  # 1 | 提升… | (none) ⏎ 1.1 | | 推行…: the measures are the tasks
+            last_data = _carry_down(row, parent, roles)
+            last_data.under_parent = True
+            rows.append((last_data, group, False))
+            continue
         if last_data is not None:
             previous = last_data
             same = number and number == _cell(previous, roles, "number") and \
@@ -730,8 +779,34 @@ def _rows(table: _Table, grammars: GrammarSet) -> list[tuple[_Row, str | None, b
                 _merge_into(previous, row, roles, "；" if same else "", table.wraps)
                 continue
         last_data = _Row(lines=list(row.lines), cells=list(row.cells))
+        parent = last_data if _is_parent(last_data, roles, grammars) else None
         rows.append((last_data, group, False))
-    return rows
+    return [entry for entry in rows if id(entry[0]) not in dropped]
+
+
+def _summary_row(row: _Row, grammars: GrammarSet) -> bool:
+    """A total row: its first filled cell is 合计 / 总计 / 小计 (tables.yaml `summary-row`)."""
+    first = next((cell.strip() for cell in row.cells if cell.strip()), "")
+    return len(first) <= 4 and _kind_pattern(grammars, "summary").search(first) is not None
+
+
+def _is_parent(row: _Row, roles: list[str | None], grammars: GrammarSet) -> bool:
+    """A 重点任务 row of a measures table whose measure cell is empty or a placeholder (—): the
+    measure rows below it (1.1, 1.2, or 序号 left empty) carry its task."""
+    return "measure" in roles and bool(_cell(row, roles, "task")) and _blank(_cell(row, roles, "measure"), grammars)
+
+
+def _measure_of_parent(row: _Row, roles: list[str | None], grammars: GrammarSet) -> bool:
+    """A row with no 重点任务 but a measure, numbered as a sub-item (1.1, 1-1, （1）: tables.yaml
+    `sub-number`) or unnumbered with a unit or deadline cell of its own (a cell merely wrapped onto
+    the next line has none): a measure of the parent row above."""
+    if _cell(row, roles, "task") or _blank(_cell(row, roles, "measure"), grammars):
+        return False
+    number = _cell(row, roles, "number")
+    if number:
+        return _kind_pattern(grammars, "sub_number").search(number) is not None
+    return any(not _blank(row.cells[column], grammars) for column, role in enumerate(roles)
+               if role in _FIELD_ROLES and column < len(row.cells))
 
 
 def _enclosing(part: DocumentPart, structure: Structure, line: int, grammars: GrammarSet) -> int | None:
@@ -758,13 +833,48 @@ def _group_heading(value: str, line: int, parent: int | None, part: DocumentPart
                    rest=rest, parent=parent)
 
 
-def _period_phrase(row: _Row, table: _Table) -> str:
+def _period_phrase(row: _Row, table: _Table, grammars: GrammarSet) -> str:
     """一季度 | 二季度 | … columns (a 台账's schedule): one 推进计划 phrase, 一季度：制定方案；二季度：…,
-    which the deadlines stage reads as milestones. Cells without words (an indicator's 6.5 %) are no steps."""
-    return "；".join(f"{_squeeze(table.names[column])}：{row.cells[column].strip()}"
-                     for column, role in enumerate(table.roles)
-                     if role == "period" and column < len(row.cells) and column < len(table.names)
-                     and _WORDED.search(row.cells[column]))
+    which the deadlines stage reads as milestones. Cells without words (an indicator's 6.5 %) are no steps.
+
+    A cell merged over adjacent period columns (an HTML colspan, repeated in each) is one step over
+    their span, 三至四季度：完成年度目标; one over every period column is the row's own deadline phrase
+    (全年持续推进 → ongoing) when it reads as one."""
+    columns = [column for column, role in enumerate(table.roles)
+               if role == "period" and column < len(row.cells) and column < len(table.names)]
+    runs: list[tuple[list[str], str]] = []  # (the period names a value spans, the value)
+    previous: int | None = None
+    for column in columns:
+        value = row.cells[column].strip()
+        if not _WORDED.search(value):
+            previous = None
+            continue
+        name = _squeeze(table.names[column])
+        if runs and previous is not None and previous == column - 1 and runs[-1][1] == value:
+            runs[-1][0].append(name)
+        else:
+            runs.append(([name], value))
+        previous = column
+    if len(runs) == 1 and len(runs[0][0]) == len(columns) > 1 and _reads_as_deadline(runs[0][1], grammars):
+        return runs[0][1]
+    return "；".join(f"{_span_label(names)}：{value}" for names, value in runs)
+
+
+def _span_label(names: list[str]) -> str:
+    """一季度 / 三至四季度 / 3至4月 / 上半年至下半年: the period names a merged cell spans, as one phrase
+    (their common ending said once, as a range of periods is printed)."""
+    first, last = names[0], names[-1]
+    if len(names) == 1:
+        return first
+    suffix = 0
+    while suffix < min(len(first), len(last)) - 1 and first[-1 - suffix] == last[-1 - suffix]:
+        suffix += 1
+    if suffix and _PERIOD_UNIT.fullmatch(first[len(first) - suffix:]):
+        return f"{first[:len(first) - suffix]}至{last}"
+    return f"{first}至{last}"
+
+
+_PERIOD_UNIT = re.compile(r"季度|月份?")  # an ending a range says once: 三至四季度, 3至4月
 
 
 _WORDED = re.compile(r"[\u3400-\u9fff]")  # a step says what is done; 6.5 under 一季度 is an indicator's target
@@ -799,8 +909,10 @@ def _nested_group(value: str, line: int, parent: int | None, part: DocumentPart,
     return heading
 
 
-def _number(cell: str) -> str | None:
-    number = cell.strip(_NUMBER_TRIM)
+def _number(cell: str, grammars: GrammarSet) -> str | None:
+    """The row's printed ordinal, without punctuation or a mark beside it (1*, ★2: tables.yaml `number_marks`)."""
+    marks = "".join(map(str, grammars.vocab("tables", "number_marks")))
+    number = cell.strip(_NUMBER_TRIM + marks).strip(_NUMBER_TRIM)
     return number or None
 
 
@@ -836,6 +948,7 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
     used: set[int] = set()
     for number, table in enumerate(found, start=earlier + 1):
         used |= table.lines
+        notes += _unknown_unit_columns(table, grammars)
         parent = _enclosing(part, structure, table.header_line, grammars)
         section = part.headings[parent] if parent is not None else None
         groups: dict[str, Heading] = {}
@@ -855,12 +968,14 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
             _realign_short_row(row, table.roles, above, grammars)
             _fill_ditto(row, above, _ditto(grammars))
             above = row
+            printed = row
+            row = _without_persons(_without_placeholders(row, grammars), table, grammars)  # — / 无: no unit
             row_number += 1
             rules = {"task": table_ref}
             lead, responsible = _row_units(row, table.roles, refs, rules, grammars)
             phrase = _cell(row, table.roles, "deadline")
             column = "deadline"
-            if not phrase and (phrase := _period_phrase(row, table)):
+            if not phrase and (phrase := _period_phrase(row, table, grammars)):
                 column = "period"
             if phrase:
                 deadline = deadlines.normalise(phrase, year, ref, grammars)
@@ -877,15 +992,16 @@ def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: Gram
                 printed_number, text = ordinal[0], ordinal[3]  # no 序号 column: 1.编制公布… carries its own
             measure = _cell(row, table.roles, "measure")
             # measures under one merged 重点任务 are the tasks; a row's own 主要内容 only adds to its text
-            title = task_title(measure if measure and shared[_cell(row, table.roles, "task")] > 1 else text)
+            several = shared[_cell(row, table.roles, "task")] > 1 or row.under_parent
+            title = task_title(measure if measure and several else text)
             if measure:
                 text = f"{text}\n{measure}"
             tasks.append(RawTask(
-                number=_number(printed_number), heading=None,
+                number=_number(printed_number, grammars), heading=None,
                 section=groups.get(group or "", section), title=title, text=text,
                 lead=lead, responsible=responsible, deadline=deadline, span=span, rules=rules,
                 evidence=["table-row"], table=number, row=row_number))
-            read.append((row, tasks[-1]))
+            read.append((printed, tasks[-1]))  # a placeholder cell is filled, on purpose empty
         notes += _empty_cells(table, read)
     return tasks, used, notes
 
@@ -911,6 +1027,22 @@ def _empty_cells(table: _Table, read: list[tuple[_Row, RawTask]]) -> list[TableN
         name = _squeeze(table.names[columns[0]]) if columns[0] < len(table.names) else role
         notes += [("table.empty_cell", task, f"table {task.table} row {task.row}: the {name} cell is empty "
                    f"while the other rows fill it (a merged cell copied once?)") for _, task in empty]
+    return notes
+
+
+_UNIT_NAME_ENDS = ("单位", "部门")  # a header cell naming units of some kind
+
+
+def _unknown_unit_columns(table: _Table, grammars: GrammarSet) -> list[TableNote]:
+    """Columns whose header names units (…单位 / …部门) but matches no column rule: their units are
+    left out, which is said rather than silent (a new wording of 牵头单位 / 责任单位 to add to tables.yaml)."""
+    notes: list[TableNote] = []
+    for column, role in enumerate(table.roles):
+        name = _squeeze(table.names[column]) if column < len(table.names) else ""
+        if role is None and name.endswith(_UNIT_NAME_ENDS) and cell_role(name, grammars) is None \
+                and not _is_other_column(name, grammars):
+            notes.append(("table.unknown_column", None, f"table column “{name}” names units but has no known "
+                          "role (lead / responsible): its cells are not read"))
     return notes
 
 
@@ -944,6 +1076,10 @@ def _row_units(row: _Row, roles: list[str | None], refs: dict[str, str], rules: 
 # ---------------------------------------------------------------- grammar corpus
 
 
+# rules about one cell's value, not a column name
+_CELL_KINDS = ("placeholder", "sub_number", "person_bracket", "summary")
+
+
 def _roles_text(text: str, grammars: GrammarSet) -> str | None:
     roles = header_roles(text.split("\t"), grammars)
     return None if roles is None else "|".join(r or "-" for r in roles)
@@ -956,6 +1092,8 @@ def check_example(grammar: Grammar, rule: Rule, example: Example) -> str | None:
     grammars = grammars_with(grammar)
     if rule.extra("kind") == "header":
         got = _roles_text(example.text, grammars)
+    elif rule.extra("kind") in _CELL_KINDS:
+        got = str(rule.extra("kind")) if grammar.pattern(rule.id).search(example.text) else None
     else:
         column = cell_role(example.text, grammars)
         got = column.role if column else None
@@ -972,5 +1110,7 @@ def check_not_matching(grammar: Grammar, rule: Rule, text: str) -> str | None:
     if rule.extra("kind") == "header":
         got = _roles_text(text, grammars)
         return None if got is None else f"recognised as a header ({got})"
+    if rule.extra("kind") in _CELL_KINDS:
+        return "matched" if grammar.pattern(rule.id).search(text) else None
     column = cell_role(text, grammars)
     return f"recognised as {column.role}" if column is not None and column.ref == grammar.rule_ref(rule) else None
