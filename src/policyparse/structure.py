@@ -794,11 +794,17 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
     return text
 
 
+# dates read only right below an issuer line: alone, digits may be a portal's timestamp or a count
+_SIGNED_ONLY_DATES = ("date-line-numeric", "date-line-glyphs-lost")
+_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, "date-printed")
+
+
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     """The first 成文日期 line and the issuer lines above it; a date in digits only (2022.5.10,
-    date-line-numeric) counts only below an issuer line, since alone it may be a portal's timestamp;
+    date-line-numeric; or one whose 年月日 were lost, date-line-glyphs-lost) counts only below an issuer
+    line, since alone it may be a portal's timestamp;
     without either, the foot's 印发 line (…2023年3月6日印发, date-printed) dates the notice."""
-    for rule_id in ("date-line", "date-line-numeric", "date-printed"):
+    for rule_id in _DATE_RULES:
         rule = scan.rules.meta.get(rule_id)
         if rule is None:
             continue
@@ -808,8 +814,10 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
         for index, iso in dated:
             issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id != "date-printed" else []
-            if rule_id == "date-line-numeric" and not issuers:
+            if rule_id in _SIGNED_ONLY_DATES and not issuers:
                 continue
+            if rule_id == "date-line-glyphs-lost" and not all(_names_a_body(name, grammars) for name in issuers):
+                continue  # bare digits under 浏览次数 are a count: only a body's name signs
             meta.date = iso
             meta.rules["date"] = f"meta.yaml::{rule_id}"
             if issuers:
@@ -909,8 +917,8 @@ def _signature_block(lines: list[Line], first: int, date_line: int,
     top = date_line
     for index in range(date_line - 1, first - 1, -1):
         text = lines[index].text
-        if not text or (_BRACKETED.fullmatch(text) and len(text) <= _SEAL_NOTE_CHARS):
-            continue  # （代章） / （印章）: a seal's note between the issuer and the date
+        if not text or (_BRACKETED.fullmatch(text) and (len(text) <= _SEAL_NOTE_CHARS or text[1:3] == "此件")):
+            continue  # （代章） / （印章）: a seal's note between the issuer and the date; also （此件公开发布）
         if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
         found.append(_issuer_names(text, grammars))
@@ -1216,7 +1224,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         got = m.group("ord") if m else None
     elif grammar.family == "nontasks":
         got = "nontask" if pattern.search(example.text) else None
-    elif rule.id in ("date-line", "date-line-numeric", "date-printed"):
+    elif rule.id in _DATE_RULES:
         m = pattern.match(example.text)
         got = None
         if m:

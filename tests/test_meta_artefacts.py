@@ -1,0 +1,52 @@
+"""Red-team round 7: metadata read through the artefacts a copied notice picks up (portal rows,
+law-database tails, damaged dates, document-sharing headers), end to end."""
+
+from __future__ import annotations
+
+from policyparse.models import Document
+from policyparse.pipeline import extract_string
+
+
+def _docs(text: str) -> list[Document]:
+    return extract_string(text).documents
+
+
+def _doc(text: str) -> Document:
+    docs = _docs(text)
+    assert len(docs) == 1, [d.meta.title for d in docs]
+    return docs[0]
+
+
+_TASK = "一、主要任务\n1.加强培训。(市残联牵头,市教育局配合,6月底前完成)\n"
+
+
+def test_a_date_line_followed_by_its_publication_note_is_read() -> None:
+    """2022年6月30日（此件公开发布） on one line (a portal lost the break): the 成文日期, and the year of 6月底前."""
+    for note in ("（此件公开发布）", "    （此件主动公开）"):
+        doc = _doc("湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n各市州人民政府:\n现就有关事项通知如下。\n"
+                   + _TASK + "湖南省人民政府办公厅\n2022年6月30日" + note + "\n")
+        assert doc.meta.date == "2022-06-30"
+        assert doc.tasks[0].deadline is not None and str(doc.tasks[0].deadline.end) == "2022-06-30"
+
+
+def test_a_signature_date_that_lost_its_glyphs_is_read_below_the_signature() -> None:
+    """2022624 / { 2017 6 23 / 2023925日 right below the issuer: the one reading the digits allow."""
+    for line, iso in (("2022624", "2022-06-24"), ("{ 2017 6 23", "2017-06-23"), ("2023925日", "2023-09-25"),
+                      ("2022131", "2022-01-31")):
+        doc = _doc("某某县人民政府办公室关于印发应急预案的通知\n各乡镇人民政府:\n现将有关事项通知如下。\n"
+                   + _TASK + "某某县人民政府办公室\n" + line + "\n")
+        assert doc.meta.date == iso, line
+
+
+def test_glyph_lost_digits_that_read_two_ways_or_stand_alone_give_no_date() -> None:
+    """2022112 (1月12日 or 11月2日) gives none; nor do seven digits that no signature line stands above."""
+    for tail in ("某某县人民政府办公室\n2022112\n", "浏览次数\n2022624\n"):
+        doc = _doc("某某县人民政府办公室关于做好某工作的通知\n各乡镇人民政府:\n现将有关事项通知如下。\n" + _TASK + tail)
+        assert doc.meta.date is None, tail
+
+
+def test_a_publication_note_between_the_signature_and_its_date() -> None:
+    """牟定: 某办公室 ⏎ (此件公开发布) ⏎ { 2017 6 23: the signed date, not the portal's 发文日期."""
+    doc = _doc("某某县人民政府办公室关于做好某工作的通知\n发文日期:2017年06月28日\n各乡镇人民政府:\n现将有关事项通知如下。\n"
+               + _TASK + "某某县人民政府办公室\n（此件公开发布）\n{ 2017 6 23\n")
+    assert (doc.meta.date, doc.meta.issuer) == ("2017-06-23", "某某县人民政府办公室")
