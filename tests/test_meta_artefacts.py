@@ -50,3 +50,22 @@ def test_a_publication_note_between_the_signature_and_its_date() -> None:
     doc = _doc("某某县人民政府办公室关于做好某工作的通知\n发文日期:2017年06月28日\n各乡镇人民政府:\n现将有关事项通知如下。\n"
                + _TASK + "某某县人民政府办公室\n（此件公开发布）\n{ 2017 6 23\n")
     assert (doc.meta.date, doc.meta.issuer) == ("2017-06-23", "某某县人民政府办公室")
+
+
+def test_a_headline_wrapped_after_a_word_ending_like_a_unit_keeps_its_first_line() -> None:
+    """…关于加强县级医院 ⏎ 能力建设的通知 (医院, 学校, 企业, 室, 合作社 end the first line), also over a blank line:
+    the first line is the title's, not a banner, and names the issuer."""
+    body = "各县区人民政府:\n现就有关问题通知如下:\n一、加强管理。(市卫健委牵头,市财政局配合)\n"
+    for first, second in (("某某市人民政府办公室关于加强县级医院", "能力建设的通知"),
+                          ("某某市人民政府办公室关于支持民营企业", "高质量发展的通知"),
+                          ("某某市人民政府办公室关于加强村卫生室", "标准化建设的通知"),
+                          ("某某市人民政府办公室关于规范农村信用合作社", "管理工作的通知")):
+        for gap in ("\n", "\n\n"):
+            doc = _doc(first + gap + second + "\n" + body)
+            assert (doc.meta.title, doc.meta.issuer) == (first + second, "某某市人民政府办公室"), (first, gap)
+
+
+def test_a_banner_naming_a_body_above_a_headline_is_still_no_part_of_it() -> None:
+    doc = _doc("某某市人民政府\n某某市2023年县级医院能力建设工作要点\n"
+               "一、加强管理。(市卫健委牵头,市财政局配合)\n")
+    assert doc.meta.title == "某某市2023年县级医院能力建设工作要点"

@@ -1155,8 +1155,10 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
                 or match_heading(previous, grammars) or parse_date_line(previous, grammars)
                 or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
                 or attachment_label(grammars).match(previous)
-                or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars))):
+                or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars)
+                    and "关于" not in previous)):
             break  # …; a site's banner (嵊州市人民政府) above a title that is no `X关于…` is not its first line
+            # (X关于加强县级医院 ⏎ 能力建设的通知 holds 关于: a headline wrapped after a word ending like a unit)
         start, length = index, length + len(previous)
     return start
 
