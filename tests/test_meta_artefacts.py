@@ -69,3 +69,46 @@ def test_a_banner_naming_a_body_above_a_headline_is_still_no_part_of_it() -> Non
     doc = _doc("某某市人民政府\n某某市2023年县级医院能力建设工作要点\n"
                "一、加强管理。(市卫健委牵头,市财政局配合)\n")
     assert doc.meta.title == "某某市2023年县级医院能力建设工作要点"
+
+
+_PLAN = ("某市行动计划（2022—2025年）\n二、主要任务\n"
+         "1.推进科普规范化管理。遴选一批科普读物。（市卫健委牵头，市委宣传部按职责分工负责）\n"
+         "2.普及残疾预防知识。每年开展宣传活动。（市残联牵头，市教育局按职责分工负责，每年8月底前完成）\n")
+
+
+def test_a_related_list_under_a_notice_gives_no_tasks() -> None:
+    """相关文件 / 政策解读： / 附件下载： lists: links to other documents, not tasks with their periods."""
+    for tail in ("相关文件\n1. 国家残疾预防行动计划（2021—2025年）\n2. 湖南省残疾预防行动计划（2022—2025年）\n",
+                 "相关链接：\n\n国家残疾预防行动计划（2021—2025年）\n湖南省残疾预防行动计划（2022—2025年）\n",
+                 "政策解读：\n1.《某市行动计划》政策解读\n2. 图解：某市行动计划\n附件下载：\n1. 某市行动计划任务分工表.docx\n"):
+        doc = _doc(_PLAN + tail)
+        assert [t.title for t in doc.tasks] == ["推进科普规范化管理", "普及残疾预防知识"], tail
+        assert doc.tasks[1].deadline is not None and doc.tasks[1].deadline.kind == "recurring"
+
+
+def test_a_law_database_related_tail_leaves_the_last_task_and_the_next_notice() -> None:
+    """【法宝联想】 ⏎ 相关法规：X is no part of the last task (its 2021—2025年 was the deadline); a notice after it stays."""
+    docs = _docs(_PLAN + "【法宝联想】\n相关法规：国家残疾预防行动计划（2021—2025年）\n"
+                 "某县人民政府关于做好某项工作的通知\n各乡镇人民政府：\n一、主要任务\n"
+                 "1.开展排查。（县应急局牵头，9月底前完成）\n")
+    assert docs[0].tasks[1].deadline is not None and docs[0].tasks[1].deadline.kind == "recurring"
+    assert "相关法规" not in docs[0].tasks[1].text
+    assert [d.meta.title for d in docs] == ["某市行动计划（2022—2025年）", "某县人民政府关于做好某项工作的通知"]
+
+
+def test_a_wrapped_line_starting_with_an_ascii_comma_continues_the_field_group() -> None:
+    """（…牵头,省直各部门按职责分工负责 ⏎ ,2024年底前完成）: the units and the deadline of the task."""
+    doc = _doc("某省促进就业实施方案\n一、任务目标\n新增就业2.5万人。\n二、工作举措\n（一）实施带头安排就业行动。\n"
+               "1.充分发挥机关带头作用。认真贯彻落实有关要求。(省委组织部、省残联牵头,省直各部门按职责分工负责\n"
+               ",2024年底前完成)\n2.拓宽就业渠道。(省人社厅牵头,省财政厅配合,2023年底前完成)\n")
+    first = doc.tasks[0]
+    assert (first.lead_units, first.responsible_units) == (["省委组织部", "省残联"], ["省直各部门"])
+    assert first.deadline is not None and str(first.deadline.end) == "2024-12-31"
+
+
+def test_a_half_width_mark_opening_a_joined_line_is_widened_once_joined() -> None:
+    """（各 ⏎ ( joined: the ( now has a CJK neighbour, so tidying twice gives what tidying once gives."""
+    from policyparse.clean import repair, tidy
+
+    once = tidy(repair("（各\n(")[0])[0]
+    assert once == "（各（" and tidy(repair(once)[0])[0] == once

@@ -345,6 +345,8 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
     else:
         candidates, worded = found
         drop = [i for i in candidates if _is_boilerplate(lines[i], rules, i in worded)]
+    if drop and rules.related_heading is not None:
+        drop = _with_related_items(lines, drop, rules)
     kept: list[str] = []
     dropped: list[str] = []
     begin = 0
@@ -354,6 +356,29 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
         begin = index + 1
     kept += lines[begin:]
     return kept, dropped
+
+
+_RELATED_REACH = 40  # lines a related list's items may run over below its heading
+
+
+def _with_related_items(lines: list[str], drop: list[int], rules: CleanRules) -> list[int]:
+    """A related list's heading (相关文件, 【法宝联想】 …) takes the item lines below it along: they are
+    links to other documents, whose periods and numbers would read as tasks and deadlines. The
+    items end at the first line that is none (the next notice's headline, a heading); blank lines
+    between them stay."""
+    heading, item = rules.related_heading, rules.related_item
+    assert heading is not None and item is not None
+    extra: set[int] = set()
+    for index in drop:
+        if index in extra or not heading.fullmatch(lines[index]):
+            continue
+        for below in range(index + 1, min(index + 1 + _RELATED_REACH, len(lines))):
+            line = lines[below]
+            if line and not item.fullmatch(line) and not heading.fullmatch(line):
+                break
+            if line:
+                extra.add(below)
+    return sorted(extra.union(drop)) if extra else drop
 
 
 def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:
@@ -395,8 +420,8 @@ def join_broken_lines(lines: list[str], repairs: Counts, rules: CleanRules) -> l
             last += 1
         out += lines[begin:first]
         joined = "".join(lines[first:last + 2])
-        if any(lines[j][-1:] in _HALF_MARKS for j in range(first, last + 1)):
-            joined = _punctuation_widths(joined, repairs)  # a mark that ended a line now has a neighbour
+        if any(lines[j][-1:] in _HALF_MARKS or lines[j + 1][:1] in _HALF_MARKS for j in range(first, last + 1)):
+            joined = _punctuation_widths(joined, repairs)  # a mark that ended or began a line now has a neighbour
         out.append(joined)
         begin = last + 2
         k += 1

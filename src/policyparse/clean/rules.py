@@ -253,6 +253,9 @@ class CleanRules:
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
+    # a related list's heading (boilerplate `related-list`) and the item lines under it that go with it
+    related_heading: re.Pattern[str] | None
+    related_item: re.Pattern[str] | None
     join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
     join_block_rest: re.Pattern[str] | None  # the others: searched
@@ -462,6 +465,14 @@ def _boilerplate_lines(grammars: GrammarSet) -> LineMatcher:
     return LineMatcher([g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern], {" "})
 
 
+def _related_list(grammars: GrammarSet) -> dict[str, re.Pattern[str] | None]:
+    """The boilerplate `related-list` rule's heading pattern and its `items` pattern (None: no such rule)."""
+    for grammar, rule in grammars.rules(BOILERPLATE):
+        if rule.id == "related-list" and rule.pattern and rule.extra("items"):
+            return {"related_heading": grammar.pattern(rule.id), "related_item": re.compile(str(rule.extra("items")))}
+    return {"related_heading": None, "related_item": None}
+
+
 def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
     """Join blockers that start with ^ (a match can only start at 0: `match`, not a scan of the
     line), or the others; together they decide what `join_block.search` decides."""
@@ -556,6 +567,7 @@ def _rules() -> CleanRules:
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
         boilerplate_lines=_boilerplate_lines(grammars),
+        **_related_list(grammars),
         join_boundary=_join_boundary(
             [str(p) for key in ("join_line_end", "join_in_bracket_end", "join_label_end")
              for p in grammars.vocab(ARTEFACTS, key)],
