@@ -112,3 +112,26 @@ def test_a_half_width_mark_opening_a_joined_line_is_widened_once_joined() -> Non
 
     once = tidy(repair("（各\n(")[0])[0]
     assert once == "（各（" and tidy(repair(once)[0])[0] == once
+
+
+def test_recipients_on_a_long_line_after_a_label_or_without_their_colon() -> None:
+    """A 主送 line of 300+ characters; `主送：A，B`; a damaged page's `A,B` line (its colon lost) above 现将…."""
+    many = "、".join(f"省{name}厅" for name in "教育科技民政司法财政商务交通水利农业文化卫生审计外事统计体育林业粮食能源"
+                                               "人防信访金融地震气象邮政烟草盐业物价旅游环保国土海洋测绘档案保密机要编制"
+                                               "侨务台务民族宗教")
+    doc = _doc("关于印发某省应急预案的通知\n西宁市卫生局、" + many + ":\n现将《某省应急预案》印发给你们，请认真贯彻执行。\n"
+               "青海省卫生厅\n2009年5月1日\n")
+    assert len("西宁市卫生局、" + many) > 200 and doc.meta.recipients[0] == "西宁市卫生局" and len(doc.meta.recipients) > 30
+    doc = _doc("湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n主送：各市州人民政府，省直各单位\n现就有关事项通知如下。\n"
+               + _TASK)
+    assert doc.meta.recipients == ["各市州人民政府", "省直各单位"]
+    doc = _doc("普洱市人民政府办公室关于印发实施方案的通知\n普政办发〔2022〕45号\n各县(区)人民政府,市直有关部门\n"
+               "现将实施方案印发给你们,请抓好贯彻落实。\n普洱市人民政府办公室\n2022年6月24日\n实施方案\n" + _TASK)
+    assert doc.meta.recipients == ["各县（区）人民政府", "市直有关部门"]
+
+
+def test_a_line_of_words_without_a_colon_above_the_opening_is_no_recipient_list() -> None:
+    """Only unit names qualify: 各地各部门要高度重视 above 现将… is a sentence; a line not followed by the opening is none."""
+    for head in ("各地要高度重视，认真落实\n现将有关事项通知如下。\n", "各县区人民政府，市直各部门\n一、主要任务\n"):
+        doc = _doc("某市人民政府办公室关于做好某工作的通知\n" + head + "二、工作要求\n1.加强培训。(市残联牵头,6月底前完成)\n")
+        assert doc.meta.recipients == [], head

@@ -1004,20 +1004,41 @@ def normalise_doc_number(number: str) -> str:
 
 
 def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """The 主送机关: a line ending in ：(recipients-line); else one after a 主送： label (recipients-label);
+    else, in the notice's first lines, a line of unit names right above its opening (recipients-bare)."""
     rules = scan.rules
-    recipients = rules.meta["recipients-line"]
-    match, fields = recipients.pattern.match, rules.field_labels
-    for index in scan.admitted(recipients.gate, first, head_end):
-        text = scan.texts[index]
-        if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
-            text = text[len(meta.doc_number):].lstrip()
-        m = match(text)
-        if m and not text.startswith(fields):
+    fields = rules.field_labels
+    for rule_id in ("recipients-line", "recipients-label", "recipients-bare"):
+        recipients = rules.meta.get(rule_id)
+        if recipients is None:
+            continue
+        bare = rule_id == "recipients-bare"
+        last = min(head_end, first + grammars.number("meta", "info_table_lines", 40)) if bare else head_end
+        for index in scan.admitted(recipients.gate, first, last):
+            text = scan.texts[index]
+            if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
+                text = text[len(meta.doc_number):].lstrip()
+            m = recipients.pattern.match(text)
+            if m is None or text.startswith(fields) or (bare and not _opens_body(scan.texts, index, last, recipients)):
+                continue
             names = _recipient_names(m.group("list"), grammars)
-            if len(names) >= 1 and all(len(n) <= 30 for n in names):
+            if names and all(len(n) <= 30 for n in names) and (
+                    not bare or all(_names_a_body(n, grammars) or _names_a_body(name_core(n), grammars)
+                                    for n in names)):
                 meta.recipients = names
                 meta.rules["recipients"] = recipients.ref
                 return
+
+
+def _opens_body(texts: list[str], index: int, last: int, rule: _MetaRule) -> bool:
+    """Is the next non-empty line a notice's opening (现将…, 根据…: the rule's `opening`)?"""
+    following = next((t for t in texts[index + 1:last + 1] if t), "")
+    return _opening(str(rule.rule.extra("opening", "(?!)"))).match(following) is not None
+
+
+@cache
+def _opening(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _find_source_site(dropped: list[str], grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -1235,7 +1256,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
     else:
         m = pattern.search(example.text)
         got = _first_group(m) if m else None
-        if rule.id == "recipients-line" and got:
+        if rule.id.startswith("recipients-") and got:
             got = "|".join(_recipient_names(got, load_grammars()))
         if rule.id == "info-table-field" and m:
             label, value = _info_field(m)
