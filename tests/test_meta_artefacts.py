@@ -135,3 +135,40 @@ def test_a_line_of_words_without_a_colon_above_the_opening_is_no_recipient_list(
     for head in ("各地要高度重视，认真落实\n现将有关事项通知如下。\n", "各县区人民政府，市直各部门\n一、主要任务\n"):
         doc = _doc("某市人民政府办公室关于做好某工作的通知\n" + head + "二、工作要求\n1.加强培训。(市残联牵头,6月底前完成)\n")
         assert doc.meta.recipients == [], head
+
+
+def test_a_portal_table_label_alone_on_a_line_is_no_recipient_list() -> None:
+    """gov.cn's 信息公开 table printed a label a line: 索引号: is no 主送机关; the real one below is."""
+    doc = _doc("索引号:\n\n000014349/2014-00023\n\n主题分类:\n\n农业\n\n国务院办公厅关于加强管理的通知\n\n国办函〔2014〕31号\n\n"
+               "国务院各部委、各直属机构:\n现就有关事项通知如下:\n一、加强管理。(农业部牵头,财政部配合)\n")
+    assert doc.meta.recipients == ["国务院各部委", "各直属机构"]
+
+
+def test_a_spaced_number_label_in_the_middle_of_a_portal_row() -> None:
+    """发布机构: X 文    号: Y on one row: Y is the 发文字号, X does not run into it."""
+    doc = _doc("发布机构: 市政府办公室 文    号: 普政办发〔2022〕45号\n\n普洱市人民政府办公室关于印发实施方案的通知\n"
+               "各县(区)人民政府,市直有关部门:\n现将实施方案印发给你们。\n普洱市人民政府办公室\n2022年6月24日\n")
+    assert doc.meta.doc_number == "普政办发〔2022〕45号"
+    assert doc.meta.cited_documents == []
+
+
+def test_a_name_row_above_the_headline_leaves_the_title_whole() -> None:
+    """名称: X的通知 文号: Y above the headline X: the title is the plan X prints, not a run across the row."""
+    doc = _doc("名称: 普洱市人民政府办公室关于印发实施方案的通知 文号: 普政办发〔2022〕45号\n\n"
+               "普洱市人民政府办公室关于印发实施方案的通知\n各县(区)人民政府,市直有关部门:\n现将实施方案印发给你们。\n"
+               "普洱市人民政府办公室\n2022年6月24日\n")
+    assert (doc.meta.title, doc.meta.doc_number) == ("实施方案", "普政办发〔2022〕45号")
+
+
+def test_a_title_from_a_name_field_names_the_issuer() -> None:
+    """名 称: | 六盘水市人民政府办公室关于印发…的通知 |: the issuer is the field's `X关于`, as on a headline line."""
+    doc = _doc("名 称: | 六盘水市人民政府办公室关于印发六盘水市行动方案的通知 |\n各县区人民政府:\n"
+               "现将《六盘水市行动方案》印发给你们,请认真抓好贯彻落实。\n(此件公开发布)\n六盘水市行动方案\n一、重点任务\n"
+               "1.加强算力基础设施建设。(责任单位:市大数据局;完成时限:2024年12月)\n")
+    assert (doc.meta.title, doc.meta.issuer) == ("六盘水市行动方案", "六盘水市人民政府办公室")
+
+
+def test_a_spaced_out_table_label_alone_on_a_line_is_no_recipient_list() -> None:
+    doc = _doc("标  题:\n\n国务院办公厅关于加强管理的通知\n\n国办函〔2014〕31号\n\n"
+               "国务院各部委、各直属机构:\n现就有关事项通知如下:\n一、加强管理。(农业部牵头,财政部配合)\n")
+    assert doc.meta.recipients == ["国务院各部委", "各直属机构"]

@@ -724,10 +724,15 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
     if number and not meta.doc_number:
         meta.doc_number = normalise_doc_number(number)
         meta.rules["doc_number"] = rules.meta["doc-number"].ref
+    if not meta.issuer:
+        _issuer_from_title(title, rules, grammars, meta)
+
+
+def _issuer_from_title(title: str, rules: _Rules, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """`X关于…` names the issuer X when X names bodies (not a place alone, 泰州关于…)."""
     issuer = rules.meta["issuer-prefix"]
     m = issuer.pattern.match(title)
-    if m and not meta.issuer and _looks_like_issuer(_joint(m.group("issuer")), grammars) and _names_bodies(
-            m.group("issuer"), grammars):
+    if m and _looks_like_issuer(_joint(m.group("issuer")), grammars) and _names_bodies(m.group("issuer"), grammars):
         meta.issuer = _joint(m.group("issuer"))
         meta.rules["issuer"] = issuer.ref
 
@@ -1021,6 +1026,8 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
             m = recipients.pattern.match(text)
             if m is None or text.startswith(fields) or (bare and not _opens_body(scan.texts, index, last, recipients)):
                 continue
+            if " " in text and recipients.pattern.match(_SPACES.sub("", text)) is None:
+                continue  # 标  题： a table's label spaced out to its cell's width is no list either
             names = _recipient_names(m.group("list"), grammars)
             if names and all(len(n) <= 30 for n in names) and (
                     not bare or all(_names_a_body(n, grammars) or _names_a_body(name_core(n), grammars)
@@ -1069,9 +1076,12 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 value = normalise_doc_number(found.group("num")) if found else value
                 if "〔" in value and _takes_number(meta, value, ref):
                     meta.doc_number, meta.rules["doc_number"] = value, ref
-            elif field_name == "title" and not meta.title and title_kind(value, grammars):
-                printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
-                meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
+            elif field_name == "title" and title_kind(value, grammars):
+                if not meta.title:
+                    printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
+                    meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
+                if not meta.issuer:  # 名称：X关于…的通知 names the issuer X, as a headline line does
+                    _issuer_from_title(value, scan.rules, grammars, meta)
             elif field_name == "issuer" and _fuller_issuer(value, meta.issuer):
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
