@@ -172,3 +172,38 @@ def test_a_spaced_out_table_label_alone_on_a_line_is_no_recipient_list() -> None
     doc = _doc("标  题:\n\n国务院办公厅关于加强管理的通知\n\n国办函〔2014〕31号\n\n"
                "国务院各部委、各直属机构:\n现就有关事项通知如下:\n一、加强管理。(农业部牵头,财政部配合)\n")
     assert doc.meta.recipients == ["国务院各部委", "各直属机构"]
+
+
+def test_a_forwarding_cover_letter_takes_the_plan_s_title() -> None:
+    """关于转发《X关于印发〈Y〉的通知》的通知: the title is the plan Y (as for a 印发 wrapper); number, issuer
+    and date stay the cover letter's."""
+    doc = _doc("益阳市人民政府办公室关于转发《湖南省人民政府办公厅关于印发〈湖南省残疾预防行动计划（2022—2025年）〉的通知》的通知\n"
+               "益政办函〔2022〕40号\n各区县（市）人民政府，市直有关单位：\n现将有关通知转发给你们，请认真贯彻执行。\n"
+               "益阳市人民政府办公室\n2022年7月15日\n湖南省残疾预防行动计划（2022—2025年）\n一、主要行动任务\n"
+               "1.推进残疾预防科普规范化管理。（省卫生健康委牵头，年底前完成）\n")
+    assert (doc.meta.title, doc.meta.doc_number, doc.meta.issuer, doc.meta.date) == (
+        "湖南省残疾预防行动计划（2022—2025年）", "益政办函〔2022〕40号", "益阳市人民政府办公室", "2022-07-15")
+
+
+def test_red_header_elements_above_the_headline_are_no_part_of_it() -> None:
+    """份号 000123, 密级 机密★1年, 紧急程度 特急 on lines above the headline."""
+    for header in ("000123\n特急\n", "机密★1年\n", "000123\n秘密\n加急\n"):
+        doc = _doc(header + "湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n各市州人民政府:\n现就有关事项通知如下。\n"
+                   + _TASK + "湖南省人民政府办公厅\n2022年6月30日\n")
+        assert doc.meta.title == "湖南省人民政府办公厅关于某事项的通知", header
+
+
+def test_a_doc_number_line_that_also_holds_the_signer_is_the_notice_s_number() -> None:
+    doc = _doc("湖南省人民政府办公厅文件\n湘政办发〔2022〕35号                签发人：张三\n"
+               "湖南省人民政府办公厅关于某事项的通知\n各市州人民政府:\n现就有关事项通知如下。\n" + _TASK
+               + "湖南省人民政府办公厅\n2022年6月30日\n")
+    assert (doc.meta.doc_number, doc.meta.cited_documents) == ("湘政办发〔2022〕35号", [])
+
+
+def test_a_document_site_piece_header_opens_no_empty_document() -> None:
+    """写写帮: `第一篇:X` and its `简介:…小编…` blurb above the 红头: one notice, which has the 发文字号."""
+    doc = _doc("简介:写写帮文库小编为你整理了多篇相关的《湖南省人民政府办公厅文件》,但愿对你工作学习有帮助。\n\n"
+               "第一篇:湖南省人民政府办公厅文件\n\n湖南省人民政府办公厅文件\n\n湘政办发〔2009〕24号\n\n"
+               "湖南省人民政府办公厅关于加强高校毕业生就业工作的通知\n\n各市州人民政府:\n\n现就有关问题通知如下:\n\n"
+               "一、积极引导高校毕业生到基层就业。(省人社厅牵头,省教育厅配合)\n")
+    assert (doc.meta.title, doc.meta.doc_number) == ("湖南省人民政府办公厅关于加强高校毕业生就业工作的通知", "湘政办发〔2009〕24号")

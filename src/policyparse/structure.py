@@ -782,11 +782,14 @@ def _wrapper_over_lines(texts: list[str], index: int, head_end: int, wrapper: re
 
 
 def _wrapper_subject(m: re.Match[str]) -> str:
-    """The plan a print wrapper names; 〈〉 nested inside its 《》 are the plan's own 《》."""
+    """The plan a print wrapper names; 〈〉 nested inside its 《》 are the plan's own 《》. A 转发 wrapper
+    around a 印发 notice (关于转发《X关于印发〈Y〉的通知》的通知) names the plan Y, the notice's own subject."""
     inner = m.group("inner")
     if inner is not None and "〈" in inner and "《" not in inner:
         inner = inner.replace("〈", "《").replace("〉", "》")
-    return clean_title(inner or m.group("bare"))
+    subject = clean_title(inner or m.group("bare"))
+    nested = m.re.search(subject) if inner is not None and subject.endswith(("通知", "函")) else None
+    return _wrapper_subject(nested) if nested is not None and nested.end() == len(subject) else subject
 
 
 def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> str:
@@ -947,6 +950,7 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
     rules, texts = scan.rules, scan.texts
     number = rules.meta["doc-number"]
     required = rules.number_requires
+    tails = grammars.vocab_pattern("meta", "number_line_tails")  # 湘政办发〔2022〕35号  签发人：张三
     cited: list[str] = []
     for index in scan.admitted(number.gate, first, last):
         text = texts[index]
@@ -954,8 +958,10 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
             continue
         for m in _finditer(number.pattern, number.hint, text):
             found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
+            rest = text[m.end():].lstrip()
             alone = (len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end()) or _opens_head_line(
-                text, m.start(), m.end())) and not text[m.end():].lstrip().startswith(_CITED_TAILS)
+                text, m.start(), m.end()) or (m.start() == 0 and tails.match(rest) is not None)
+            ) and not rest.startswith(_CITED_TAILS)
             if alone and index < head_end and meta.doc_number is None:
                 meta.doc_number = found
                 meta.rules["doc_number"] = number.ref
@@ -1186,6 +1192,7 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
                 or match_heading(previous, grammars) or parse_date_line(previous, grammars)
                 or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
                 or attachment_label(grammars).match(previous)
+                or grammars.vocab_pattern("meta", "header_elements").match(previous)
                 or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars)
                     and "关于" not in previous)):
             break  # …; a site's banner (嵊州市人民政府) above a title that is no `X关于…` is not its first line
