@@ -207,3 +207,19 @@ def test_a_document_site_piece_header_opens_no_empty_document() -> None:
                "湖南省人民政府办公厅关于加强高校毕业生就业工作的通知\n\n各市州人民政府:\n\n现就有关问题通知如下:\n\n"
                "一、积极引导高校毕业生到基层就业。(省人社厅牵头,省教育厅配合)\n")
     assert (doc.meta.title, doc.meta.doc_number) == ("湖南省人民政府办公厅关于加强高校毕业生就业工作的通知", "湘政办发〔2009〕24号")
+
+
+def test_a_running_header_repeating_the_title_beside_a_page_label_splits_nothing() -> None:
+    """— 3 — ⏎ 湖南省残疾预防行动计划（2022—2025年） between two tasks (a PDF's running header): one notice."""
+    head = ("湖南省人民政府办公厅关于印发《湖南省残疾预防行动计划（2022—2025年）》的通知\n湘政办发〔2022〕35号\n"
+            "各市州人民政府：\n《湖南省残疾预防行动计划（2022—2025年）》已经省人民政府同意，现印发给你们。\n"
+            "湖南省人民政府办公厅\n2022年6月30日\n湖南省残疾预防行动计划（2022—2025年）\n一、主要行动任务\n"
+            "（一）残疾预防知识普及行动\n1.推进科普规范化管理。（省卫生健康委牵头）\n"
+            "2.普及残疾预防知识。（省残联牵头，2023年底前完成）\n")
+    tail = ("3.加强专业队伍建设。（省残联牵头，2022年12月底前完成）\n（二）出生缺陷和发育障碍致残防控行动\n"
+            "4.加强婚前孕前保健。（省卫生健康委牵头，持续推进）\n")
+    for header in ("— 3 —\n湖南省残疾预防行动计划（2022—2025年）\n",
+                   "湖南省人民政府办公厅关于印发《湖南省残疾预防行动计划（2022—2025年）》的通知\n- 3 -\n"):
+        doc = _doc(head + header + tail)
+        assert [t.number for t in doc.tasks] == ["1", "2", "3", "4"]
+        assert doc.tasks[2].section_id == doc.tasks[0].section_id
