@@ -223,3 +223,10 @@ def test_a_running_header_repeating_the_title_beside_a_page_label_splits_nothing
         doc = _doc(head + header + tail)
         assert [t.number for t in doc.tasks] == ["1", "2", "3", "4"]
         assert doc.tasks[2].section_id == doc.tasks[0].section_id
+
+
+def test_the_printing_body_of_the_foot_line_names_a_missing_issuer() -> None:
+    """六盘水市人民政府办公室 2022年11月30日印发 under a notice with no signature: its date and its issuer."""
+    doc = _doc("六盘水市行动方案\n一、重点任务\n1.加强算力基础设施建设。(责任单位:市大数据局;完成时限:2024年12月)\n"
+               "抄送：市委办公室。\n六盘水市人民政府办公室 2022年11月30日印发\n")
+    assert (doc.meta.date, doc.meta.issuer) == ("2022-11-30", "六盘水市人民政府办公室")

@@ -831,7 +831,19 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             if issuers:
                 meta.issuer = "、".join(issuers)
                 meta.rules["issuer"] = "meta.yaml::signature-line"
+            elif rule_id == "date-printed":
+                _issuer_from_printer(scan.texts[index], rule, grammars, meta)
             return
+
+
+def _issuer_from_printer(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """某市人民政府办公室 2022年11月30日印发: the body that printed the notice is its issuer when no headline
+    names one, or completes a shorter one (市人民政府办公室)."""
+    m = rule.pattern.match(text)
+    printer = _SPACES.sub("", m.group("printer") or "") if m else ""
+    if printer and _looks_like_issuer(printer, grammars) and _names_a_body(printer, grammars) and _fuller_issuer(
+            printer, meta.issuer):
+        meta.issuer, meta.rules["issuer"] = printer, rule.ref
 
 
 def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> list[int]:
