@@ -230,3 +230,10 @@ def test_the_printing_body_of_the_foot_line_names_a_missing_issuer() -> None:
     doc = _doc("六盘水市行动方案\n一、重点任务\n1.加强算力基础设施建设。(责任单位:市大数据局;完成时限:2024年12月)\n"
                "抄送：市委办公室。\n六盘水市人民政府办公室 2022年11月30日印发\n")
     assert (doc.meta.date, doc.meta.issuer) == ("2022-11-30", "六盘水市人民政府办公室")
+
+
+def test_a_seal_note_on_the_signature_line_is_no_part_of_the_issuer() -> None:
+    for seal in ("（印章）", "（盖章）", "(公章)"):
+        doc = _doc("湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n各市州人民政府:\n现就有关事项通知如下。\n"
+                   + _TASK + "湖南省人民政府办公厅" + seal + "\n2022年6月30日\n")
+        assert doc.meta.issuer == "湖南省人民政府办公厅", seal
