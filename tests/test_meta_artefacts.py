@@ -237,3 +237,11 @@ def test_a_seal_note_on_the_signature_line_is_no_part_of_the_issuer() -> None:
         doc = _doc("湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n各市州人民政府:\n现就有关事项通知如下。\n"
                    + _TASK + "湖南省人民政府办公厅" + seal + "\n2022年6月30日\n")
         assert doc.meta.issuer == "湖南省人民政府办公厅", seal
+
+
+def test_joint_signatures_in_two_columns_far_apart() -> None:
+    """Two issuers a row, 24 spaces apart (a PDF's two columns), over two rows: all four, in order."""
+    gap = " " * 24
+    doc = _doc("关于印发某省应急预案的通知\n省委宣传部、省科技厅：\n现将《某省应急预案》印发给你们，请认真贯彻执行。\n\n"
+               f"青海省卫生厅{gap}青海省发展和改革委员会\n\n青海省经济委员会{gap}青海省教育厅\n\n二○○九年五月一日\n")
+    assert doc.meta.issuer == "青海省卫生厅、青海省发展和改革委员会、青海省经济委员会、青海省教育厅"

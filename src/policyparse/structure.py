@@ -941,6 +941,8 @@ def _signature_block(lines: list[Line], first: int, date_line: int,
             continue  # （代章） / （印章）: a seal's note between the issuer and the date; also （此件公开发布）
         if text.endswith(("）", ")")):  # 某办公厅（印章）: the seal's note on the signature's own line
             text = grammars.vocab_pattern("meta", "seal_note").sub("", text)
+        if "  " in text:  # 青海省卫生厅 (24 spaces) 青海省发展和改革委员会: two columns; the gap is no length
+            text = _SPACE_RUN.sub(" ", text)
         if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
         found.append(_issuer_names(text, grammars))
