@@ -245,3 +245,11 @@ def test_joint_signatures_in_two_columns_far_apart() -> None:
     doc = _doc("关于印发某省应急预案的通知\n省委宣传部、省科技厅：\n现将《某省应急预案》印发给你们，请认真贯彻执行。\n\n"
                f"青海省卫生厅{gap}青海省发展和改革委员会\n\n青海省经济委员会{gap}青海省教育厅\n\n二○○九年五月一日\n")
     assert doc.meta.issuer == "青海省卫生厅、青海省发展和改革委员会、青海省经济委员会、青海省教育厅"
+
+
+def test_a_related_heading_takes_no_plain_lines_of_a_table_along() -> None:
+    """相关文件 as a one-cell-a-line table's column name: the unit cells below it are no related titles."""
+    from policyparse.clean import tidy
+
+    text, _, dropped = tidy("序号\n工作任务\n相关文件\n市发改委\n市财政局\n")
+    assert "市发改委" in text and "市财政局" in text and "市发改委" not in dropped
