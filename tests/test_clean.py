@@ -429,15 +429,48 @@ def _reference_split_line(line: str, window: int) -> list[str]:
 
 def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
     rules = clean_rules._rules()
-    kept, dropped = [], []
-    for line in lines:
-        if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
+    drop = {i for i, line in enumerate(lines)
+            if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
                 rules.boilerplate.fullmatch(line)
-                or (" " in line and rules.boilerplate.fullmatch(clean_rules._run_subs(line, "tidy", rules, Counter())))):
-            dropped.append(line)
-        else:
-            kept.append(line)
-    return kept, dropped
+                or (" " in line and rules.boilerplate.fullmatch(clean_rules._run_subs(line, "tidy", rules, Counter()))))}
+    drop |= _reference_related_items(lines, drop, rules)
+    drop |= _reference_running_headers(lines, drop, rules)
+    return [line for i, line in enumerate(lines) if i not in drop], [lines[i] for i in sorted(drop)]
+
+
+def _reference_related_items(lines: list[str], drop: set[int], rules: clean.CleanRules) -> set[int]:
+    """A related list's heading takes the item lines below it (up to 40 lines; blank lines stay)."""
+    heading, item = rules.related_heading, rules.related_item
+    extra: set[int] = set()
+    for i in sorted(drop):
+        if heading is None or item is None or not heading.fullmatch(lines[i]):
+            continue
+        for j in range(i + 1, min(i + 41, len(lines))):
+            if lines[j] and not (item.fullmatch(lines[j]) or heading.fullmatch(lines[j])):
+                break
+            if lines[j]:
+                extra.add(j)
+    return extra
+
+
+def _reference_running_headers(lines: list[str], drop: set[int], rules: clean.CleanRules) -> set[int]:
+    """The nearest kept non-empty line (within 3) on either side of a page label that repeats an earlier line."""
+    label = rules.page_label
+    extra: set[int] = set()
+    for i in sorted(drop):
+        if label is None or not label.fullmatch(lines[i]):
+            continue
+        for step in (-1, 1):
+            near = next((j for j in range(i + step, i + 4 * step, step)
+                         if 0 <= j < len(lines) and lines[j] and j not in drop), None)
+            if any(not 0 <= j < len(lines) for j in range(i + step, (near if near is not None else i + 4 * step), step)):
+                near = None
+            if (near is not None and len(lines[near]) >= 6 and lines[near] in lines[:near]
+                    and not any(mark in lines[near] for mark in "。；;！？：:")
+                    and (lines[near] in [line for line in lines if line][:5]
+                         or re.sub(r"[（(][^（）()]*[）)]$", "", lines[near]).endswith(rules.title_kinds))):
+                extra.add(near)
+    return extra
 
 
 def _reference_join(lines: list[str]) -> tuple[list[str], int]:
@@ -448,7 +481,7 @@ def _reference_join(lines: list[str]) -> tuple[list[str], int]:
     rewiden: set[int] = set()  # joined lines where a half-width mark ended a piece: it has a neighbour now
     for line in lines:
         if out and _reference_joins(out[-1], line, rules, min_length):
-            if out[-1][-1:] in layout._HALF_MARKS:
+            if out[-1][-1:] in layout._HALF_MARKS or line[:1] in layout._HALF_MARKS:
                 rewiden.add(len(out) - 1)
             out[-1] += line
             joined += 1
@@ -479,14 +512,14 @@ def _reference_joins(current: str, following: str, rules: clean.CleanRules, min_
     tail = current[max(current.rfind("）"), current.rfind(")"), current.rfind("]"), current.rfind("】")) + 1:]
     if any(opener in tail for opener in "（([【"):  # inside a bracket it opened: only an ordinal keeps lines apart
         return (re.search(r"[\u3400-\u9fff、，；,;\d（(\[【：:“]$", current) is not None
-                and re.match(r"[\u3400-\u9fff\d（(“《、，；。）\]】]", following) is not None
+                and re.match(r"[\u3400-\u9fff\d（(“《、，；。）\]】,;]", following) is not None
                 and re.match(r"\d{4}年\d{1,2}月\d{1,2}日$|\d{1,3}$|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|"
                              r"\d+[.．、]|第[一二三四五六七八九十百\d]+[章节条部分]|[①-⑳⑴-⒇]", following) is None)
     if re.search(r"(?:牵头单位|责任单位|配合单位|协办单位|参与单位|完成时限|完成时间)\s*[:：]$", current):
         return rules.join_start.match(following) is not None and rules.join_block.search(following) is None
     if rules.join_end.search(current, len(current) - 1) is None or rules.join_start.match(following) is None:
         return False
-    if following[:1] in "、，；。）":  # no paragraph starts so
+    if following[:1] in "、，；。）,;":  # no paragraph starts so
         return True
     if (re.fullmatch(r"[^。：:；;！？\t]{1,30}[：:]", following)
             and re.fullmatch(r"(?=[^。：:；;！？]*[，,])(?:各|[^。：:；;！？]*[，,、]各)[^。：:；;！？]*", current)):

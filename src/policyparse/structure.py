@@ -750,10 +750,15 @@ def _set_title(meta: MetaInfo, title: str, ref: str, rules: _Rules, grammars: Gr
     if number and not meta.doc_number:
         meta.doc_number = normalise_doc_number(number)
         meta.rules["doc_number"] = rules.meta["doc-number"].ref
+    if not meta.issuer:
+        _issuer_from_title(title, rules, grammars, meta)
+
+
+def _issuer_from_title(title: str, rules: _Rules, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """`X关于…` names the issuer X when X names bodies (not a place alone, 泰州关于…)."""
     issuer = rules.meta["issuer-prefix"]
     m = issuer.pattern.match(title)
-    if m and not meta.issuer and _looks_like_issuer(_joint(m.group("issuer")), grammars) and _names_bodies(
-            m.group("issuer"), grammars):
+    if m and _looks_like_issuer(_joint(m.group("issuer")), grammars) and _names_bodies(m.group("issuer"), grammars):
         meta.issuer = _joint(m.group("issuer"))
         meta.rules["issuer"] = issuer.ref
 
@@ -803,11 +808,14 @@ def _wrapper_over_lines(texts: list[str], index: int, head_end: int, wrapper: re
 
 
 def _wrapper_subject(m: re.Match[str]) -> str:
-    """The plan a print wrapper names; 〈〉 nested inside its 《》 are the plan's own 《》."""
+    """The plan a print wrapper names; 〈〉 nested inside its 《》 are the plan's own 《》. A 转发 wrapper
+    around a 印发 notice (关于转发《X关于印发〈Y〉的通知》的通知) names the plan Y, the notice's own subject."""
     inner = m.group("inner")
     if inner is not None and "〈" in inner and "《" not in inner:
         inner = inner.replace("〈", "《").replace("〉", "》")
-    return clean_title(inner or m.group("bare"))
+    subject = clean_title(inner or m.group("bare"))
+    nested = m.re.search(subject) if inner is not None and subject.endswith(("通知", "函")) else None
+    return _wrapper_subject(nested) if nested is not None and nested.end() == len(subject) else subject
 
 
 def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> str:
@@ -820,11 +828,17 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
     return text
 
 
+# dates read only right below an issuer line: alone, digits may be a portal's timestamp or a count
+_SIGNED_ONLY_DATES = ("date-line-numeric", "date-line-glyphs-lost")
+_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, "date-printed")
+
+
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
     """The first 成文日期 line and the issuer lines above it; a date in digits only (2022.5.10,
-    date-line-numeric) counts only below an issuer line, since alone it may be a portal's timestamp;
+    date-line-numeric; or one whose 年月日 were lost, date-line-glyphs-lost) counts only below an issuer
+    line, since alone it may be a portal's timestamp;
     without either, the foot's 印发 line (…2023年3月6日印发, date-printed) dates the notice."""
-    for rule_id in ("date-line", "date-line-numeric", "date-printed"):
+    for rule_id in _DATE_RULES:
         rule = scan.rules.meta.get(rule_id)
         if rule is None:
             continue
@@ -834,14 +848,28 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
         for index, iso in dated:
             issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id != "date-printed" else []
-            if rule_id == "date-line-numeric" and not issuers:
+            if rule_id in _SIGNED_ONLY_DATES and not issuers:
                 continue
+            if rule_id == "date-line-glyphs-lost" and not all(_names_a_body(name, grammars) for name in issuers):
+                continue  # bare digits under 浏览次数 are a count: only a body's name signs
             meta.date = iso
             meta.rules["date"] = f"meta.yaml::{rule_id}"
             if issuers:
                 meta.issuer = "、".join(issuers)
                 meta.rules["issuer"] = "meta.yaml::signature-line"
+            elif rule_id == "date-printed":
+                _issuer_from_printer(scan.texts[index], rule, grammars, meta)
             return
+
+
+def _issuer_from_printer(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """某市人民政府办公室 2022年11月30日印发: the body that printed the notice is its issuer when no headline
+    names one, or completes a shorter one (市人民政府办公室)."""
+    m = rule.pattern.match(text)
+    printer = _SPACES.sub("", m.group("printer") or "") if m else ""
+    if printer and _looks_like_issuer(printer, grammars) and _names_a_body(printer, grammars) and _fuller_issuer(
+            printer, meta.issuer):
+        meta.issuer, meta.rules["issuer"] = printer, rule.ref
 
 
 def tail_starts(structure: Structure, part: DocumentPart, grammars: GrammarSet) -> list[int]:
@@ -935,8 +963,12 @@ def _signature_block(lines: list[Line], first: int, date_line: int,
     top = date_line
     for index in range(date_line - 1, first - 1, -1):
         text = lines[index].text
-        if not text or (_BRACKETED.fullmatch(text) and len(text) <= _SEAL_NOTE_CHARS):
-            continue  # （代章） / （印章）: a seal's note between the issuer and the date
+        if not text or (_BRACKETED.fullmatch(text) and (len(text) <= _SEAL_NOTE_CHARS or text[1:3] == "此件")):
+            continue  # （代章） / （印章）: a seal's note between the issuer and the date; also （此件公开发布）
+        if text.endswith(("）", ")")):  # 某办公厅（印章）: the seal's note on the signature's own line
+            text = grammars.vocab_pattern("meta", "seal_note").sub("", text)
+        if "  " in text:  # 青海省卫生厅 (24 spaces) 青海省发展和改革委员会: two columns; the gap is no length
+            text = _SPACE_RUN.sub(" ", text)
         if len(found) >= 4 or not _looks_like_issuer(text, grammars):
             break
         found.append(_issuer_names(text, grammars))
@@ -960,6 +992,7 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
     rules, texts = scan.rules, scan.texts
     number = rules.meta["doc-number"]
     required = rules.number_requires
+    tails = grammars.vocab_pattern("meta", "number_line_tails")  # 湘政办发〔2022〕35号  签发人：张三
     cited: list[str] = []
     for index in scan.admitted(number.gate, first, last):
         text = texts[index]
@@ -967,8 +1000,10 @@ def _find_numbers(scan: _Scan, first: int, last: int, head_end: int, grammars: G
             continue
         for m in _finditer(number.pattern, number.hint, text):
             found = _cut_lead_in(normalise_doc_number(m.group("num")), grammars)
+            rest = text[m.end():].lstrip()
             alone = (len(text) - len(m.group(0)) <= 4 or _closes_line(text, m.start(), m.end()) or _opens_head_line(
-                text, m.start(), m.end())) and not text[m.end():].lstrip().startswith(_CITED_TAILS)
+                text, m.start(), m.end()) or (m.start() == 0 and tails.match(rest) is not None)
+            ) and not rest.startswith(_CITED_TAILS)
             if alone and index < head_end and meta.doc_number is None:
                 meta.doc_number = found
                 meta.rules["doc_number"] = number.ref
@@ -1025,22 +1060,45 @@ _PARAGRAPH_GAP = re.compile(r" {2,}|\u3000{2,}")
 
 
 def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, meta: MetaInfo) -> None:
+    """The 主送机关: a line ending in ：(recipients-line); else one after a 主送： label (recipients-label);
+    else, in the notice's first lines, a line of unit names right above its opening (recipients-bare)."""
     rules = scan.rules
-    recipients = rules.meta["recipients-line"]
-    match, fields = recipients.pattern.match, rules.field_labels
-    for index in scan.admitted(recipients.gate, first, head_end):
-        text = scan.texts[index]
-        if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
-            text = text[len(meta.doc_number):].lstrip()
-        if "  " in text:  # …方案的通知   各地级以上市人民政府，…： a flattened page's paragraph gap
-            text = _PARAGRAPH_GAP.split(text)[-1]
-        m = match(text)
-        if m and not text.startswith(fields):
+    fields = rules.field_labels
+    for rule_id in ("recipients-line", "recipients-label", "recipients-bare"):
+        recipients = rules.meta.get(rule_id)
+        if recipients is None:
+            continue
+        bare = rule_id == "recipients-bare"
+        last = min(head_end, first + grammars.number("meta", "info_table_lines", 40)) if bare else head_end
+        for index in scan.admitted(recipients.gate, first, last):
+            text = scan.texts[index]
+            if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
+                text = text[len(meta.doc_number):].lstrip()
+            if "  " in text:  # …方案的通知   各地级以上市人民政府，…： a flattened page's paragraph gap
+                text = _PARAGRAPH_GAP.split(text)[-1]
+            m = recipients.pattern.match(text)
+            if m is None or text.startswith(fields) or (bare and not _opens_body(scan.texts, index, last, recipients)):
+                continue
+            if " " in text and recipients.pattern.match(_SPACES.sub("", text)) is None:
+                continue  # 标  题： a table's label spaced out to its cell's width is no list either
             names = _recipient_names(m.group("list"), grammars)
-            if len(names) >= 1 and all(len(n) <= 30 for n in names):
+            if names and all(len(n) <= 30 for n in names) and (
+                    not bare or all(_names_a_body(n, grammars) or _names_a_body(name_core(n), grammars)
+                                    for n in names)):
                 meta.recipients = names
                 meta.rules["recipients"] = recipients.ref
                 return
+
+
+def _opens_body(texts: list[str], index: int, last: int, rule: _MetaRule) -> bool:
+    """Is the next non-empty line a notice's opening (现将…, 根据…: the rule's `opening`)?"""
+    following = next((t for t in texts[index + 1:last + 1] if t), "")
+    return _opening(str(rule.rule.extra("opening", "(?!)"))).match(following) is not None
+
+
+@cache
+def _opening(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _find_source_site(dropped: list[str], grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -1071,9 +1129,12 @@ def _find_info_table(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
                 value = normalise_doc_number(found.group("num")) if found else value
                 if "〔" in value and _takes_number(meta, value, ref):
                     meta.doc_number, meta.rules["doc_number"] = value, ref
-            elif field_name == "title" and not meta.title and title_kind(value, grammars):
-                printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
-                meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
+            elif field_name == "title" and title_kind(value, grammars):
+                if not meta.title:
+                    printed = scan.rules.meta["print-wrapper"].pattern.search(value)  # 关于印发X的通知: X
+                    meta.title, meta.rules["title"] = clean_title(_wrapper_subject(printed) if printed else value), ref
+                if not meta.issuer:  # 名称：X关于…的通知 names the issuer X, as a headline line does
+                    _issuer_from_title(value, scan.rules, grammars, meta)
             elif field_name == "issuer" and _fuller_issuer(value, meta.issuer):
                 meta.issuer, meta.rules["issuer"] = value, ref
             elif field_name == "date" and not meta.date:
@@ -1198,8 +1259,11 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
                 or match_heading(previous, grammars) or parse_date_line(previous, grammars)
                 or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
                 or attachment_label(grammars).match(previous)
-                or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars))):
+                or grammars.vocab_pattern("meta", "header_elements").match(previous)
+                or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars)
+                    and "关于" not in previous)):
             break  # …; a site's banner (嵊州市人民政府) above a title that is no `X关于…` is not its first line
+            # (X关于加强县级医院 ⏎ 能力建设的通知 holds 关于: a headline wrapped after a word ending like a unit)
         start, length = index, length + len(previous)
     return start
 
@@ -1267,7 +1331,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
         got = m.group("ord") if m else None
     elif grammar.family == "nontasks":
         got = "nontask" if pattern.search(example.text) else None
-    elif rule.id in ("date-line", "date-line-numeric", "date-printed"):
+    elif rule.id in _DATE_RULES:
         m = pattern.match(example.text)
         got = None
         if m:
@@ -1276,7 +1340,7 @@ def check_example(grammar: Grammar, rule: Rule, example: object) -> str | None:
     else:
         m = pattern.search(example.text)
         got = _first_group(m) if m else None
-        if rule.id == "recipients-line" and got:
+        if rule.id.startswith("recipients-") and got:
             got = "|".join(_recipient_names(got, load_grammars()))
         if rule.id == "info-table-field" and m:
             label, value = _info_field(m)

@@ -358,6 +358,10 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
     else:
         candidates, worded = found
         drop = [i for i in candidates if _is_boilerplate(lines[i], rules, i in worded)]
+    if drop and rules.related_heading is not None:
+        drop = _with_related_items(lines, drop, rules)
+    if drop and rules.page_label is not None:
+        drop = _with_running_headers(lines, drop, rules)
     kept: list[str] = []
     dropped: list[str] = []
     begin = 0
@@ -367,6 +371,73 @@ def drop_boilerplate(lines: list[str], rules: CleanRules) -> tuple[list[str], li
         begin = index + 1
     kept += lines[begin:]
     return kept, dropped
+
+
+_RELATED_REACH = 40  # lines a related list's items may run over below its heading
+
+
+def _with_related_items(lines: list[str], drop: list[int], rules: CleanRules) -> list[int]:
+    """A related list's heading (相关文件, 【法宝联想】 …) takes the item lines below it along: they are
+    links to other documents, whose periods and numbers would read as tasks and deadlines. The
+    items end at the first line that is none (the next notice's headline, a heading); blank lines
+    between them stay."""
+    heading, item = rules.related_heading, rules.related_item
+    assert heading is not None and item is not None
+    extra: set[int] = set()
+    for index in drop:
+        if index in extra or not heading.fullmatch(lines[index]):
+            continue
+        for below in range(index + 1, min(index + 1 + _RELATED_REACH, len(lines))):
+            line = lines[below]
+            if line and not item.fullmatch(line) and not heading.fullmatch(line):
+                break
+            if line:
+                extra.add(below)
+    return sorted(extra.union(drop)) if extra else drop
+
+
+_HEADER_MIN_CHARS = 6  # a running header repeats a title; a shorter repeated line may be anything
+_HEADER_MARKS = frozenset("。；;！？：:")  # a sentence or a field (牵头单位：X) is no running header
+_MASTHEAD_LINES = 5  # a running header may repeat one of a text's first non-empty lines (its masthead)
+_TRAILING_BRACKET = re.compile(r"[（(][^（）()]*[）)]$")  # …行动计划（2022—2025年）: the kind is before it
+
+
+def _with_running_headers(lines: list[str], drop: list[int], rules: CleanRules) -> list[int]:
+    """A printed copy repeats its title (or masthead) at each page's top, next to the page label: the
+    nearest non-empty line before or after a dropped page label that repeats an earlier line — one
+    of the text's first lines, or a title ending in a document kind — is dropped too, so it starts
+    no second notice and runs into no task."""
+    page_label = rules.page_label
+    assert page_label is not None
+    labels = [index for index in drop if page_label.fullmatch(lines[index])]
+    if not labels:
+        return drop
+    dropped = set(drop)
+    first_seen: dict[str, int] = {}
+    for index, line in enumerate(lines):
+        first_seen.setdefault(line, index)
+    masthead = set([line for line in lines if line][:_MASTHEAD_LINES])
+    extra: set[int] = set()
+    for label in labels:
+        for step in (-1, 1):
+            near = _nearest_kept(lines, label, step, dropped)
+            if near is None:
+                continue
+            line = lines[near]
+            if (len(line) >= _HEADER_MIN_CHARS and first_seen[line] < near and not _HEADER_MARKS.intersection(line)
+                    and (line in masthead or _TRAILING_BRACKET.sub("", line).endswith(rules.title_kinds))):
+                extra.add(near)
+    return sorted(extra.union(drop)) if extra else drop
+
+
+def _nearest_kept(lines: list[str], index: int, step: int, dropped: set[int]) -> int | None:
+    """The nearest non-empty line from `index` in direction `step` that is not dropped (within 3 lines)."""
+    for near in range(index + step, index + 4 * step, step):
+        if not 0 <= near < len(lines):
+            return None
+        if lines[near] and near not in dropped:
+            return near
+    return None
 
 
 def _is_boilerplate(line: str, rules: CleanRules, worded: bool) -> bool:

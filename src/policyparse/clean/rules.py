@@ -256,6 +256,12 @@ class CleanRules:
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     radicals: dict[int, str]  # radical code points a PDF printed for ordinary characters (⼈ → 人)
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
+    # a related list's heading (boilerplate `related-list`) and the item lines under it that go with it
+    related_heading: re.Pattern[str] | None
+    related_item: re.Pattern[str] | None
+    # page labels (a boilerplate rule with `running_header`): a repeated line beside one is a running header
+    page_label: re.Pattern[str] | None
+    title_kinds: tuple[str, ...]  # meta.yaml's document kinds: a running header is a title ending in one
     join_boundary: re.Pattern[str] | None  # newlines where join_end and join_start both hold
     join_block_start: re.Pattern[str] | None  # the ^-anchored blockers: tried at the start only
     join_block_rest: re.Pattern[str] | None  # the others: searched
@@ -501,6 +507,22 @@ def _boilerplate_lines(grammars: GrammarSet) -> LineMatcher:
     return LineMatcher([g.pattern(r.id) for g, r in grammars.rules(BOILERPLATE) if r.pattern], {" "})
 
 
+def _related_list(grammars: GrammarSet) -> dict[str, re.Pattern[str] | None]:
+    """The boilerplate `related-list` rule's heading pattern and its `items` pattern (None: no such rule)."""
+    for grammar, rule in grammars.rules(BOILERPLATE):
+        if rule.id == "related-list" and rule.pattern and rule.extra("items"):
+            return {"related_heading": grammar.pattern(rule.id), "related_item": re.compile(str(rule.extra("items")))}
+    return {"related_heading": None, "related_item": None}
+
+
+def _page_label(grammars: GrammarSet) -> re.Pattern[str] | None:
+    """The boilerplate rule marked `running_header` (page labels), or None."""
+    for grammar, rule in grammars.rules(BOILERPLATE):
+        if rule.extra("running_header") and rule.pattern:
+            return grammar.pattern(rule.id)
+    return None
+
+
 def _blockers(grammars: GrammarSet, anchored: bool) -> re.Pattern[str] | None:
     """Join blockers that start with ^ (a match can only start at 0: `match`, not a scan of the
     line), or the others; together they decide what `join_block.search` decides."""
@@ -596,6 +618,9 @@ def _rules() -> CleanRules:
         rare_chars=_rare_chars(),
         radicals=_radicals(grammars),
         boilerplate_lines=_boilerplate_lines(grammars),
+        **_related_list(grammars),
+        page_label=_page_label(grammars),
+        title_kinds=tuple(map(str, grammars.vocab("meta", "kinds"))),
         join_boundary=_join_boundary(
             [str(p) for key in ("join_line_end", "join_in_bracket_end", "join_label_end")
              for p in grammars.vocab(ARTEFACTS, key)],
