@@ -723,3 +723,40 @@ def test_repeated_phrase_results_are_not_shared() -> None:
     first.milestones.clear()
     again = normalise("2023年一季度完成调研；2023年6月底前完成试点", 2023)
     assert again == second and again.kind == "milestones" and again.milestones
+
+
+# Round 7 sweep (/tmp/redteam7/deadlines-sweep.tsv): shapes real notices print that were read wrong
+# or not at all. Document year 2023, dated 2023-03-15.
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # a year spelled in numerals with an ASCII 0, a white circle ○ or a letter O for 〇
+    ("二0二三年底前", "by_date 2023-12-31"),
+    ("二○二四年六月底前", "by_date 2024-06-30"),
+    ("二O二四年三月三十一日前", "by_date 2024-03-31"),
+    # 全年 + standing work is still the year's end (dates beat keywords)
+    ("全年持续推进", "by_date 2023-12-31"),
+    ("全年常态化开展", "by_date 2023-12-31"),
+    # several holidays named together: the last one
+    ("2023年中秋国庆前", "by_date 2023-09-30"),
+    ("元旦、春节前", "by_date 2024-02-09"),
+    # a table cell that is a numeric range
+    ("2023.6—2023.12", "by_date 2023-12-31"),
+    ("2023.06-2023.12", "by_date 2023-12-31"),
+    ("2023.7.1-2023.9.30", "by_date 2023-09-30"),
+    # two parts of a month
+    ("9月上中旬", "by_date 2023-09-20"),
+    ("2023年9月中下旬", "by_date 2023-09-30"),
+    # standing and repeated work in other words
+    ("动态调整", "ongoing"),
+    ("动态更新", "ongoing"),
+    ("逐年推进", "ongoing"),
+    ("分步实施", "ongoing"),
+    ("立行立改", "ongoing"),
+    ("一年一次", "recurring"),
+    ("一季度一调度", "recurring"),
+    # traditional characters of holidays and periods
+    ("國慶節前", "by_date 2023-09-30"),
+    ("“十四五”期間", "by_date 2025-12-31"),
+])
+def test_round7_sweep_shapes(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
