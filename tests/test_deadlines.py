@@ -760,3 +760,41 @@ def test_repeated_phrase_results_are_not_shared() -> None:
 def test_round7_sweep_shapes(phrase: str, expected: str) -> None:
     assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
 
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # 本月 / 下月 / 本季度: the document date's month or quarter
+    ("本月底前", "by_date 2023-03-31"),
+    ("本月底前启动", "by_date 2023-03-31"),
+    ("下月底前", "by_date 2023-04-30"),
+    ("本季度", "by_date 2023-03-31"),
+    ("本季度末", "by_date 2023-03-31"),
+    ("2023年3月底前完成摸底，本季度末前完成整改", "milestones 2023-03-31"),
+])
+def test_this_month_and_quarter_are_the_document_dates(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
+
+@pytest.mark.parametrize("phrase", ["本月底前", "本季度"])
+def test_this_month_without_a_document_date_has_no_end(phrase: str) -> None:
+    """本月 needs the document's date; with only a year the phrase is read but has no end."""
+    result = normalise(phrase, 2023)
+    assert result.kind == "by_date" and result.end is None and not result.unparsed
+
+
+def test_round7_shapes_in_closing_groups_end_to_end() -> None:
+    """本月底前 takes the notice's date; 二0二三年, 动态调整 and 全年持续推进 are no longer dropped."""
+    from policyparse.pipeline import extract_string
+
+    text = (
+        "某市2023年优化营商环境工作要点\n\n一、重点任务\n"
+        "1.推进政务服务标准化。梳理事项清单。（市政务服务局牵头，本月底前完成）\n"
+        "2.建立动态调整机制。完善清单。（市司法局牵头，动态调整）\n"
+        "3.深化工程建设项目审批制度改革。（市住建局牵头，二0二三年底前完成）\n"
+        "4.完善信用修复机制。（市发展改革委牵头，全年持续推进）\n"
+        "5.组织春季植树。2023年3月12日召开动员会，全面部署植树工作。（市林业局牵头）\n\n"
+        "某市人民政府办公室\n2023年3月15日\n"
+    )
+    tasks = extract_string(text).documents[0].tasks
+    got = [(t.deadline.kind, t.deadline.end) for t in tasks]
+    assert got == [("by_date", "2023-03-31"), ("ongoing", None), ("by_date", "2023-12-31"),
+                   ("by_date", "2023-12-31"), ("none", None)]
