@@ -798,3 +798,14 @@ def test_round7_shapes_in_closing_groups_end_to_end() -> None:
     got = [(t.deadline.kind, t.deadline.end) for t in tasks]
     assert got == [("by_date", "2023-03-31"), ("ongoing", None), ("by_date", "2023-12-31"),
                    ("by_date", "2023-12-31"), ("none", None)]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("2022 年 12 月底前", "by_date 2022-12-31"),
+    ("2022年 9月底前", "by_date 2022-09-30"),
+    ("2023 年 9 月 30 日前", "by_date 2023-09-30"),
+    ("2024 年", "by_date 2024-12-31"),
+])
+def test_spaces_around_year_and_month_as_pdf_copies_print_them(phrase: str, expected: str) -> None:
+    """`policyparse deadline` and `normalise` get phrases uncleaned: 2022年 9月底前 was 2023-09-30."""
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
