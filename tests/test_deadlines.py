@@ -809,3 +809,15 @@ def test_round7_shapes_in_closing_groups_end_to_end() -> None:
 def test_spaces_around_year_and_month_as_pdf_copies_print_them(phrase: str, expected: str) -> None:
     """`policyparse deadline` and `normalise` get phrases uncleaned: 2022年 9月底前 was 2023-09-30."""
     assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("本季度全市工业增加值增长5%。", None),
+    ("下季度继续开展督查。", None),
+    ("本月召开动员会，部署工作。", None),
+    ("本季度末前完成整改。", "by_date 2023-03-31"),
+    ("本月底前完成摸底。", "by_date 2023-03-31"),
+])
+def test_this_month_and_quarter_in_a_body_only_as_targets(body: str, expected: str | None) -> None:
+    found = find_in_text(body, 2023, date(2023, 3, 15))
+    assert (found.compact() if found else None) == expected

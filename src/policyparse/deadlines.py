@@ -583,7 +583,7 @@ def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
 def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     at = token.rule.at
     if values[at.now]:
-        token.cue = True
+        token.cue = bool(values[at.part]) or token.cue  # 本季度末 says "by", 本季度 alone does not
         return _read_now(token, values)
     value = eng.char_numbers.get  # `_number` of one character
     numbers = [n for ch in _given(values[at.q], "q") if (n := value(ch)) and 1 <= n <= 4]
