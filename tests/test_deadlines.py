@@ -723,3 +723,98 @@ def test_repeated_phrase_results_are_not_shared() -> None:
     first.milestones.clear()
     again = normalise("2023年一季度完成调研；2023年6月底前完成试点", 2023)
     assert again == second and again.kind == "milestones" and again.milestones
+
+
+# Round 7 sweep (/tmp/redteam7/deadlines-sweep.tsv): shapes real notices print that were read wrong
+# or not at all. Document year 2023, dated 2023-03-15.
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # a year spelled in numerals with an ASCII 0, a white circle ○ or a letter O for 〇
+    ("二0二三年底前", "by_date 2023-12-31"),
+    ("二○二四年六月底前", "by_date 2024-06-30"),
+    ("二O二四年三月三十一日前", "by_date 2024-03-31"),
+    # several holidays named together: the last one
+    ("2023年中秋国庆前", "by_date 2023-09-30"),
+    ("元旦、春节前", "by_date 2024-02-09"),
+    # a table cell that is a numeric range
+    ("2023.6—2023.12", "by_date 2023-12-31"),
+    ("2023.06-2023.12", "by_date 2023-12-31"),
+    ("2023.7.1-2023.9.30", "by_date 2023-09-30"),
+    # two parts of a month
+    ("9月上中旬", "by_date 2023-09-20"),
+    ("2023年9月中下旬", "by_date 2023-09-30"),
+    # standing and repeated work in other words
+    ("动态调整", "ongoing"),
+    ("动态更新", "ongoing"),
+    ("逐年推进", "ongoing"),
+    ("分步实施", "ongoing"),
+    ("立行立改", "ongoing"),
+    ("一年一次", "recurring"),
+    ("一季度一调度", "recurring"),
+    # traditional characters of holidays and periods
+    ("國慶節前", "by_date 2023-09-30"),
+    ("“十四五”期間", "by_date 2025-12-31"),
+])
+def test_round7_sweep_shapes(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    # 本月 / 下月 / 本季度: the document date's month or quarter
+    ("本月底前", "by_date 2023-03-31"),
+    ("本月底前启动", "by_date 2023-03-31"),
+    ("下月底前", "by_date 2023-04-30"),
+    ("本季度", "by_date 2023-03-31"),
+    ("本季度末", "by_date 2023-03-31"),
+    ("2023年3月底前完成摸底，本季度末前完成整改", "milestones 2023-03-31"),
+])
+def test_this_month_and_quarter_are_the_document_dates(phrase: str, expected: str) -> None:
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
+
+@pytest.mark.parametrize("phrase", ["本月底前", "本季度"])
+def test_this_month_without_a_document_date_has_no_end(phrase: str) -> None:
+    """本月 needs the document's date; with only a year the phrase is read but has no end."""
+    result = normalise(phrase, 2023)
+    assert result.kind == "by_date" and result.end is None and not result.unparsed
+
+
+def test_round7_shapes_in_closing_groups_end_to_end() -> None:
+    """本月底前 takes the notice's date; 二0二三年 and 动态调整 are no longer dropped, 中秋国庆前 is 国庆."""
+    from policyparse.pipeline import extract_string
+
+    text = (
+        "某市2023年优化营商环境工作要点\n\n一、重点任务\n"
+        "1.推进政务服务标准化。梳理事项清单。（市政务服务局牵头，本月底前完成）\n"
+        "2.建立动态调整机制。完善清单。（市司法局牵头，动态调整）\n"
+        "3.深化工程建设项目审批制度改革。（市住建局牵头，二0二三年底前完成）\n"
+        "4.完善信用修复机制。（市发展改革委牵头，2023年中秋国庆前完成）\n"
+        "5.组织春季植树。2023年3月12日召开动员会，全面部署植树工作。（市林业局牵头）\n\n"
+        "某市人民政府办公室\n2023年3月15日\n"
+    )
+    tasks = extract_string(text).documents[0].tasks
+    got = [(t.deadline.kind, t.deadline.end) for t in tasks]
+    assert got == [("by_date", "2023-03-31"), ("ongoing", None), ("by_date", "2023-12-31"),
+                   ("by_date", "2023-09-30"), ("none", None)]
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("2022 年 12 月底前", "by_date 2022-12-31"),
+    ("2022年 9月底前", "by_date 2022-09-30"),
+    ("2023 年 9 月 30 日前", "by_date 2023-09-30"),
+    ("2024 年", "by_date 2024-12-31"),
+])
+def test_spaces_around_year_and_month_as_pdf_copies_print_them(phrase: str, expected: str) -> None:
+    """`policyparse deadline` and `normalise` get phrases uncleaned: 2022年 9月底前 was 2023-09-30."""
+    assert normalise(phrase, 2023, date(2023, 3, 15)).compact() == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("本季度全市工业增加值增长5%。", None),
+    ("下季度继续开展督查。", None),
+    ("本月召开动员会，部署工作。", None),
+    ("本季度末前完成整改。", "by_date 2023-03-31"),
+    ("本月底前完成摸底。", "by_date 2023-03-31"),
+])
+def test_this_month_and_quarter_in_a_body_only_as_targets(body: str, expected: str | None) -> None:
+    found = find_in_text(body, 2023, date(2023, 3, 15))
+    assert (found.compact() if found else None) == expected

@@ -143,6 +143,7 @@ class _Fields:
     unit: int
     festival: int
     period: int
+    now: int
 
 
 _UNSET = (None,)
@@ -441,6 +442,7 @@ class _Token:
     resolved: date | None = None
     resolved_year: int | None = None
     festival: str | None = None  # 春节前: its day depends on the year (`_festival_day`)
+    from_ref: int | None = None  # 本月 0 / 下月 1 (本季度, 下季度): months (quarters) after the document date's
 
 
 def _number(eng: _Engine, raw: str) -> int | None:
@@ -554,9 +556,20 @@ def _read_day(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     return token
 
 
+def _read_now(token: _Token, values: _Groups) -> _Token | None:
+    """本月 / 下季度: the rule's `now` table gives how many months (quarters) after the document
+    date's; the month itself is known only once the document date is (`_anchor`)."""
+    token.from_ref = int(token.rule.spec.get("now", {}).get(values[token.rule.at.now], 0))
+    return token
+
+
 def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     at = token.rule.at
-    month = _number(eng, values[at.month2] or _given(values[at.month], "month"))
+    if values[at.now]:
+        _read_now(token, values)
+        month = 12  # a stand-in until `_anchor`
+    else:
+        month = _number(eng, values[at.month2] or _given(values[at.month], "month"))
     if not month or not 1 <= month <= 12:
         return None
     token.month = month
@@ -569,6 +582,9 @@ def _read_month(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
 
 def _read_quarter(eng: _Engine, token: _Token, values: _Groups) -> _Token | None:
     at = token.rule.at
+    if values[at.now]:
+        token.cue = bool(values[at.part]) or token.cue  # 本季度末 says "by", 本季度 alone does not
+        return _read_now(token, values)
     value = eng.char_numbers.get  # `_number` of one character
     numbers = [n for ch in _given(values[at.q], "q") if (n := value(ch)) and 1 <= n <= 4]
     if not numbers:
@@ -722,6 +738,22 @@ def _add_months(ref: date, months: int) -> date | None:
     return date(year, month, min(ref.day, _last_day(year, month)))
 
 
+def _anchor(token: _Token, ref: date | None) -> bool:
+    """Place 本月 / 下月 / 本季度 on the document date's calendar (its year, month and quarter);
+    False without a document date: the phrase is then a date with no end."""
+    if token.from_ref is None:
+        return True
+    if ref is None:
+        return False
+    quarterly = token.rule.resolve == "quarter"
+    base = 3 * ((ref.month - 1) // 3 + 1) if quarterly else ref.month
+    total = base - 1 + token.from_ref * (3 if quarterly else 1)
+    token.year, token.month = ref.year + total // 12, total % 12 + 1
+    if quarterly:
+        token.quarters = (token.month // 3, token.month // 3)
+    return True
+
+
 def _year_before(eng: _Engine, s: str, pos: int) -> int | None:
     """The nearest year stated before `pos` (the last fallback for a year-less phrase)."""
     years = eng.year_mention.matches(s, pos)
@@ -740,6 +772,9 @@ def _placed(
         if token.months_ahead is not None:
             token.resolved = _add_months(ref, token.months_ahead) if ref else None
             kept.append(token)
+            continue
+        if not _anchor(token, ref):
+            kept.append(token)  # 本月 without a document date: kept, with no end
             continue
         year = token.year
         if year is None and carry is not None:
@@ -772,7 +807,7 @@ def _period(token: _Token) -> str | None:
         first, last = token.quarters
         label = f"Q{first}" if first == last else f"Q{first}-Q{last}"
         return prefix + label
-    if token.months_ahead is not None:
+    if token.months_ahead is not None or (token.from_ref is not None and year is None):
         return None
     if token.festival is not None:
         return token.resolved.isoformat() if token.resolved is not None else None
@@ -942,6 +977,8 @@ def _single_dated(
         return None
     if token.months_ahead is not None:
         end = _add_months(ref, token.months_ahead) if ref else None
+    elif not _anchor(token, ref):
+        end = None  # 本月 without a document date
     else:
         token_year = token.year
         if token_year is None and token.festival is not None and ref is not None:
