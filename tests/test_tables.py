@@ -519,6 +519,16 @@ def test_a_unit_column_of_no_known_name_is_warned_about() -> None:
     assert [w.code for w in extract_string(text).documents[0].warnings] == ["table.unknown_column"]
 
 
+def test_a_measuring_unit_column_is_no_unknown_unit_column() -> None:
+    """An indicator table's 单位 (万人, 所) names a measuring unit, not an organisation: no warning."""
+    text = ("2023年主要指标\n序号\t指标名称\t单位\t2022年基数\t2023年目标\t责任单位\n"
+            "1\t城镇新增就业\t万人\t5.2\t5.5\t市人社局\n"
+            "2\t新建改建公办幼儿园\t所\t12\t15\t市教育局\n")
+    document = extract_string(text).documents[0]
+    assert [t.responsible_units for t in document.tasks] == [["市人社局"], ["市教育局"]]
+    assert document.warnings == []
+
+
 @pytest.mark.parametrize("subs", [("1.1", "1.2", "2.1"), ("1-1", "1-2", "2-1"), ("（1）", "（2）", "（1）"), ("", "", "")])
 def test_measure_rows_under_a_numbered_task_row(subs: tuple[str, str, str]) -> None:
     """1 | 提升… | (no measure) | 牵头 then 1.1 | | 推行… | 牵头 | 配合 | 时限: each measure row is a task (its
@@ -579,6 +589,16 @@ def test_a_person_after_a_unit_under_a_header_naming_one() -> None:
             "1\t推行企业开办全程网办\t区市场监管局（王海）\t区税务局\t2022年6月底前\n"
             "2\t不动产登记5个工作日内办结\t区自然资源局（副局长周兵）\t区税务局\t2022年12月底前\n")
     assert [t.lead_units for t in _tasks(text)] == [["区市场监管局"], ["区自然资源局"]]
+
+
+def test_a_bracket_naming_a_unit_under_a_person_header_stays() -> None:
+    """Under 牵头单位（责任人）, a bracket that names a unit or a division (各乡镇（街道）, an alias
+    县委组织部（县委人才办）) is part of the name; only a person's bracket goes."""
+    text = ("2023年重点任务清单\n序号\t重点任务\t牵头单位（责任人）\t配合单位\t完成时限\n"
+            "1\t开展村庄清洁行动\t各乡镇（街道）\t县农业农村局\t2023年12月底前\n"
+            "2\t加强人才保障\t县委组织部（县委人才办）\t县人社局\t2023年9月底前\n"
+            "3\t强化资金保障\t县财政局（局长）\t县发改局\t2023年6月底前\n")
+    assert [t.lead_units for t in _tasks(text)] == [["各乡镇（街道）"], ["县委组织部（县委人才办）"], ["县财政局"]]
 
 
 def test_a_total_row_is_no_task() -> None:

@@ -117,7 +117,13 @@ def _without_persons(row: _Row, table: _Table, grammars: GrammarSet) -> _Row:
     if not columns:
         return row
     bracket = _kind_pattern(grammars, "person_bracket")
-    cells = [bracket.sub("", cell) if column in columns and ("（" in cell or "(" in cell) else cell
+    unit_ends = tuple(map(str, grammars.vocab("units", "suffixes")))
+
+    def person(found: re.Match[str]) -> str:
+        # a bracket naming a unit (县委组织部（县委人才办）, 各乡镇（街道）) is part of the name, no person
+        return found.group() if found.group()[1:-1].removesuffix("同志").endswith(unit_ends) else ""
+
+    cells = [bracket.sub(person, cell) if column in columns and ("（" in cell or "(" in cell) else cell
              for column, cell in enumerate(row.cells)]
     return _Row(lines=row.lines, cells=cells, under_parent=row.under_parent)
 
@@ -1037,10 +1043,11 @@ def _unknown_unit_columns(table: _Table, grammars: GrammarSet) -> list[TableNote
     """Columns whose header names units (…单位 / …部门) but matches no column rule: their units are
     left out, which is said rather than silent (a new wording of 牵头单位 / 责任单位 to add to tables.yaml)."""
     notes: list[TableNote] = []
+    measuring = set(map(str, grammars.vocab("tables", "measure_unit_columns")))  # 单位 of 万人, 所: no organisation
     for column, role in enumerate(table.roles):
         name = _squeeze(table.names[column]) if column < len(table.names) else ""
-        if role is None and name.endswith(_UNIT_NAME_ENDS) and cell_role(name, grammars) is None \
-                and not _is_other_column(name, grammars):
+        if role is None and name.endswith(_UNIT_NAME_ENDS) and name not in measuring \
+                and cell_role(name, grammars) is None and not _is_other_column(name, grammars):
             notes.append(("table.unknown_column", None, f"table column “{name}” names units but has no known "
                           "role (lead / responsible): its cells are not read"))
     return notes
