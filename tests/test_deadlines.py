@@ -818,3 +818,18 @@ def test_spaces_around_year_and_month_as_pdf_copies_print_them(phrase: str, expe
 def test_this_month_and_quarter_in_a_body_only_as_targets(body: str, expected: str | None) -> None:
     found = find_in_text(body, 2023, date(2023, 3, 15))
     assert (found.compact() if found else None) == expected
+
+
+def test_a_date_that_says_where_the_work_stands_is_no_body_target() -> None:
+    """截至本月底，全县已累计完成… / 到2022年底，已建成… report progress; 年底前完成 is the target."""
+    from datetime import date
+
+    from policyparse.deadlines import find_in_text
+
+    found = find_in_text("截至3月底，全县已累计完成投资5亿元。年底前完成全部项目。", 2023, date(2023, 4, 10))
+    assert found is not None and (found.kind, found.end) == ("by_date", "2023-12-31")
+    assert find_in_text("截至2023年3月底，已改造完成120户。", 2023, date(2023, 4, 10)) is None
+    kept = find_in_text("2023年6月底前已全面完成整改。", 2023, date(2023, 4, 10))
+    assert kept is not None and kept.end == "2023-06-30"
+    target = find_in_text("到2023年底新建3500个，到2024年底累计达到1万个。", 2022, date(2022, 5, 1))
+    assert target is not None and target.end == "2024-12-31"

@@ -193,6 +193,7 @@ class _Engine:
     target_after: re.Pattern[str]
     validity_before: re.Pattern[str] | None  # 实施期限至 / 有效期至 just before a date: how long a measure applies
     validity_after: re.Pattern[str] | None  # …2022年4月30日实施: the same, said after an uncued date
+    status_after: re.Pattern[str] | None  # 截至4月底，全县已累计…: where the work stands, not a target
     clause_break: str
     clause_breaks: re.Pattern[str]
     step_break: str
@@ -303,6 +304,7 @@ def _build(grammar_set: GrammarSet) -> _Engine:
         target_after=re.compile(str(vocab.get("target_after", "(?!)"))),
         validity_before=re.compile(f"(?:{vocab['validity_before']})$") if vocab.get("validity_before") else None,
         validity_after=re.compile(str(vocab["validity_after"])) if vocab.get("validity_after") else None,
+        status_after=re.compile(str(vocab["status_after"])) if vocab.get("status_after") else None,
         clause_break=clause_break,
         clause_breaks=_charset(set(clause_break)),
         step_break=step_break,
@@ -1014,6 +1016,8 @@ def _is_target(eng: _Engine, s: str, token: _Token, since: int | None) -> bool:
     if eng.validity_before is not None and eng.validity_before.search(s, max(0, token.start - _VALIDITY_REACH),
                                                                       token.start):
         return False  # 实施期限至2021年12月31日: how long a measure applies, not when a task is done
+    if eng.status_after is not None and eng.status_after.match(s, token.end):
+        return False  # 截至2023年4月底，全县已累计完成…: where the work stands, not when it is due
     if token.rule.body == "always" or token.cue:
         return True
     if eng.validity_after is not None and eng.validity_after.match(s, token.end) and (
