@@ -573,14 +573,18 @@ def test_numbered_notes_under_a_table_are_no_sections() -> None:
 
 def test_a_schedule_cell_merged_over_quarters_is_one_step() -> None:
     """A colspan over 三季度 | 四季度 (repeated per column by the loader) is one milestone, Q3-Q4; one
-    over every quarter is the row's deadline phrase (全年持续推进: ongoing, no four milestones)."""
+    over every quarter is the row's deadline phrase (全年持续推进: ongoing, no four milestones) when it
+    reads as one; other words under every quarter (举办1场) are one step a quarter."""
     text = ("2022年重点工作台账\n序号\t工作任务\t牵头单位\t一季度\t二季度\t三季度\t四季度\n"
             "1\t推进楼宇经济提质增效\t区商务局\t摸底调查\t出台扶持政策\t完成年度目标\t完成年度目标\n"
-            "2\t优化企业服务专员制度\t区经信局\t全年持续推进\t全年持续推进\t全年持续推进\t全年持续推进\n")
-    first, second = _tasks(text)
+            "2\t优化企业服务专员制度\t区经信局\t全年持续推进\t全年持续推进\t全年持续推进\t全年持续推进\n"
+            "3\t组织招聘活动\t区人社局\t举办1场\t举办1场\t举办1场\t举办1场\n")
+    first, second, third = _tasks(text)
     assert [(m.period, m.text) for m in first.deadline.milestones] == [
         ("2022-Q1", "摸底调查"), ("2022-Q2", "出台扶持政策"), ("2022-Q3-Q4", "完成年度目标")]
     assert (second.deadline.text, second.deadline.kind) == ("全年持续推进", "ongoing")
+    # the same duty under every quarter of a plain-text ledger: one step a quarter
+    assert [m.period for m in third.deadline.milestones] == ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"]
 
 
 def test_a_person_after_a_unit_under_a_header_naming_one() -> None:

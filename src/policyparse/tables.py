@@ -845,7 +845,8 @@ def _period_phrase(row: _Row, table: _Table, grammars: GrammarSet) -> str:
 
     A cell merged over adjacent period columns (an HTML colspan, repeated in each) is one step over
     their span, 三至四季度：完成年度目标; one over every period column is the row's own deadline phrase
-    (全年持续推进 → ongoing) when it reads as one."""
+    (全年持续推进 → ongoing) when it reads as one, else one step a period (the same 举办1场 printed under
+    every quarter of a plain-text ledger is a duty each quarter)."""
     columns = [column for column, role in enumerate(table.roles)
                if role == "period" and column < len(row.cells) and column < len(table.names)]
     runs: list[tuple[list[str], str]] = []  # (the period names a value spans, the value)
@@ -861,8 +862,11 @@ def _period_phrase(row: _Row, table: _Table, grammars: GrammarSet) -> str:
         else:
             runs.append(([name], value))
         previous = column
-    if len(runs) == 1 and len(runs[0][0]) == len(columns) > 1 and _reads_as_deadline(runs[0][1], grammars):
-        return runs[0][1]
+    if len(runs) == 1 and len(runs[0][0]) == len(columns) > 1:
+        if _reads_as_deadline(runs[0][1], grammars):
+            return runs[0][1]
+        # the same words under every period (举办1场): a duty each period as often as one merged cell
+        return "；".join(f"{name}：{runs[0][1]}" for name in runs[0][0])
     return "；".join(f"{_span_label(names)}：{value}" for names, value in runs)
 
 
