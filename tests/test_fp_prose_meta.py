@@ -68,3 +68,13 @@ def test_a_first_is_lead_footnote_covers_only_its_own_attachment() -> None:
                "注：责任单位中列第一位的为牵头单位。\n")
     leads = {t.title: t.lead_units for t in doc.tasks}
     assert leads == {"强化资金保障": [], "推进教育发展": [], "推进项目建设": ["县发改局"]}
+
+
+def test_an_opening_sentence_ending_in_a_colon_is_no_recipients_line() -> None:
+    """为切实做好防汛工作，现就有关事项通知如下： is the opening; the colon-less line above it is the 主送机关."""
+    doc = _doc("某市人民政府办公室关于做好防汛工作的通知\n各县区人民政府\n为切实做好防汛工作，现就有关事项通知如下：\n"
+               "一、落实防汛责任。（责任单位：市水务局，2023年6月底前）\n某市人民政府办公室\n2023年5月10日\n")
+    assert doc.meta.recipients == ["各县区人民政府"]
+    doc = _doc("某市人民政府关于加强安全生产工作的意见\n根据省政府部署，现提出如下意见：\n"
+               "一、落实企业主体责任。（责任单位：市应急管理局，2023年6月底前）\n某市人民政府\n2023年2月10日\n")
+    assert doc.meta.recipients == []
