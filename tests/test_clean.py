@@ -433,9 +433,19 @@ def _reference_drop(lines: list[str]) -> tuple[list[str], list[str]]:
             if line and len(line) <= clean.MAX_BOILERPLATE_LINE and (
                 rules.boilerplate.fullmatch(line)
                 or (" " in line and rules.boilerplate.fullmatch(clean_rules._run_subs(line, "tidy", rules, Counter()))))}
+    drop -= _reference_related_kept(lines, drop, rules)
     drop |= _reference_related_items(lines, drop, rules)
     drop |= _reference_running_headers(lines, drop, rules)
     return [line for i, line in enumerate(lines) if i not in drop], [lines[i] for i in sorted(drop)]
+
+
+def _reference_related_kept(lines: list[str], drop: set[int], rules: clean.CleanRules) -> set[int]:
+    """Related headings right below a 序号 cell or an ordinal heading (within 3 lines): cells, not lists."""
+    heading, not_after = rules.related_heading, rules.related_not_after
+    if heading is None or not_after is None:
+        return set()
+    return {i for i in drop if heading.fullmatch(lines[i])
+            and not_after.fullmatch(next((x for x in reversed(lines[max(0, i - 3):i]) if x), ""))}
 
 
 def _reference_related_items(lines: list[str], drop: set[int], rules: clean.CleanRules) -> set[int]:

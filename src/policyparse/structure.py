@@ -354,20 +354,28 @@ def note_label(grammars: GrammarSet) -> re.Pattern[str]:
     return re.compile(str(next(iter(grammars.vocab("meta", "note_label")), "(?!)")))
 
 
+@cache
+def _note_task_fields(grammars: GrammarSet) -> re.Pattern[str]:
+    """A task's own fields (牵头单位：, （X牵头，…）): a numbered line holding them is no note (meta.yaml vocab)."""
+    return re.compile(str(next(iter(grammars.vocab("meta", "note_task_fields")), "(?!)")))
+
+
 def _note_item(texts: list[str], index: int, rule: str, notes: dict[int, str], grammars: GrammarSet) -> bool:
     """Is heading line `index` (ordinal `rule`) a note: right under `注：1.…` or under a note of the
-    same ordinal (`notes`: note lines found so far → their ordinal's rule)? A bare `注：` takes any."""
+    same ordinal (`notes`: note lines found so far → their ordinal's rule)? A bare `注：` takes any.
+    A line holding a task's own fields is an item after the notes (`note_task_fields`)."""
     above = index - 1
     if above < 0 or not texts[above]:
         return False
-    if notes.get(above) == rule:
-        return True
-    label = note_label(grammars).match(texts[above])
-    if label is None:
-        return False
-    rest = texts[above][label.end():]
-    found = match_heading(rest, grammars) if rest else None
-    return not rest or (found is not None and found[1] == rule)
+    if notes.get(above) != rule:
+        label = note_label(grammars).match(texts[above])
+        if label is None:
+            return False
+        rest = texts[above][label.end():]
+        found = match_heading(rest, grammars) if rest else None
+        if rest and (found is None or found[1] != rule):
+            return False
+    return _note_task_fields(grammars).search(texts[index]) is None
 
 
 @cache
@@ -1074,7 +1082,8 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
             text = scan.texts[index]
             if meta.doc_number and text.startswith(meta.doc_number):  # 某政办发〔2025〕26号各乡镇人民政府：
                 text = text[len(meta.doc_number):].lstrip()
-            if "  " in text:  # …方案的通知   各地级以上市人民政府，…： a flattened page's paragraph gap
+            gapped = "  " in text
+            if gapped:  # …方案的通知   各地级以上市人民政府，…： a flattened page's paragraph gap
                 text = _PARAGRAPH_GAP.split(text)[-1]
             m = recipients.pattern.match(text)
             if m is None or text.startswith(fields) or (bare and not _opens_body(scan.texts, index, last, recipients)):
@@ -1082,9 +1091,10 @@ def _find_recipients(scan: _Scan, first: int, head_end: int, grammars: GrammarSe
             if " " in text and recipients.pattern.match(_SPACES.sub("", text)) is None:
                 continue  # 标  题： a table's label spaced out to its cell's width is no list either
             names = _recipient_names(m.group("list"), grammars)
+            # a bare list, or one after a gap (a portal's info line ends `…   背景色：`), must name bodies
             if names and all(len(n) <= 30 for n in names) and (
-                    not bare or all(_names_a_body(n, grammars) or _names_a_body(name_core(n), grammars)
-                                    for n in names)):
+                    not (bare or gapped) or all(_names_a_body(n, grammars) or _names_a_body(name_core(n), grammars)
+                                                for n in names)):
                 meta.recipients = names
                 meta.rules["recipients"] = recipients.ref
                 return

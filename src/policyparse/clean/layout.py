@@ -380,12 +380,18 @@ def _with_related_items(lines: list[str], drop: list[int], rules: CleanRules) ->
     """A related list's heading (相关文件, 【法宝联想】 …) takes the item lines below it along: they are
     links to other documents, whose periods and numbers would read as tasks and deadlines. The
     items end at the first line that is none (the next notice's headline, a heading); blank lines
-    between them stay."""
-    heading, item = rules.related_heading, rules.related_item
+    between them stay. A heading right below a 序号 cell or an ordinal heading (`not_after`) is a
+    table's cell or the body's sub-heading (政策解读 under 一、加强政策解读): it stays, with its lines."""
+    heading, item, not_after = rules.related_heading, rules.related_item, rules.related_not_after
     assert heading is not None and item is not None
     extra: set[int] = set()
+    kept: set[int] = set()
     for index in drop:
         if index in extra or not heading.fullmatch(lines[index]):
+            continue
+        above = next((line for line in reversed(lines[max(0, index - 3):index]) if line), "")
+        if not_after is not None and not_after.fullmatch(above):
+            kept.add(index)
             continue
         for below in range(index + 1, min(index + 1 + _RELATED_REACH, len(lines))):
             line = lines[below]
@@ -393,6 +399,8 @@ def _with_related_items(lines: list[str], drop: list[int], rules: CleanRules) ->
                 break
             if line:
                 extra.add(below)
+    if kept:
+        drop = [index for index in drop if index not in kept]
     return sorted(extra.union(drop)) if extra else drop
 
 

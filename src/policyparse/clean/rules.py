@@ -259,6 +259,7 @@ class CleanRules:
     # a related list's heading (boilerplate `related-list`) and the item lines under it that go with it
     related_heading: re.Pattern[str] | None
     related_item: re.Pattern[str] | None
+    related_not_after: re.Pattern[str] | None  # a line above a heading that makes it no list (a 序号 cell)
     # page labels (a boilerplate rule with `running_header`): a repeated line beside one is a running header
     page_label: re.Pattern[str] | None
     title_kinds: tuple[str, ...]  # meta.yaml's document kinds: a running header is a title ending in one
@@ -508,11 +509,13 @@ def _boilerplate_lines(grammars: GrammarSet) -> LineMatcher:
 
 
 def _related_list(grammars: GrammarSet) -> dict[str, re.Pattern[str] | None]:
-    """The boilerplate `related-list` rule's heading pattern and its `items` pattern (None: no such rule)."""
+    """The boilerplate `related-list` rule's heading pattern, its `items` and `not_after` (None: no such rule)."""
     for grammar, rule in grammars.rules(BOILERPLATE):
         if rule.id == "related-list" and rule.pattern and rule.extra("items"):
-            return {"related_heading": grammar.pattern(rule.id), "related_item": re.compile(str(rule.extra("items")))}
-    return {"related_heading": None, "related_item": None}
+            not_after = rule.extra("not_after")
+            return {"related_heading": grammar.pattern(rule.id), "related_item": re.compile(str(rule.extra("items"))),
+                    "related_not_after": re.compile(str(not_after)) if not_after else None}
+    return {"related_heading": None, "related_item": None, "related_not_after": None}
 
 
 def _page_label(grammars: GrammarSet) -> re.Pattern[str] | None:

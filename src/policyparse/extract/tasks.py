@@ -16,7 +16,7 @@ from functools import cache
 from .. import deadlines
 from ..grammar import GrammarSet
 from ..regexinfo import literal_gate, literal_led_parts
-from ..structure import DocumentPart, Heading, Structure, heading_title, tail_starts
+from ..structure import DocumentPart, Heading, Structure, attachment_label, heading_title, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import (
     _ROLE_LINE_MAX,
@@ -572,13 +572,15 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
         return
     ref, leads, start = stated
     listed = _listed_refs(grammars)
-    # from the note on (下同); a footnote after every task (注：列第一位的为牵头单位) speaks of those above it
+    # from the note on (下同); a footnote after every task (注：列第一位的为牵头单位) speaks of those above it,
+    # back to its own attachment's label (附件2): not of the cover letter's tasks or another attachment's
     since = offset + start
-    if not any(task.span[0] > since for task in tasks) and _is_footnote(structure.text, since):
-        since = -1
+    footnote = not any(task.span[0] > since for task in tasks) and _is_footnote(structure.text, since)
+    if footnote:  # the tasks that start below the attachment label (a cover letter's last item runs on)
+        since = _attachment_start(structure, part, since, grammars)
     for task in tasks:
         # only for units a 责任单位 label or column lists (not X配合)
-        if (not task.lead and task.responsible and task.span[1] > since
+        if (not task.lead and task.responsible and (task.span[0] > since if footnote else task.span[1] > since)
                 and task.rules.get("responsible_units", "").split(" ")[-1] in listed):
             cut = 1 if leads == "first" else len(task.responsible)
             task.lead, task.responsible = task.responsible[:cut], task.responsible[cut:]
@@ -588,6 +590,17 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
 
 
 _FOOTNOTE = re.compile(r"(?:注|备注|说明)\s*\d?\s*[:：]")
+
+
+def _attachment_start(structure: Structure, part: DocumentPart, at: int, grammars: GrammarSet) -> int:
+    """Where the attachment holding text offset `at` starts: its 附件 label line (附件2, or the cover
+    letter's 附件：X list for a single one), the last one above `at` in the part; -1 when there is none."""
+    label = attachment_label(grammars)
+    for index in range(part.last - 1, part.first - 1, -1):
+        line = structure.lines[index]
+        if line.start < at and label.match(line.text.lstrip()):
+            return line.start
+    return -1
 
 
 def _is_footnote(text: str, at: int) -> bool:
