@@ -715,6 +715,8 @@ def _find_title(scan: _Scan, first: int, head_end: int, grammars: GrammarSet, me
             return
     for index in scan.between(scan.titles, first, head_end):
         if _is_title_text(texts[index], grammars):
+            if index + 1 < head_end and _runs_on_title(texts[index], texts[index + 1], grammars):
+                index += 1  # 关于分解落实2019年市政府工作报告 ⏎ 主要目标任务的通知: the kind is the next line's
             start = title_start(lines, lines[index], grammars, floor=first)
             end = index + 1
             if end < head_end and texts[end].endswith(_STATUS_ENDS) and _status_suffix(grammars).fullmatch(texts[end]):
@@ -1267,7 +1269,8 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
                 or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
                 or _YEAR_BRACKETS.search(previous)
                 or match_heading(previous, grammars) or parse_date_line(previous, grammars)
-                or title_kind(previous, grammars) or _is_attachment_title(lines, lines[index])
+                or (title_kind(previous, grammars) and not _runs_on_title(previous, lines[start].text, grammars))
+                or _is_attachment_title(lines, lines[index])
                 or attachment_label(grammars).match(previous)
                 or grammars.vocab_pattern("meta", "header_elements").match(previous)
                 or (not lines[start].text.startswith("关于") and _names_a_body(previous, grammars)
@@ -1276,6 +1279,18 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
             # (X关于加强县级医院 ⏎ 能力建设的通知 holds 关于: a headline wrapped after a word ending like a unit)
         start, length = index, length + len(previous)
     return start
+
+
+def _runs_on_title(text: str, following: str, grammars: GrammarSet) -> bool:
+    """Does a headline line that happens to end in a kind (关于分解落实2019年市政府工作报告) run on into the
+    next line (主要目标任务的通知)? Only when it holds the headline's 关于 and the next line, without one,
+    ends in the headline's own 的通知 / 的意见 …."""
+    return ("关于" in text and "关于" not in following and following.endswith(_RUN_ON_ENDS)
+            and _is_title_text(following, grammars)
+            and len(text) + len(following) <= grammars.number("meta", "title_max_chars", 90))
+
+
+_RUN_ON_ENDS = ("的通知", "的意见", "的决定", "的函", "的批复", "的通报")
 
 
 def _previous_text_line(lines: list[Line], index: int) -> Line | None:
