@@ -998,3 +998,19 @@ def test_task_pages_follow_the_form_feeds() -> None:
             "（二）完善机制。（市财政局牵头，2023年9月底前完成）\n\f\f（三）开展评估。（市统计局牵头，2023年12月底前完成）\n")
     tasks = extract_string(text).documents[0].tasks
     assert [(t.title, t.page) for t in tasks] == [("建立台账", 2), ("完善机制", 3), ("开展评估", 5)]
+
+
+def test_a_cover_letter_without_its_plan_has_no_tasks() -> None:
+    """关于印发《X》的通知 whose plan is not in the text: the letter's 一、二、 paragraphs are its 工作要求;
+    the same paragraphs with task fields, or items below the signature, are still tasks."""
+    from policyparse.pipeline import extract_string
+
+    letter = ("某县人民政府办公室关于印发某县2023年优化营商环境工作方案的通知\n各乡镇人民政府，县直各部门：\n"
+              "现将《某县2023年优化营商环境工作方案》印发给你们，请认真抓好落实。\n"
+              "一、加强组织领导。各部门要高度重视。\n二、强化督查考核。县政府督查室要定期督查。\n"
+              "某县人民政府办公室\n2023年3月1日\n")
+    assert extract_string(letter).documents[0].tasks == []
+    inline = letter.replace("一、加强组织领导。各部门要高度重视。", "一、推进企业开办。压缩开办时间。（县市场监管局牵头）")
+    assert [t.number for t in extract_string(inline).documents[0].tasks] == ["一", "二"]
+    below = letter + "一、推进一网通办。内容。\n二、推进跨省通办。内容。\n"
+    assert [t.title for t in extract_string(below).documents[0].tasks][-2:] == ["推进一网通办", "推进跨省通办"]

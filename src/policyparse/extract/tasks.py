@@ -349,6 +349,22 @@ def _without_wrapper_items(part: DocumentPart, ends: list[int], fielded: list[in
     return replace(part, headings=marked)
 
 
+_PRINTS_A_PLAN = frozenset({"meta.yaml::print-wrapper", "meta.yaml::print_sentence"})
+
+
+def _without_cover_items(part: DocumentPart, ends: list[int], fielded: list[int], tails: list[int]) -> DocumentPart:
+    """A cover letter whose plan is not in the text (关于印发《X》的通知 ⏎ 一、加强组织领导 … ⏎ signature, the
+    plan cut off or sent apart): its own numbered paragraphs are its 工作要求, no tasks. Only when every
+    heading stands before the letter's closing lines and none of them prints task fields: a plan printed
+    inline (现将分工表印发给你们 ⏎ （一）…（县发改局牵头）) or below the signature without its title keeps
+    its items."""
+    if (part.plan_first is not None or not tails or not part.headings
+            or part.meta.rules.get("title") not in _PRINTS_A_PLAN
+            or any(h.line > tails[0] for h in part.headings) or (fielded and fielded[0] < tails[0])):
+        return part
+    return replace(part, headings=[replace(h, nontask=True) for h in part.headings])
+
+
 def _provisions_only(part: DocumentPart, grammars: GrammarSet) -> bool:
     """Is the notice a kind whose numbered items are provisions, not tasks (应急预案, 工作规则, 管理办法 …;
     meta.yaml `provision_kinds`)? Then only items that carry task fields are tasks."""
@@ -369,6 +385,8 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     ends = _block_ends(part)
     fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
     part = _without_wrapper_items(part, ends, fielded)
+    tails = tail_starts(structure, part, grammars)
+    part = _without_cover_items(part, ends, fielded, tails)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines and not _provisions_only(part, grammars):
         rank = _fallback_rank(part)
@@ -383,7 +401,6 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     # 一、县发改局牵头工作（3项）: a title naming the lead makes a section fielded for its items (and a
     # leaf section a task), but no evidence of the task level
     sections_fielded = fielded_lines | _titled_lines(part, grammars)
-    tails = tail_starts(structure, part, grammars)
     leaves = _fielded_leaves(part, sections_fielded, rank) if rank is not None else set()
     split_sections: set[int] = set()  # task-level headings whose paragraphs each close with a role line
     if rank is not None:
