@@ -538,3 +538,12 @@ def test_cover_items_before_an_attached_plan_named_by_its_attachment_label() -> 
              "附件：2020年重点工作任务分解表\n某区人民政府办公室\n2020年4月8日\n" + table)
     for text in (printed, named):
         assert [t.number for t in extract_string(text).documents[0].tasks] == ["1"]
+
+
+def test_a_title_whose_last_line_is_its_kind_alone_over_a_blank_line() -> None:
+    """2022年市《政府工作报告》目标任务 ⏎ ⏎ 责任分解方案: one headline; a longer line after a blank is no part of it."""
+    from policyparse.pipeline import extract_string
+
+    text = ("2022年市《政府工作报告》目标任务\n\n责任分解方案\n\n一、主要预期目标\n"
+            "（一）地区生产总值增长7.5%。（牵头单位：市发改委；责任单位：各区人民政府）\n")
+    assert extract_string(text).documents[0].meta.title == "2022年市《政府工作报告》目标任务责任分解方案"

@@ -1262,9 +1262,9 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
         index = start - 1
         previous = lines[index].text
         if not previous and start == line.index and index - 1 >= max(floor, 0) and not line.text.startswith("关于") \
-                and _OPENS_TITLE.match(lines[index - 1].text):
+                and (_OPENS_TITLE.match(lines[index - 1].text) or _bare_kind_line(line.text, grammars)):
             index -= 1  # 关于落实国务院《政府工作报告》 ⏎ ⏎ 重点工作的任务分工: a headline set over a blank line
-            previous = lines[index].text
+            previous = lines[index].text  # (or …目标任务 ⏎ ⏎ 责任分解方案: a kind alone on the title's last line)
         if (not previous or length + len(previous) > limit
                 or _TITLE_START_STOP.search(previous) or "\t" in previous or _BRACKETED.fullmatch(previous)
                 or _YEAR_BRACKETS.search(previous)
@@ -1279,6 +1279,14 @@ def title_start(lines: list[Line], line: Line, grammars: GrammarSet, floor: int 
             # (X关于加强县级医院 ⏎ 能力建设的通知 holds 关于: a headline wrapped after a word ending like a unit)
         start, length = index, length + len(previous)
     return start
+
+
+_BARE_KIND_CHARS = 8  # 责任分解方案, 实施方案（试行）: a title's last line holding little but its kind
+
+
+def _bare_kind_line(text: str, grammars: GrammarSet) -> bool:
+    """Is the line only a document kind with a word or two (责任分解方案), the end of a title set over lines?"""
+    return len(text) <= _BARE_KIND_CHARS and title_kind(text, grammars) is not None and "。" not in text
 
 
 def _runs_on_title(text: str, following: str, grammars: GrammarSet) -> bool:
