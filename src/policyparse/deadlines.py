@@ -55,6 +55,10 @@ class DeadlineResult:
         such as 汛期前)? A closing group's clause that does is its deadline, kept even when unread."""
         return self.kind != "none" or (self.unparsed and self.rule is not None)
 
+    def copy(self) -> DeadlineResult:
+        """A caller's own result: a cached one is shared by every caller that reads the same phrase."""
+        return DeadlineResult(self.text, self.kind, self.end, list(self.milestones), self.rule, self.unparsed)
+
     def compact(self) -> str:
         """One-line form used by grammar corpora: `by_date 2020-08-31`, `ongoing`, `milestones`."""
         return f"{self.kind} {self.end}" if self.end else self.kind
@@ -918,7 +922,7 @@ def normalise(text: str, year: int | None = None, ref: date | None = None,
     and every caller gets a copy of its own."""
     try:
         if type(text) is str:
-            return _copy(_normalised(text, year, ref, grammars))
+            return _normalised(text, year, ref, grammars).copy()
         return _normalise(text, year, ref, grammars)
     except Exception:  # a deadline must never stop an extraction; the caller warns instead
         return DeadlineResult(
@@ -930,12 +934,6 @@ def normalise(text: str, year: int | None = None, ref: date | None = None,
 def _normalised(text: str, year: int | None, ref: date | None, grammars: GrammarSet | None) -> DeadlineResult:
     """`_normalise`, cached by phrase, year, date and grammar set; callers must not mutate the result."""
     return _normalise(text, year, ref, grammars)
-
-
-def _copy(result: DeadlineResult) -> DeadlineResult:
-    """A caller's own result: a cached one is shared by every caller that reads the same phrase."""
-    return DeadlineResult(result.text, result.kind, result.end, list(result.milestones), result.rule,
-                          result.unparsed)
 
 
 def _normalise(text: str, year: int | None, ref: date | None, grammars: GrammarSet | None = None) -> DeadlineResult:

@@ -108,16 +108,26 @@ def _without_placeholders(row: _Row, grammars: GrammarSet) -> _Row:
                 under_parent=row.under_parent)
 
 
+@cache
+def _person_words(grammars: GrammarSet) -> tuple[str, ...]:
+    return tuple(map(str, grammars.vocab("tables", "person_in_header")))
+
+
+@cache
+def _unit_ends(grammars: GrammarSet) -> tuple[str, ...]:
+    return tuple(map(str, grammars.vocab("units", "suffixes")))
+
+
 def _without_persons(row: _Row, table: _Table, grammars: GrammarSet) -> _Row:
     """Unit cells under a header that names a person too (牵头单位（责任人）: tables.yaml
     `person_in_header`) without the person's bracket after each unit (区市场监管局（王海）)."""
-    persons = tuple(map(str, grammars.vocab("tables", "person_in_header")))
+    persons = _person_words(grammars)
     columns = {column for column, role in enumerate(table.roles)
                if role in _UNIT_ROLES and column < len(table.names) and any(p in table.names[column] for p in persons)}
     if not columns:
         return row
     bracket = _kind_pattern(grammars, "person_bracket")
-    unit_ends = tuple(map(str, grammars.vocab("units", "suffixes")))
+    unit_ends = _unit_ends(grammars)
 
     def person(found: re.Match[str]) -> str:
         # a bracket naming a unit (县委组织部（县委人才办）, 各乡镇（街道）) is part of the name, no person
@@ -921,9 +931,12 @@ def _nested_group(value: str, line: int, parent: int | None, part: DocumentPart,
 
 def _number(cell: str, grammars: GrammarSet) -> str | None:
     """The row's printed ordinal, without punctuation or a mark beside it (1*, ★2: tables.yaml `number_marks`)."""
-    marks = "".join(map(str, grammars.vocab("tables", "number_marks")))
-    number = cell.strip(_NUMBER_TRIM + marks).strip(_NUMBER_TRIM)
-    return number or None
+    return cell.strip(_number_trim(grammars)) or None
+
+
+@cache
+def _number_trim(grammars: GrammarSet) -> str:
+    return _NUMBER_TRIM + "".join(map(str, grammars.vocab("tables", "number_marks")))
 
 
 def extract_table_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet,

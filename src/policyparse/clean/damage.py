@@ -18,6 +18,7 @@ from .rules import (
     _CONTROL_CHARS,
     _LATIN1_CHARS,
     _NEWLINE_CHARS,
+    _RADICAL_CHARS,
     CJK,
     CleanRules,
     Counts,
@@ -27,6 +28,7 @@ from .rules import (
 )
 
 _CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_RADICAL = re.compile(f"[{_RADICAL_CHARS}]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _LATIN1_RUN = re.compile(f"[{_LATIN1_CHARS}][{_LATIN1_CHARS}]+")  # = {2,}, led by a class: a fast scan
@@ -71,7 +73,7 @@ def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
         char = match.group()
         if char in _NEWLINE_CHARS:
             found.add("newline")
-        elif "\u2e80" <= char <= "\u2fdf":
+        elif _RADICAL.match(char):
             found.add("radical")
         elif _CONTROL.match(char):
             found.add("control")
@@ -87,8 +89,8 @@ def _rare_kinds(text: str, rules: CleanRules) -> set[str]:
 def _unify_radicals(text: str, repairs: Counts, rules: CleanRules) -> str:
     """⼈⺠ → 人民: radicals that PDF text extraction printed for ordinary characters (fonts that map
     both to one glyph). Counted as `cjk_radicals`."""
-    unified = text.translate(rules.radicals)  # one character for one: offsets stay
-    repairs["cjk_radicals"] += sum(map(str.__ne__, text, unified))
+    unified, count = rules.radical_chars.subn(lambda m: rules.radicals[ord(m.group())], text)
+    repairs["cjk_radicals"] += count  # one character for one: offsets stay
     return unified
 
 

@@ -255,6 +255,7 @@ class CleanRules:
     pinyin_gates: tuple[re.Pattern[str], ...]  # one literal-led scan per opener
     rare_chars: re.Pattern[str]  # where a byte-level repair step could start
     radicals: dict[int, str]  # radical code points a PDF printed for ordinary characters (⼈ → 人)
+    radical_chars: re.Pattern[str]  # one of them
     boilerplate_lines: LineMatcher  # the lines a boilerplate rule may fullmatch
     # a related list's heading (boilerplate `related-list`) and the item lines under it that go with it
     related_heading: re.Pattern[str] | None
@@ -619,7 +620,8 @@ def _rules() -> CleanRules:
         **_pipe_rules(grammars),
         pinyin_gates=_pinyin_gates(grammars, spelling),
         rare_chars=_rare_chars(),
-        radicals=_radicals(grammars),
+        radicals=(radicals := _radicals(grammars)),
+        radical_chars=re.compile("[" + "".join(map(chr, sorted(radicals))) + "]" if radicals else "(?!)"),
         boilerplate_lines=_boilerplate_lines(grammars),
         **_related_list(grammars),
         page_label=_page_label(grammars),

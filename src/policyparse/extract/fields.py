@@ -192,9 +192,6 @@ def _unit_value(value: str, rules: _FieldRules, role: str) -> str:
     stop = value.find("。")
     if stop >= 0:
         value = value[:stop]
-    cut = _date_clause_at(value, rules)
-    if cut >= 0:
-        value = value[:cut]
     for suffix, label in _inline_suffixes_of(value, rules):
         return value[:-len(suffix)] if label.role == role else value
     return value
@@ -207,8 +204,6 @@ _PARENTHETICAL_DEADLINE = "fields.yaml::parenthetical-deadline"
 def _date_clause_at(value: str, rules: _FieldRules) -> int:
     """Where a clause opening with a date starts in a labelled unit list (责任单位：县卫健局，2019年9月底前完成:
     that clause is the task's deadline, never a unit), or -1."""
-    if "，" not in value and "," not in value and "；" not in value and ";" not in value:
-        return -1
     for found in _CLAUSE_BREAK.finditer(value):
         if deadlines.opens_with_date(value[found.end():], rules.grammars):
             return found.start()
@@ -823,10 +818,11 @@ def _read_labels(text: str, fields: _Fields, rules: _FieldRules, line_index: int
         fields.evidence.append(label.rule_id)
         role = label.role
         if role in _UNIT_ROLES:
-            _assign_units(fields, label, _unit_value(value, rules, role), rules)
-            cut = _date_clause_at(value.split("。", 1)[0], rules)
+            sentence = value.split("。", 1)[0]
+            cut = _date_clause_at(sentence, rules)
+            _assign_units(fields, label, _unit_value(sentence[:cut] if cut >= 0 else value, rules, role), rules)
             if cut >= 0 and fields.deadline_label is None:  # 责任单位：县卫健局，2019年9月底前完成
-                fields.deadline_label = value[cut + 1:].split("。", 1)[0].strip(_TRIM)
+                fields.deadline_label = sentence[cut + 1:].strip(_TRIM)
                 fields.rules.setdefault("deadline", _PARENTHETICAL_DEADLINE)
         elif role == "deadline":
             fields.deadline_label = value

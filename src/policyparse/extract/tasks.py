@@ -113,7 +113,7 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
         return deadlines.normalise(fields.deadline_label, year, ref, grammars)
     if fields.group_deadline:
         if fields.group_result is not None:  # read already, as the group's deadline clause
-            return _copy(fields.group_result)
+            return fields.group_result.copy()  # a cached group's result is shared
         return deadlines.normalise(fields.group_deadline, year, ref, grammars)
     if fields.plan:
         result = deadlines.normalise(fields.plan, year, ref, grammars)
@@ -128,12 +128,6 @@ def _deadline_for(fields: _Fields, body: str, year: int | None, ref: date | None
             if found:
                 return found
     return deadlines.DeadlineResult(text=None, kind="none", end=None)
-
-
-def _copy(result: deadlines.DeadlineResult) -> deadlines.DeadlineResult:
-    """A task's own result: a cached group's is shared by every task that prints that group."""
-    return deadlines.DeadlineResult(text=result.text, kind=result.kind, end=result.end,
-                                    milestones=list(result.milestones), rule=result.rule, unparsed=result.unparsed)
 
 
 @cache
@@ -196,17 +190,24 @@ def _strip_groups(text: str, grammars: GrammarSet, year: int | None, ref: date |
     return out
 
 
-_STATED_YEAR = re.compile(r"\d{4}|[一二][〇零○][一二三四五六七八九〇零○]{2}|[今明本当次来去]年")
+@cache
+def _stated_year(grammars: GrammarSet) -> re.Pattern[str]:
+    """A year a deadline names itself (2023年, 二0二三年, 明年): the deadlines grammar's own `yearpfx`."""
+    prefix = next((str(g.spec.vocab["yearpfx"]) for g in grammars.family("deadlines") if "yearpfx" in g.spec.vocab),
+                  r"\d{4}年")
+    return re.compile(re.sub(r"\(\?P<\w+>", "(?:", prefix))
+
+
 _PAST_AT_ISSUE = timedelta(days=31)  # a deadline a month or more before the notice's own date
 
 
-def _before_issue(task: RawTask, ref: date | None) -> bool:
+def _before_issue(task: RawTask, ref: date | None, grammars: GrammarSet) -> bool:
     """A dated deadline without a year of its own that, read in the notice's year (SCHEMA), ended over
     a month before the notice was issued (2月底前 in a notice of 2023-10-16): flagged, not moved."""
     end, text = task.deadline.end, task.deadline.text
     if ref is None or end is None or not text or task.deadline.kind not in ("by_date", "milestones"):
         return False
-    return date.fromisoformat(end) < ref - _PAST_AT_ISSUE and _STATED_YEAR.search(text) is None
+    return date.fromisoformat(end) < ref - _PAST_AT_ISSUE and _stated_year(grammars).search(text) is None
 
 
 def _build_task(structure: Structure, first: int, last: int, heading: Heading | None, section: Heading | None,
@@ -352,7 +353,7 @@ def _without_wrapper_items(part: DocumentPart, ends: list[int], fielded: list[in
 _PRINTS_A_PLAN = frozenset({"meta.yaml::print-wrapper", "meta.yaml::print_sentence"})
 
 
-def _without_cover_items(part: DocumentPart, ends: list[int], fielded: list[int], tails: list[int]) -> DocumentPart:
+def _without_cover_items(part: DocumentPart, fielded: list[int], tails: list[int]) -> DocumentPart:
     """A cover letter whose plan is not in the text (关于印发《X》的通知 ⏎ 一、加强组织领导 … ⏎ signature, the
     plan cut off or sent apart): its own numbered paragraphs are its 工作要求, no tasks. Only when every
     heading stands before the letter's closing lines and none of them prints task fields: a plan printed
@@ -386,7 +387,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
     fielded, measure_lines, line_groups = _scan_part(structure, part, grammars, year, ends, ref)
     part = _without_wrapper_items(part, ends, fielded)
     tails = tail_starts(structure, part, grammars)
-    part = _without_cover_items(part, ends, fielded, tails)
+    part = _without_cover_items(part, fielded, tails)
     rank = _rank_with_fields(part, ends, fielded)
     if rank is None and not measure_lines and not _provisions_only(part, grammars):
         rank = _fallback_rank(part)
@@ -453,7 +454,7 @@ def extract_tasks(structure: Structure, part: DocumentPart, grammars: GrammarSet
                  if task.deadline.kind in ("by_date", "milestones") and task.deadline.end is None]
     warnings += [("deadline.before_issue", i, f"{_deadline_shown(task)} names no year and, in the notice's year, "
                   f"ends {task.deadline.end}, before the notice itself ({ref}): check whether the next year is meant")
-                 for i, task in enumerate(tasks) if _before_issue(task, ref)]
+                 for i, task in enumerate(tasks) if _before_issue(task, ref, grammars)]
     warnings += [("units.unread", i, f"a role phrase names no unit recognised: {phrase!r}")
                  for i, task in enumerate(tasks)
                  if not task.lead and not task.responsible and (phrase := _unread_role_phrase(task.text, grammars))]
