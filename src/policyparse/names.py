@@ -25,8 +25,7 @@ class Distributed:
 
     pattern: re.Pattern[str]
     hint: re.Pattern[str] | None  # every such name holds a match of it (None: no cheap test)
-    required: frozenset[str]  # … and one of these strings (read off the pattern; empty: none known)
-    finder: re.Pattern[str] | None = None  # finds one of `required` (None: none known)
+    finder: re.Pattern[str] | None = None  # finds one of the strings every such name holds (None: none known)
 
 
 @cache
@@ -38,8 +37,8 @@ def distributed_list(grammars: GrammarSet) -> Distributed | None:
     if not found:
         return None
     pattern = re.compile(found)
-    required = literal_gate(pattern) or frozenset()
-    return Distributed(pattern, re.compile(hint) if hint else None, required, literal_finder(required))
+    finder = literal_finder(literal_gate(pattern) or frozenset())
+    return Distributed(pattern, re.compile(hint) if hint else None, finder)
 
 
 def split_keeping_distributed(text: str, distributed: Distributed | None,
@@ -48,10 +47,7 @@ def split_keeping_distributed(text: str, distributed: Distributed | None,
     caller then splits as usual)."""
     if distributed is None or KEPT in text or "、" not in text:
         return None
-    if distributed.finder is not None:
-        if distributed.finder.search(text) is None:
-            return None
-    elif distributed.required and not any(literal in text for literal in distributed.required):
+    if distributed.finder is not None and distributed.finder.search(text) is None:
         return None
     if distributed.hint is not None and distributed.hint.search(text) is None:
         return None

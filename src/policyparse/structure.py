@@ -348,16 +348,14 @@ def attachment_label(grammars: GrammarSet) -> re.Pattern[str]:
     return re.compile(str(next(iter(grammars.vocab("meta", "attachment_label")), "(?!)")))
 
 
-@cache
 def note_label(grammars: GrammarSet) -> re.Pattern[str]:
-    """注： / 备注： — the label that opens notes under a table (meta.yaml vocab)."""
-    return re.compile(str(next(iter(grammars.vocab("meta", "note_label")), "(?!)")))
+    """注： / 备注： — the label that opens notes under a table or after the tasks (meta.yaml vocab)."""
+    return grammars.vocab_pattern("meta", "note_label")
 
 
-@cache
 def _note_task_fields(grammars: GrammarSet) -> re.Pattern[str]:
     """A task's own fields (牵头单位：, （X牵头，…）): a numbered line holding them is no note (meta.yaml vocab)."""
-    return re.compile(str(next(iter(grammars.vocab("meta", "note_task_fields")), "(?!)")))
+    return grammars.vocab_pattern("meta", "note_task_fields")
 
 
 def _note_item(texts: list[str], index: int, rule: str, notes: dict[int, str], grammars: GrammarSet) -> bool:

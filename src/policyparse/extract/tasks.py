@@ -16,7 +16,7 @@ from functools import cache
 from .. import deadlines
 from ..grammar import GrammarSet
 from ..regexinfo import literal_gate, literal_led_parts
-from ..structure import DocumentPart, Heading, Structure, attachment_label, heading_title, tail_starts
+from ..structure import DocumentPart, Heading, Structure, attachment_label, heading_title, note_label, tail_starts
 from .brackets import _TRIM, _Groups, _groups_in, bracket_groups
 from .fields import (
     _ROLE_LINE_MAX,
@@ -593,7 +593,7 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
     # from the note on (下同); a footnote after every task (注：列第一位的为牵头单位) speaks of those above it,
     # back to its own attachment's label (附件2): not of the cover letter's tasks or another attachment's
     since = offset + start
-    footnote = not any(task.span[0] > since for task in tasks) and _is_footnote(structure.text, since)
+    footnote = not any(task.span[0] > since for task in tasks) and _is_footnote(structure.text, since, grammars)
     if footnote:  # the tasks that start below the attachment label (a cover letter's last item runs on)
         since = _attachment_start(structure, part, since, grammars)
     for task in tasks:
@@ -607,9 +607,6 @@ def _first_listed_leads(structure: Structure, part: DocumentPart, tasks: list[Ra
                 task.rules.pop("responsible_units", None)
 
 
-_FOOTNOTE = re.compile(r"(?:注|备注|说明)\s*\d?\s*[:：]")
-
-
 def _attachment_start(structure: Structure, part: DocumentPart, at: int, grammars: GrammarSet) -> int:
     """Where the attachment holding text offset `at` starts: its 附件 label line (附件2, or the cover
     letter's 附件：X list for a single one), the last one above `at` in the part; -1 when there is none."""
@@ -621,12 +618,13 @@ def _attachment_start(structure: Structure, part: DocumentPart, at: int, grammar
     return -1
 
 
-def _is_footnote(text: str, at: int) -> bool:
-    """Is the note at `at` on a line of its own opening with 注： (not 下同, not an 附件 title's aside)?"""
+def _is_footnote(text: str, at: int, grammars: GrammarSet) -> bool:
+    """Is the note at `at` on a line of its own opening with 注： (meta.yaml `note_label`; not 下同, not an
+    附件 title's aside)?"""
     line_start = text.rfind("\n", 0, at) + 1
     line_end = text.find("\n", at)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return _FOOTNOTE.match(line.lstrip()) is not None and "下同" not in line
+    return note_label(grammars).match(line.lstrip()) is not None and "下同" not in line
 
 
 def _stated_convention(text: str, grammars: GrammarSet) -> tuple[str, str, int] | None:
