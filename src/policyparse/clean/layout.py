@@ -218,9 +218,10 @@ def _flat_thresholds(lines: list[str], settings: dict[str, object]) -> tuple[int
     thresholds `split_flat_*`; any other text keeps the long-line ones (None: the defaults)."""
     longest = max(map(len, lines))
     share = float(str(settings.get("split_flat_share", 0.8)))
-    if longest < int(str(settings.get("split_flat_min_length", 100))) or longest < share * sum(map(len, lines)):
+    least = int(str(settings.get("split_flat_min_length", 100)))
+    if longest < least or longest < share * sum(map(len, lines)):
         return None, None
-    return int(str(settings.get("split_flat_min_length", 100))), int(str(settings.get("split_flat_min_markers", 3)))
+    return least, int(str(settings.get("split_flat_min_markers", 3)))
 
 
 def pipe_rows_to_tabs(lines: list[str], rules: CleanRules, repairs: Counts) -> list[str]:
