@@ -838,7 +838,9 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
 
 # dates read only right below an issuer line: alone, digits may be a portal's timestamp or a count
 _SIGNED_ONLY_DATES = ("date-line-numeric", "date-line-glyphs-lost")
-_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, "date-printed")
+# a date on the line of the body that signed (date-signed) or printed (date-printed) it: that body issues
+_SIGNER_ON_LINE = ("date-signed", "date-printed")
+_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, *_SIGNER_ON_LINE)
 
 
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -855,9 +857,11 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
         if rule_id != "date-line" and len(dated) > 1:
             continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
         for index, iso in dated:
-            issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id != "date-printed" else []
+            issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id not in _SIGNER_ON_LINE else []
             if rule_id in _SIGNED_ONLY_DATES and not issuers:
                 continue
+            if rule_id == "date-signed" and not _signer_on_line(scan.texts[index], rule, grammars, meta):
+                continue  # 会议于 2020年3月30日: no body before the date
             if rule_id == "date-line-glyphs-lost" and not all(_names_a_body(name, grammars) for name in issuers):
                 continue  # bare digits under 浏览次数 are a count: only a body's name signs
             meta.date = iso
@@ -868,6 +872,18 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             elif rule_id == "date-printed":
                 _issuer_from_printer(scan.texts[index], rule, grammars, meta)
             return
+
+
+def _signer_on_line(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> bool:
+    """四川省人民政府办公厅 2020年3月30日: a signature block flattened onto its date line. The body (or the
+    joint bodies apart by spaces) before the date signs the notice; False when it names no body."""
+    m = rule.pattern.match(text)
+    signer = m.group("printer") if m else ""
+    if not signer or not _names_bodies(signer, grammars) or not all(
+            _looks_like_issuer(name, grammars) for name in _SPACE_RUN.split(signer.strip())):
+        return False
+    meta.issuer, meta.rules["issuer"] = _joint(signer), rule.ref
+    return True
 
 
 def _issuer_from_printer(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> None:
