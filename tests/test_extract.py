@@ -998,3 +998,35 @@ def test_task_pages_follow_the_form_feeds() -> None:
             "（二）完善机制。（市财政局牵头，2023年9月底前完成）\n\f\f（三）开展评估。（市统计局牵头，2023年12月底前完成）\n")
     tasks = extract_string(text).documents[0].tasks
     assert [(t.title, t.page) for t in tasks] == [("建立台账", 2), ("完善机制", 3), ("开展评估", 5)]
+
+
+def test_lead_qualifiers_square_bracket_marks_and_role_copulas() -> None:
+    """按职责牵头 / 按职能牵头 close a lead list (四川 style); 〔牵头〕 marks the lead inside a 责任单位
+    list like （牵头）; X为牵头单位，Y为配合单位 gives Y as responsible."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某省2020年工作要点\n一、深化改革\n（一）精简许可事项。再取消下放一批事项。"
+            "〔省政府办公厅、省委编办、商务厅按职责牵头，省直有关部门（单位）按职责分工负责〕\n"
+            "（二）推进信息归集。全面归集信息。（市发展改革委、市大数据局按职能牵头，市各有关部门配合）\n"
+            "（三）推进一件事。上线一批一件事。（责任单位：市政务服务局〔牵头〕、市公安局、市人社局）\n"
+            "（四）推进电子证照。扩大应用场景。（市大数据局为牵头单位，市直有关部门为配合单位）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["省政府办公厅", "省委编办", "商务厅"], ["省直有关部门（单位）"]),
+        (["市发展改革委", "市大数据局"], ["市各有关部门"]),
+        (["市政务服务局"], ["市公安局", "市人社局"]),
+        (["市大数据局"], ["市直有关部门"])]
+
+
+def test_a_heading_run_into_its_first_item_gives_that_item_back() -> None:
+    """（一）…再造1.推动… ⏎ 2.… — a page printed the heading and its first item as one paragraph: the item is
+    a task under that heading, not part of the heading's title."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区2020年工作要点\n二、重点工作任务\n（一）从能办向好办转变，推进业务流程再造1.推动一件事落实落地。"
+            "梳理编制清单。（牵头单位：区政务办；配合单位：区相关部门）\n2.实行两个免于提交。做好系统改造。"
+            "（牵头单位：区政务办；配合单位：区相关部门）\n")
+    doc = extract_string(text).documents[0]
+    assert [s.title for s in doc.sections] == ["重点工作任务", "从能办向好办转变，推进业务流程再造"]
+    assert [(t.number, t.title, t.lead_units) for t in doc.tasks] == [
+        ("1", "推动一件事落实落地", ["区政务办"]), ("2", "实行两个免于提交", ["区政务办"])]
