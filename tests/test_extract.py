@@ -1030,3 +1030,22 @@ def test_a_heading_run_into_its_first_item_gives_that_item_back() -> None:
     assert [s.title for s in doc.sections] == ["重点工作任务", "从能办向好办转变，推进业务流程再造"]
     assert [(t.number, t.title, t.lead_units) for t in doc.tasks] == [
         ("1", "推动一件事落实落地", ["区政务办"]), ("2", "实行两个免于提交", ["区政务办"])]
+
+
+def test_an_attached_ledger_without_its_table_leaves_the_plan_its_tasks() -> None:
+    """附件：X重点任务清单 ⏎ … ⏎ 附件 ⏎ X重点任务清单 as the page's last lines (the table an image or a file of
+    its own): the plan the cover letter prints keeps its numbered tasks; a cover letter that prints the
+    attachment itself (关于印发《X》的通知) still has no tasks of its own."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区人民政府关于印发某区数字政府建设三年行动计划的通知\n各街道办事处，区政府各部门：\n"
+            "现将《某区数字政府建设三年行动计划》印发给你们，请认真组织实施。\n附件：某区数字政府建设重点任务清单\n"
+            "某区人民政府\n2023年4月10日\n某区数字政府建设三年行动计划\n一、主要任务\n（一）推进政务服务一网通办。深化改革。\n"
+            "（二）推进城市运行一网统管。建设平台。（区城管局牵头）\n二、保障措施\n（一）加强组织领导。统筹推进。\n"
+            "附件\n某区数字政府建设重点任务清单\n")
+    assert [t.title for t in extract_string(text).documents[0].tasks] == ["推进政务服务一网通办", "推进城市运行一网统管"]
+    cover = ("某县人民政府办公室关于印发某县安全生产专项整治实施方案的通知\n各乡镇人民政府：\n"
+             "现将《某县安全生产专项整治实施方案》印发给你们，并通知如下：\n一、提高思想认识。各单位要高度重视。\n"
+             "二、加强督促检查。县安委办要定期督查。\n附件：某县安全生产专项整治实施方案\n某县人民政府办公室\n2021年4月2日\n"
+             "附件\n某县安全生产专项整治实施方案\n")
+    assert extract_string(cover).documents[0].tasks == []

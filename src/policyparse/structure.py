@@ -1214,9 +1214,13 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
             attached = _is_attachment_title(lines, line)  # 附件 ⏎ title: an attachment, never a new notice
             title_first = title_start(lines, line, grammars, floor=start + 1)
             first_head = head_lines[bisect_right(head_lines, start - 1)] if head_lines else title_first
+            title = clean_title("".join(scan.texts[title_first:index + 1]))
+            if attached and _attachment_holds_nothing(scan, head_lines, index) and not _printed_by_wrapper(
+                    scan, start, title_first, title, grammars, min(first_head, title_first)):
+                seen.add(text)
+                continue  # a ledger whose table is an image or a file of its own: the plan above keeps its tasks
             if plan_first is None and text not in seen and _printed_by_wrapper(
-                    scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars,
-                    min(first_head, title_first), attached):
+                    scan, start, title_first, title, grammars, min(first_head, title_first), attached):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             if attached:
@@ -1229,6 +1233,16 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         seen.add(text)
     parts.append(DocumentPart(first=start, last=len(lines), plan_first=plan_first))
     return parts
+
+
+def _attachment_holds_nothing(scan: _Scan, head_lines: list[int], index: int) -> bool:
+    """附件 ⏎ X重点任务清单 as a page's last lines, its table an image or a file of its own: no heading and no
+    table row below the title. Unless the cover letter prints it (关于印发《X》的通知: then the cover's own
+    paragraphs are no tasks), such an attachment is not the plan the notice prints, though its 附件：X line
+    names it, so the numbered items of the plan above stay its tasks."""
+    if bisect_right(head_lines, index) < len(head_lines):
+        return False
+    return not any("\t" in text for text in scan.texts[index + 1:])
 
 
 def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet,
