@@ -1014,3 +1014,54 @@ def test_a_cover_letter_without_its_plan_has_no_tasks() -> None:
     assert [t.number for t in extract_string(inline).documents[0].tasks] == ["一", "二"]
     below = letter + "一、推进一网通办。内容。\n二、推进跨省通办。内容。\n"
     assert [t.title for t in extract_string(below).documents[0].tasks][-2:] == ["推进一网通办", "推进跨省通办"]
+
+
+def test_lead_qualifiers_square_bracket_marks_and_role_copulas() -> None:
+    """按职责牵头 / 按职能牵头 close a lead list (四川 style); 〔牵头〕 marks the lead inside a 责任单位
+    list like （牵头）; X为牵头单位，Y为配合单位 gives Y as responsible."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某省2020年工作要点\n一、深化改革\n（一）精简许可事项。再取消下放一批事项。"
+            "〔省政府办公厅、省委编办、商务厅按职责牵头，省直有关部门（单位）按职责分工负责〕\n"
+            "（二）推进信息归集。全面归集信息。（市发展改革委、市大数据局按职能牵头，市各有关部门配合）\n"
+            "（三）推进一件事。上线一批一件事。（责任单位：市政务服务局〔牵头〕、市公安局、市人社局）\n"
+            "（四）推进电子证照。扩大应用场景。（市大数据局为牵头单位，市直有关部门为配合单位）\n")
+    tasks = extract_string(text).documents[0].tasks
+    assert [(t.lead_units, t.responsible_units) for t in tasks] == [
+        (["省政府办公厅", "省委编办", "商务厅"], ["省直有关部门（单位）"]),
+        (["市发展改革委", "市大数据局"], ["市各有关部门"]),
+        (["市政务服务局"], ["市公安局", "市人社局"]),
+        (["市大数据局"], ["市直有关部门"])]
+
+
+def test_a_heading_run_into_its_first_item_gives_that_item_back() -> None:
+    """（一）…再造1.推动… ⏎ 2.… — a page printed the heading and its first item as one paragraph: the item is
+    a task under that heading, not part of the heading's title."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区2020年工作要点\n二、重点工作任务\n（一）从能办向好办转变，推进业务流程再造1.推动一件事落实落地。"
+            "梳理编制清单。（牵头单位：区政务办；配合单位：区相关部门）\n2.实行两个免于提交。做好系统改造。"
+            "（牵头单位：区政务办；配合单位：区相关部门）\n")
+    doc = extract_string(text).documents[0]
+    assert [s.title for s in doc.sections] == ["重点工作任务", "从能办向好办转变，推进业务流程再造"]
+    assert [(t.number, t.title, t.lead_units) for t in doc.tasks] == [
+        ("1", "推动一件事落实落地", ["区政务办"]), ("2", "实行两个免于提交", ["区政务办"])]
+
+
+def test_an_attached_ledger_without_its_table_leaves_the_plan_its_tasks() -> None:
+    """附件：X重点任务清单 ⏎ … ⏎ 附件 ⏎ X重点任务清单 as the page's last lines (the table an image or a file of
+    its own): the plan the cover letter prints keeps its numbered tasks; a cover letter that prints the
+    attachment itself (关于印发《X》的通知) still has no tasks of its own."""
+    from policyparse.pipeline import extract_string
+
+    text = ("某区人民政府关于印发某区数字政府建设三年行动计划的通知\n各街道办事处，区政府各部门：\n"
+            "现将《某区数字政府建设三年行动计划》印发给你们，请认真组织实施。\n附件：某区数字政府建设重点任务清单\n"
+            "某区人民政府\n2023年4月10日\n某区数字政府建设三年行动计划\n一、主要任务\n（一）推进政务服务一网通办。深化改革。\n"
+            "（二）推进城市运行一网统管。建设平台。（区城管局牵头）\n二、保障措施\n（一）加强组织领导。统筹推进。\n"
+            "附件\n某区数字政府建设重点任务清单\n")
+    assert [t.title for t in extract_string(text).documents[0].tasks] == ["推进政务服务一网通办", "推进城市运行一网统管"]
+    cover = ("某县人民政府办公室关于印发某县安全生产专项整治实施方案的通知\n各乡镇人民政府：\n"
+             "现将《某县安全生产专项整治实施方案》印发给你们，并通知如下：\n一、提高思想认识。各单位要高度重视。\n"
+             "二、加强督促检查。县安委办要定期督查。\n附件：某县安全生产专项整治实施方案\n某县人民政府办公室\n2021年4月2日\n"
+             "附件\n某县安全生产专项整治实施方案\n")
+    assert extract_string(cover).documents[0].tasks == []

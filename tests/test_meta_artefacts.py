@@ -232,6 +232,18 @@ def test_the_printing_body_of_the_foot_line_names_a_missing_issuer() -> None:
     assert (doc.meta.date, doc.meta.issuer) == ("2022-11-30", "六盘水市人民政府办公室")
 
 
+def test_a_signature_flattened_onto_its_date_line_dates_and_signs_the_notice() -> None:
+    """四川省人民政府办公厅 2020年3月30日 (a page that lost the line break): the date and the signer, joint
+    signers apart by spaces as A、B; a line whose text before the date names no body dates nothing."""
+    head = "关于印发某工作要点的通知\n各市（州）人民政府：\n现印发给你们，请认真组织实施。\n"
+    tail = "某工作要点\n" + _TASK
+    doc = _doc(head + "四川省人民政府办公厅 2020年3月30日\n" + tail)
+    assert (doc.meta.date, doc.meta.issuer) == ("2020-03-30", "四川省人民政府办公厅")
+    doc = _doc(head + "中共某区委办公室 某区人民政府办公室　2020年4月28日\n" + tail)
+    assert (doc.meta.date, doc.meta.issuer) == ("2020-04-28", "中共某区委办公室、某区人民政府办公室")
+    assert _doc(head + "会议定于 2020年3月30日\n" + tail).meta.date is None
+
+
 def test_a_seal_note_on_the_signature_line_is_no_part_of_the_issuer() -> None:
     for seal in ("（印章）", "（盖章）", "(公章)"):
         doc = _doc("湖南省人民政府办公厅关于某事项的通知\n湘政办发〔2022〕35号\n各市州人民政府:\n现就有关事项通知如下。\n"

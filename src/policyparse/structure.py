@@ -838,7 +838,9 @@ def _with_open_title_continued(lines: list[Line], line: Line, head_end: int) -> 
 
 # dates read only right below an issuer line: alone, digits may be a portal's timestamp or a count
 _SIGNED_ONLY_DATES = ("date-line-numeric", "date-line-glyphs-lost")
-_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, "date-printed")
+# a date on the line of the body that signed (date-signed) or printed (date-printed) it: that body issues
+_SIGNER_ON_LINE = ("date-signed", "date-printed")
+_DATE_RULES = ("date-line", *_SIGNED_ONLY_DATES, *_SIGNER_ON_LINE)
 
 
 def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -855,9 +857,11 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
         if rule_id != "date-line" and len(dated) > 1:
             continue  # digits-only dates on several lines are a table's cells (县发改局 ⏎ 2022.12.31), no signature
         for index, iso in dated:
-            issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id != "date-printed" else []
+            issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id not in _SIGNER_ON_LINE else []
             if rule_id in _SIGNED_ONLY_DATES and not issuers:
                 continue
+            if rule_id == "date-signed" and not _signer_on_line(scan.texts[index], rule, grammars, meta):
+                continue  # 会议于 2020年3月30日: no body before the date
             if rule_id == "date-line-glyphs-lost" and not all(_names_a_body(name, grammars) for name in issuers):
                 continue  # bare digits under 浏览次数 are a count: only a body's name signs
             meta.date = iso
@@ -868,6 +872,18 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             elif rule_id == "date-printed":
                 _issuer_from_printer(scan.texts[index], rule, grammars, meta)
             return
+
+
+def _signer_on_line(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> bool:
+    """四川省人民政府办公厅 2020年3月30日: a signature block flattened onto its date line. The body (or the
+    joint bodies apart by spaces) before the date signs the notice; False when it names no body."""
+    m = rule.pattern.match(text)
+    signer = m.group("printer") if m else ""
+    if not signer or not _names_bodies(signer, grammars) or not all(
+            _looks_like_issuer(name, grammars) for name in _SPACE_RUN.split(signer.strip())):
+        return False
+    meta.issuer, meta.rules["issuer"] = _joint(signer), rule.ref
+    return True
 
 
 def _issuer_from_printer(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -1198,9 +1214,13 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
             attached = _is_attachment_title(lines, line)  # 附件 ⏎ title: an attachment, never a new notice
             title_first = title_start(lines, line, grammars, floor=start + 1)
             first_head = head_lines[bisect_right(head_lines, start - 1)] if head_lines else title_first
+            title = clean_title("".join(scan.texts[title_first:index + 1]))
+            if attached and _attachment_holds_nothing(scan, head_lines, index) and not _printed_by_wrapper(
+                    scan, start, title_first, title, grammars, min(first_head, title_first)):
+                seen.add(text)
+                continue  # a ledger whose table is an image or a file of its own: the plan above keeps its tasks
             if plan_first is None and text not in seen and _printed_by_wrapper(
-                    scan, start, title_first, clean_title("".join(scan.texts[title_first:index + 1])), grammars,
-                    min(first_head, title_first), attached):
+                    scan, start, title_first, title, grammars, min(first_head, title_first), attached):
                 plan_first = title_first if plan_first is None else plan_first
                 continue  # the plan a 关于印发《X》的通知 above prints: the same notice, not a new one
             if attached:
@@ -1213,6 +1233,16 @@ def _split_documents(scan: _Scan, grammars: GrammarSet) -> list[DocumentPart]:
         seen.add(text)
     parts.append(DocumentPart(first=start, last=len(lines), plan_first=plan_first))
     return parts
+
+
+def _attachment_holds_nothing(scan: _Scan, head_lines: list[int], index: int) -> bool:
+    """附件 ⏎ X重点任务清单 as a page's last lines, its table an image or a file of its own: no heading and no
+    table row below the title. Unless the cover letter prints it (关于印发《X》的通知: then the cover's own
+    paragraphs are no tasks), such an attachment is not the plan the notice prints, though its 附件：X line
+    names it, so the numbered items of the plan above stay its tasks."""
+    if bisect_right(head_lines, index) < len(head_lines):
+        return False
+    return not any("\t" in text for text in scan.texts[index + 1:])
 
 
 def _printed_by_wrapper(scan: _Scan, first: int, last: int, title: str, grammars: GrammarSet,

@@ -45,8 +45,9 @@ def _punct_apart(index: int) -> re.Pattern[str]:
 
 @cache
 def _split_space() -> re.Pattern[str]:
-    """Spaces between paragraphs of a flattened document; space-led, a fast scan."""
-    return re.compile(rf" (?<=[{CJK}。；：！？）)”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
+    """Spaces between paragraphs of a flattened document; space-led, a fast scan. A paragraph may end in
+    a square bracket (四川's closing `〔X牵头，…〕`, a `【…】` note) as well as a round one."""
+    return re.compile(rf" (?<=[{CJK}。；：！？）)〕】”》…] )(?=[{CJK}（(“《]|\d{{1,2}}[.．、])")
 
 
 def tidy(text: str) -> tuple[str, Counts, list[str]]:
