@@ -1065,3 +1065,12 @@ def test_an_attached_ledger_without_its_table_leaves_the_plan_its_tasks() -> Non
              "二、加强督促检查。县安委办要定期督查。\n附件：某县安全生产专项整治实施方案\n某县人民政府办公室\n2021年4月2日\n"
              "附件\n某县安全生产专项整治实施方案\n")
     assert extract_string(cover).documents[0].tasks == []
+
+
+def test_a_section_s_lead_is_not_also_a_responsible_unit_of_its_task() -> None:
+    """一、县发改局牵头的工作 ⏎ 1.…（县发改局负责，县财政局配合）: 县发改局 leads, 县财政局 is responsible."""
+    from policyparse.pipeline import extract_string
+
+    text = "某县2023年重点工作分工方案\n一、县发改局牵头的工作\n1.推进项目建设。（县发改局负责，县财政局配合）\n"
+    task = extract_string(text).documents[0].tasks[0]
+    assert (task.lead_units, task.responsible_units) == (["县发改局"], ["县财政局"])

@@ -567,6 +567,12 @@ def _inherit_section_leads(structure: Structure, part: DocumentPart, tasks: list
         if not task.lead and own.lead:
             task.lead = list(own.lead)
             task.rules["lead_units"] = f"{where} {own.rules.get('lead_units', '')}".strip()
+            if task.responsible and any(unit in task.lead for unit in task.responsible):
+                # 一、县发改局牵头的工作 ⏎ 1.…（县发改局负责，县财政局配合）: the section's lead is not
+                # also a responsible unit
+                task.responsible = [unit for unit in task.responsible if unit not in task.lead]
+                if not task.responsible:
+                    task.rules.pop("responsible_units", None)
         if not named_units and own.responsible:
             task.responsible = list(own.responsible)
             task.rules["responsible_units"] = f"{where} {own.rules.get('responsible_units', '')}".strip()
