@@ -547,3 +547,13 @@ def test_a_title_whose_last_line_is_its_kind_alone_over_a_blank_line() -> None:
     text = ("2022年市《政府工作报告》目标任务\n\n责任分解方案\n\n一、主要预期目标\n"
             "（一）地区生产总值增长7.5%。（牵头单位：市发改委；责任单位：各区人民政府）\n")
     assert extract_string(text).documents[0].meta.title == "2022年市《政府工作报告》目标任务责任分解方案"
+
+
+def test_recipients_run_into_the_opening_sentence_are_read() -> None:
+    """各市（州）人民政府，省政府各部门：现将《X》印发给你们… on one line: the addressees are read."""
+    from policyparse.pipeline import extract_string
+
+    text = ("四川省人民政府办公厅关于印发某省优化营商环境实施方案的通知\n川办发〔2020〕31号\n"
+            "各市（州）人民政府，省政府各部门、各直属机构：现将《某省优化营商环境实施方案》印发给你们，请认真贯彻执行。\n"
+            "四川省人民政府办公厅\n2020年3月30日\n")
+    assert extract_string(text).documents[0].meta.recipients == ["各市（州）人民政府", "省政府各部门", "各直属机构"]
