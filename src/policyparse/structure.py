@@ -860,7 +860,8 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             issuers = _signature_lines(scan.lines, first, index, grammars) if rule_id not in _SIGNER_ON_LINE else []
             if rule_id in _SIGNED_ONLY_DATES and not issuers:
                 continue
-            if rule_id == "date-signed" and not _signer_on_line(scan.texts[index], rule, grammars, meta):
+            signer = _line_signer(scan.texts[index], rule, grammars) if rule_id == "date-signed" else None
+            if rule_id == "date-signed" and signer is None:
                 continue  # 会议于 2020年3月30日: no body before the date
             if rule_id == "date-line-glyphs-lost" and not all(_names_a_body(name, grammars) for name in issuers):
                 continue  # bare digits under 浏览次数 are a count: only a body's name signs
@@ -869,21 +870,22 @@ def _find_signature(scan: _Scan, first: int, last: int, grammars: GrammarSet, me
             if issuers:
                 meta.issuer = "、".join(issuers)
                 meta.rules["issuer"] = "meta.yaml::signature-line"
+            elif signer is not None:
+                meta.issuer, meta.rules["issuer"] = signer, rule.ref
             elif rule_id == "date-printed":
                 _issuer_from_printer(scan.texts[index], rule, grammars, meta)
             return
 
 
-def _signer_on_line(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> bool:
+def _line_signer(text: str, rule: _MetaRule, grammars: GrammarSet) -> str | None:
     """四川省人民政府办公厅 2020年3月30日: a signature block flattened onto its date line. The body (or the
-    joint bodies apart by spaces) before the date signs the notice; False when it names no body."""
+    joint bodies apart by spaces, as A、B) before the date signs the notice; None when it names no body."""
     m = rule.pattern.match(text)
     signer = m.group("printer") if m else ""
     if not signer or not _names_bodies(signer, grammars) or not all(
             _looks_like_issuer(name, grammars) for name in _SPACE_RUN.split(signer.strip())):
-        return False
-    meta.issuer, meta.rules["issuer"] = _joint(signer), rule.ref
-    return True
+        return None
+    return _joint(signer)
 
 
 def _issuer_from_printer(text: str, rule: _MetaRule, grammars: GrammarSet, meta: MetaInfo) -> None:
@@ -1321,12 +1323,15 @@ def _runs_on_title(text: str, following: str, grammars: GrammarSet) -> bool:
     """Does a headline line that happens to end in a kind (关于分解落实2019年市政府工作报告) run on into the
     next line (主要目标任务的通知)? Only when it holds the headline's 关于 and the next line, without one,
     ends in the headline's own 的通知 / 的意见 …."""
-    return ("关于" in text and "关于" not in following and following.endswith(_RUN_ON_ENDS)
+    return ("关于" in text and "关于" not in following and following.endswith(_run_on_ends(grammars))
             and _is_title_text(following, grammars)
             and len(text) + len(following) <= grammars.number("meta", "title_max_chars", 90))
 
 
-_RUN_ON_ENDS = ("的通知", "的意见", "的决定", "的函", "的批复", "的通报")
+@cache
+def _run_on_ends(grammars: GrammarSet) -> tuple[str, ...]:
+    """How a headline's last line ends (的通知, 的意见 …: meta.yaml `headline_ends`)."""
+    return tuple(map(str, grammars.vocab("meta", "headline_ends")))
 
 
 def _previous_text_line(lines: list[Line], index: int) -> Line | None:
